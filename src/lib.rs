@@ -1,0 +1,1 @@
+//! libdogapi: see README.md
