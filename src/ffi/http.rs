@@ -1,0 +1,171 @@
+//! `dog_http_t`: the HTTP API client handle (dogapi's `DogHttpApi`) and its options.
+
+use super::status::dog_status_t;
+use super::{finite, handle, opt_str, ptr_call, req_str, status_call, value_call};
+use crate::error::Error;
+use crate::http::Client;
+use std::ffi::c_char;
+use std::os::raw::c_int;
+use std::time::Duration;
+
+/// The opaque client behind `dog_http_t`.
+pub struct DogHttp(pub(crate) Client);
+
+/// Creates a client. `api_key` / `application_key` NULL: take `DD_API_KEY` / `DD_APP_KEY`
+/// from the environment (an empty string means "no key"). Options start at dogapi's defaults
+/// (api_version "v1", timeout 2 s, max_timeouts 3, backoff_period 300 s, swallow on,
+/// json_responses off) and read the environment once: `DATADOG_HOST` (explicit host),
+/// `DD_SITE` (default `datadoghq.com`, host `https://api.<site>`), `DD_PROXY_HTTPS` /
+/// `HTTPS_PROXY`. Keys travel only in the `DD-API-KEY` / `DD-APPLICATION-KEY` headers.
+/// Returns NULL on failure (a key with non-printable characters, a malformed `DATADOG_HOST`,
+/// `DD_SITE` or proxy variable); `dog_last_error()` says why. The handle is safe to share
+/// between threads; free it with `dog_http_free()` once no thread uses it.
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_new(api_key: *const c_char, application_key: *const c_char) -> *mut DogHttp {
+    ptr_call(|| {
+        // SAFETY: C strings from the caller.
+        let (api, app) = unsafe { (opt_str(api_key, "api_key")?, opt_str(application_key, "application_key")?) };
+        let client = Client::new(api, app)?;
+        Ok(Box::into_raw(Box::new(DogHttp(client))))
+    })
+}
+
+/// Frees a client and closes its connections. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_free(client: *mut DogHttp) {
+    value_call((), || {
+        if !client.is_null() {
+            // SAFETY: a handle from dog_http_new, freed once (caller's contract).
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
+}
+
+/// Runs `f` on the client behind `client` inside the boundary.
+fn with_client(client: *const DogHttp, f: impl FnOnce(&Client) -> Result<(), Error>) -> dog_status_t {
+    status_call(|| {
+        // SAFETY: a live handle from dog_http_new (caller's contract).
+        let c = unsafe { handle(client, "client")? };
+        f(&c.0)
+    })
+}
+
+/// Sets the API host: `https://host`, `http://host:port` or a bare `host` (https). A trailing
+/// slash is ignored; other schemes are `DOG_ERR_INVALID_ARGUMENT`. It wins over the site.
+/// NULL removes an explicit host (requests go to `https://api.<site>`).
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_set_api_host(client: *mut DogHttp, url: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    with_client(client, |c| c.set_api_host(unsafe { opt_str(url, "url")? }))
+}
+
+/// Sets the Datadog site (`datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, ...): requests
+/// go to `https://api.<site>` unless an API host is set. NULL: `datadoghq.com`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_set_site(client: *mut DogHttp, site: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    with_client(client, |c| c.set_site(unsafe { opt_str(site, "site")? }))
+}
+
+/// Sets the API version path segment (`"v1"`, the default). Letters, digits, `.`, `-`, `_`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_set_api_version(client: *mut DogHttp, version: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    with_client(client, |c| c.set_api_version(unsafe { req_str(version, "version")? }))
+}
+
+/// Sets the timeout of a whole request (connect, send and read), in seconds; > 0 and finite.
+/// Default 2.
+#[no_mangle]
+pub extern "C" fn dog_http_set_timeout(client: *mut DogHttp, seconds: f64) -> dog_status_t {
+    with_client(client, |c| {
+        let s = finite(seconds, "timeout")?;
+        if s <= 0.0 || s > 86_400.0 {
+            return Err(Error::invalid(format!("timeout must be in (0, 86400] seconds, got {s}")));
+        }
+        c.set_timeout(Duration::from_secs_f64(s))
+    })
+}
+
+/// Sets how many timeouts in a row put the client into backoff (default 3; 0 backs off at
+/// the first call). Negative is `DOG_ERR_INVALID_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn dog_http_set_max_timeouts(client: *mut DogHttp, max_timeouts: c_int) -> dog_status_t {
+    with_client(client, |c| {
+        let n = u32::try_from(max_timeouts).map_err(|_| Error::invalid(format!("max_timeouts must be >= 0, got {max_timeouts}")))?;
+        c.set_max_timeouts(n);
+        Ok(())
+    })
+}
+
+/// Sets how long, in seconds, calls are refused with `DOG_ERR_BACKOFF` once in backoff
+/// (default 300). Must be finite and >= 0.
+#[no_mangle]
+pub extern "C" fn dog_http_set_backoff_period(client: *mut DogHttp, seconds: f64) -> dog_status_t {
+    with_client(client, |c| {
+        let s = finite(seconds, "backoff_period")?;
+        if s < 0.0 {
+            return Err(Error::invalid(format!("backoff_period must be >= 0, got {s}")));
+        }
+        c.set_backoff_period(Duration::from_secs_f64(s));
+        Ok(())
+    })
+}
+
+/// dogapi's `swallow` (default on). Statuses are always truthful; with swallow on every failed
+/// call is also logged at `DOG_LOG_ERROR` through the log callback.
+#[no_mangle]
+pub extern "C" fn dog_http_set_swallow(client: *mut DogHttp, swallow: bool) -> dog_status_t {
+    with_client(client, |c| {
+        c.set_swallow(swallow);
+        Ok(())
+    })
+}
+
+/// dogapi's `use_ec2_instance_id` (default off): metrics posted without a host use the EC2
+/// instance id (asked from the metadata service with a 250 ms budget) instead of the host name.
+#[no_mangle]
+pub extern "C" fn dog_http_set_use_ec2_instance_id(client: *mut DogHttp, use_ec2_instance_id: bool) -> dog_status_t {
+    with_client(client, |c| {
+        c.set_use_ec2_instance_id(use_ec2_instance_id);
+        Ok(())
+    })
+}
+
+/// dogapi's `json_responses` (default off): when on, `dog_response_result()` is the whole
+/// answer instead of the part dogapi's formatter picks (e.g. the event id).
+#[no_mangle]
+pub extern "C" fn dog_http_set_json_responses(client: *mut DogHttp, json_responses: bool) -> dog_status_t {
+    with_client(client, |c| {
+        c.set_json_responses(json_responses);
+        Ok(())
+    })
+}
+
+/// Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
+/// CONNECT). NULL: direct connections (the environment is read only by `dog_http_new`).
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_set_proxy(client: *mut DogHttp, proxy_url: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    with_client(client, |c| c.set_proxy(unsafe { opt_str(proxy_url, "proxy_url")? }))
+}
+
+/// The shape of every API call: resets `*out_response`, checks the client, runs `f` (which
+/// converts the arguments and calls the core) and hands out the response.
+pub(crate) fn api_call(
+    client: *const DogHttp,
+    out_response: *mut *mut super::response::DogResponse,
+    f: impl FnOnce(&Client) -> Result<crate::http::Outcome, Error>,
+) -> dog_status_t {
+    status_call(|| {
+        if !out_response.is_null() {
+            // SAFETY: non-NULL out-parameters are writable (caller's contract).
+            unsafe { *out_response = std::ptr::null_mut() };
+        }
+        // SAFETY: a live handle from dog_http_new (caller's contract).
+        let c = unsafe { handle(client, "client")? };
+        let outcome = f(&c.0)?;
+        // SAFETY: as above.
+        unsafe { super::response::deliver(outcome, out_response) }
+    })
+}

@@ -1,0 +1,109 @@
+//! The C ABI: one file per C type or API resource. This layer converts C arguments (NULL
+//! checks, UTF-8, finite numbers), runs every call inside the panic boundary, maps errors to
+//! `dog_status_t` and hands out owned objects. The logic lives in the Rust core.
+
+pub mod event;
+pub mod http;
+pub mod last_error;
+pub mod log;
+pub mod metric;
+pub mod request;
+pub mod response;
+pub mod service_check;
+pub mod status;
+pub mod version;
+
+use crate::error::{Error, ErrorKind};
+use status::dog_status_t;
+use std::any::Any;
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+fn panic_message(p: &(dyn Any + Send)) -> String {
+    let detail = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+    format!("internal error (caught panic): {detail}")
+}
+
+/// Runs a fallible call inside the panic boundary; a failure sets `dog_last_error()`.
+pub(crate) fn status_call(f: impl FnOnce() -> Result<(), Error>) -> dog_status_t {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => dog_status_t::DOG_OK,
+        Ok(Err(e)) => {
+            last_error::set(&e.message);
+            e.kind.into()
+        }
+        Err(p) => {
+            last_error::set(&panic_message(p.as_ref()));
+            dog_status_t::DOG_ERR_INTERNAL
+        }
+    }
+}
+
+/// Runs a constructor inside the panic boundary; failure gives NULL and sets the last error.
+pub(crate) fn ptr_call<T>(f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            last_error::set(&e.message);
+            std::ptr::null_mut()
+        }
+        Err(p) => {
+            last_error::set(&panic_message(p.as_ref()));
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Runs an infallible call (getter, free) inside the panic boundary; `default` on panic.
+pub(crate) fn value_call<T>(default: T, f: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(v) => v,
+        Err(p) => {
+            last_error::set(&panic_message(p.as_ref()));
+            default
+        }
+    }
+}
+
+pub(crate) fn null_arg(name: &str) -> Error {
+    Error::new(ErrorKind::NullArgument, format!("{name} is NULL"))
+}
+
+/// A required C string argument.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn req_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
+    opt_str(p, name)?.ok_or_else(|| null_arg(name))
+}
+
+/// An optional C string argument: NULL is `None`.
+///
+/// # Safety
+/// As [`req_str`].
+pub(crate) unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>, Error> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller promises a NUL-terminated string.
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    std::str::from_utf8(bytes).map(Some).map_err(|_| Error::invalid(format!("{name} is not valid UTF-8")))
+}
+
+/// A finite number argument.
+pub(crate) fn finite(x: f64, name: &str) -> Result<f64, Error> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(Error::invalid(format!("{name} must be a finite number, got {x}")))
+    }
+}
+
+/// A handle argument.
+///
+/// # Safety
+/// `p` is NULL or a live handle of type `T` from this library.
+pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T, Error> {
+    // SAFETY: the caller promises a live handle.
+    unsafe { p.as_ref() }.ok_or_else(|| null_arg(name))
+}
