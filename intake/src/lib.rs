@@ -8,7 +8,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod control;
+mod http;
+mod responder;
+mod server;
 mod spec;
+
+pub use server::Intake;
 
 /// Options for [`Intake::start_with`].
 #[derive(Default, Clone, Debug)]
@@ -35,6 +41,15 @@ pub enum Fault {
     Hang,
     /// Like `Reset`; meant to be set sticky to simulate an intake that is down.
     Down,
+}
+
+impl Fault {
+    /// Parse the control-API form: `{"kind":"status","code":500,"body":".."}`,
+    /// `{"kind":"rate_limited","retry_after":"1","reset":"2"}`, `{"kind":"slow","ms":300}`,
+    /// `{"kind":"reset"|"hang"|"down"}`.
+    pub fn from_json(v: &serde_json::Value) -> Result<Fault, String> {
+        control::fault_from_json(v)
+    }
 }
 
 /// Result of checking a request against the OpenAPI spec.
@@ -110,6 +125,11 @@ impl Recorded {
                 String::from_utf8_lossy(&self.body)
             )
         })
+    }
+    /// The JSON view served by `GET …/_intake/requests` (`contract` as a string,
+    /// `contract_errors`, body parsed as JSON when it is JSON, else a string).
+    pub fn to_json(&self) -> serde_json::Value {
+        control::recorded_json(self)
     }
     /// The body as UTF-8 (`""` if it is not valid UTF-8).
     pub fn body_str(&self) -> &str {
