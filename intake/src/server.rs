@@ -16,6 +16,11 @@ use crate::{parse_query, Contract, Fault, IntakeOptions, Recorded};
 #[derive(Default)]
 pub(crate) struct State {
     pub requests: Vec<Recorded>,
+    /// Sequence number of each entry of `requests` (same index), to attach answer statuses.
+    seqs: Vec<u64>,
+    next_seq: u64,
+    /// Status answered to request `seq` (absent: reset, hung, or not answered yet).
+    statuses: HashMap<u64, u16>,
     pub faults: VecDeque<Fault>,
     pub sticky: Option<Fault>,
     pub overrides: HashMap<(String, String), (u16, String)>,
@@ -42,6 +47,8 @@ impl Inner {
         let mut s = self.lock();
         if requests {
             s.requests.clear();
+            s.seqs.clear();
+            s.statuses.clear();
         }
         s.faults.clear();
         s.sticky = None;
@@ -128,7 +135,21 @@ impl Intake {
 
     /// Drain the recorded requests.
     pub fn take_requests(&self) -> Vec<Recorded> {
-        std::mem::take(&mut self.inner.lock().requests)
+        let mut s = self.inner.lock();
+        s.seqs.clear();
+        s.statuses.clear();
+        std::mem::take(&mut s.requests)
+    }
+
+    /// Recorded requests with the status the intake answered (`None`: connection reset, hung,
+    /// or not answered yet). Used by `dog-intake run` for its summary.
+    pub fn requests_with_status(&self) -> Vec<(Recorded, Option<u16>)> {
+        let s = self.inner.lock();
+        s.requests
+            .iter()
+            .zip(&s.seqs)
+            .map(|(r, q)| (r.clone(), s.statuses.get(q).copied()))
+            .collect()
     }
 
     /// Block until at least `n` requests are recorded or `timeout` passes; return a snapshot.
@@ -234,7 +255,11 @@ fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
         };
         let keep_alive = req.keep_alive;
         let head = req.method == "HEAD";
-        match handle(&inner, req) {
+        let (action, seq) = handle(&inner, req);
+        if let (Action::Respond(resp), Some(seq)) = (&action, seq) {
+            inner.lock().statuses.insert(seq, resp.status);
+        }
+        match action {
             Action::Respond(resp) => {
                 if http::write_response(&mut stream, &resp, head, !keep_alive).is_err() || !keep_alive
                 {
@@ -296,10 +321,22 @@ fn contract_of(spec: Option<&Spec>, req: &Req, query: &[(String, String)], body:
     }
 }
 
-fn handle(inner: &Inner, req: Req) -> Action {
+fn handle(inner: &Inner, req: Req) -> (Action, Option<u64>) {
     if crate::control::is_control(&req.path) {
-        return Action::Respond(crate::control::handle(inner, &req));
+        return (Action::Respond(crate::control::handle(inner, &req)), None);
     }
+    let (fault, seq, d) = record(inner, &req);
+    (answer(inner, &req, fault, d), Some(seq))
+}
+
+/// The request's decoded query and body (`decode_error` when Content-Encoding failed).
+struct Decoded {
+    query: Vec<(String, String)>,
+    body: Vec<u8>,
+    decode_error: Option<String>,
+}
+
+fn record(inner: &Inner, req: &Req) -> (Option<Fault>, u64, Decoded) {
     let query = parse_query(&req.raw_query);
     let content_encoding = req.header("content-encoding").map(str::to_string);
     let decoded = decode_body(content_encoding.as_deref(), &req.body);
@@ -309,11 +346,14 @@ fn handle(inner: &Inner, req: Req) -> Action {
     };
     let contract = match &decode_error {
         Some(e) => Contract::Invalid(vec![format!("/: {e}")]),
-        None => contract_of(inner.spec.as_deref(), &req, &query, &body),
+        None => contract_of(inner.spec.as_deref(), req, &query, &body),
     };
-    let fault = {
+    let (fault, seq) = {
         let mut s = inner.lock();
         let f = s.faults.pop_front().or_else(|| s.sticky.clone());
+        let seq = s.next_seq;
+        s.next_seq += 1;
+        s.seqs.push(seq);
         s.requests.push(Recorded {
             method: req.method.clone(),
             path: req.path.clone(),
@@ -327,8 +367,12 @@ fn handle(inner: &Inner, req: Req) -> Action {
             fault: f.clone(),
         });
         inner.cv.notify_all();
-        f
+        (f, seq)
     };
+    (fault, seq, Decoded { query, body, decode_error })
+}
+
+fn answer(inner: &Inner, req: &Req, fault: Option<Fault>, d: Decoded) -> Action {
     match fault {
         Some(Fault::Status { code, body }) => return Action::Respond(Resp::raw_json(code, body)),
         Some(Fault::RateLimited { retry_after, reset }) => {
@@ -345,22 +389,18 @@ fn handle(inner: &Inner, req: Req) -> Action {
             }
             return Action::Respond(r);
         }
-        Some(Fault::Slow(d)) => {
-            if !inner.pause(Some(d)) {
-                return Action::Reset;
-            }
-        }
+        Some(Fault::Slow(delay)) if !inner.pause(Some(delay)) => return Action::Reset,
         Some(Fault::Reset) | Some(Fault::Down) => return Action::Reset,
         Some(Fault::Hang) => return Action::Hang,
-        None => {}
+        Some(Fault::Slow(_)) | None => {}
     }
     let mut s = inner.lock();
     if let Some((code, body)) = s.overrides.get(&(req.method.to_ascii_uppercase(), req.path.clone())) {
         let resp = if body.is_empty() { Resp::empty(*code) } else { Resp::raw_json(*code, body.clone()) };
         return Action::Respond(resp);
     }
-    if let Some(e) = decode_error {
+    if let Some(e) = d.decode_error {
         return Action::Respond(Resp::errors(400, &e));
     }
-    Action::Respond(responder::respond(&mut s.store, &req, &query, &body))
+    Action::Respond(responder::respond(&mut s.store, req, &d.query, &d.body))
 }
