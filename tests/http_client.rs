@@ -70,7 +70,7 @@ fn site_and_explicit_host() {
     std::env::set_var("DD_SITE", "datadoghq.eu");
     let h = unsafe { dog_http_new(c("k").as_ptr(), null()) };
     std::env::remove_var("DD_SITE");
-    let client = unsafe { &(*h).0 };
+    let client = unsafe { (*h).client() };
     assert_eq!(client.base_url(), "https://api.datadoghq.eu");
     assert_eq!(unsafe { dog_http_set_site(h, c("us5.datadoghq.com").as_ptr()) }, DOG_OK);
     assert_eq!(client.base_url(), "https://api.us5.datadoghq.com");

@@ -41,7 +41,7 @@ static void test_event(dog_http_t *h) {
     CHECK(seen && strstr(seen, "\"alert_type\":\"success\""), "extra JSON merged");
     CHECK(seen && strstr(seen, "\"dd-api-key\":\"test-api-key\""), "key in the header");
     CHECK(seen && !strstr(seen, "api_key="), "key never in the URL");
-    CHECK(seen && dt_count(seen, "\"contract\":\"valid\"") == 2, "both requests valid: %s", seen);
+    CHECK(seen && dt_count(seen, "\"contract\":\"valid\"") == 1, "the event post is valid: %s", seen);
     free(seen);
 
     r = NULL;

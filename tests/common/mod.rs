@@ -1,5 +1,5 @@
 //! Helpers for integration tests that drive the exported C functions against the intake.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, DogHttp};
 use dogapi::ffi::response::*;
