@@ -3,13 +3,19 @@
 
 pub mod backoff;
 pub mod client;
+pub mod downtimes;
 pub mod events;
+pub mod hosts;
 pub mod metrics;
+pub mod monitors;
 pub mod options;
 pub mod request;
 pub mod response;
+pub mod search;
 pub mod service_checks;
+pub mod tags;
 pub mod transport;
+pub mod users;
 
 pub use client::{ApiRequest, Body, Client};
 pub use response::{Outcome, Response};
