@@ -2,6 +2,9 @@
 //! checks, UTF-8, finite numbers), runs every call inside the panic boundary, maps errors to
 //! `dog_status_t` and hands out owned objects. The logic lives in the Rust core.
 
+pub mod alert;
+pub mod comment;
+pub mod dashboard;
 pub mod event;
 pub mod http;
 pub mod last_error;
@@ -9,7 +12,9 @@ pub mod log;
 pub mod metric;
 pub mod request;
 pub mod response;
+pub mod screenboard;
 pub mod service_check;
+pub mod snapshot;
 pub mod status;
 pub mod version;
 
