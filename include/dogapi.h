@@ -211,17 +211,17 @@ dog_status_t dog_alert_delete(dog_http_t *client,
 
 /**
  * Mutes every alert (dogapi `mute_alerts`): `POST /api/v1/mute_alerts` with no body.
- * Result: the answer as JSON.
+ * Result: the answer as JSON. Today: a downtime over every monitor, `dog_downtime_v2_create()`.
  */
-DOG_DEPRECATED("use dog_monitor_mute_all (or a downtime with scope \"*\") instead: /api/v1/mute_alerts is gone from today's Datadog API")
+DOG_DEPRECATED("use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): /api/v1/mute_alerts is gone from today's Datadog API")
 dog_status_t dog_alert_mute_all(dog_http_t *client,
                                 dog_response_t **out_response);
 
 /**
  * Unmutes every alert (dogapi `unmute_alerts`): `POST /api/v1/unmute_alerts` with no body.
- * Result: the answer as JSON.
+ * Result: the answer as JSON. Today: cancel that downtime, `dog_downtime_v2_cancel()`.
  */
-DOG_DEPRECATED("use dog_monitor_unmute_all (or cancel the downtime) instead: /api/v1/unmute_alerts is gone from today's Datadog API")
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead (cancel the muting downtime): /api/v1/unmute_alerts is gone from today's Datadog API")
 dog_status_t dog_alert_unmute_all(dog_http_t *client,
                                   dog_response_t **out_response);
 

@@ -107,16 +107,16 @@ pub extern "C" fn dog_alert_delete(client: *mut DogHttp, alert_id: i64, out_resp
 }
 
 /// Mutes every alert (dogapi `mute_alerts`): `POST /api/v1/mute_alerts` with no body.
-/// Result: the answer as JSON.
-#[deprecated(note = "use dog_monitor_mute_all (or a downtime with scope \"*\") instead: /api/v1/mute_alerts is gone from today's Datadog API")]
+/// Result: the answer as JSON. Today: a downtime over every monitor, `dog_downtime_v2_create()`.
+#[deprecated(note = "use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): /api/v1/mute_alerts is gone from today's Datadog API")]
 #[no_mangle]
 pub extern "C" fn dog_alert_mute_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_mute_all()))
 }
 
 /// Unmutes every alert (dogapi `unmute_alerts`): `POST /api/v1/unmute_alerts` with no body.
-/// Result: the answer as JSON.
-#[deprecated(note = "use dog_monitor_unmute_all (or cancel the downtime) instead: /api/v1/unmute_alerts is gone from today's Datadog API")]
+/// Result: the answer as JSON. Today: cancel that downtime, `dog_downtime_v2_cancel()`.
+#[deprecated(note = "use dog_downtime_v2_cancel instead (cancel the muting downtime): /api/v1/unmute_alerts is gone from today's Datadog API")]
 #[no_mangle]
 pub extern "C" fn dog_alert_unmute_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_unmute_all()))
