@@ -395,6 +395,157 @@ dog_status_t dog_dashboard_delete(dog_http_t *client,
                                   dog_response_t **out_response);
 
 /**
+ * Schedules a downtime (dogapi `schedule_downtime`): `POST /api/v1/downtime` with body
+ * `{"scope":[...][,"start"][,"end"][,"message"]}`.
+ *
+ * `scope` is required: one or more comma-separated `key:value` scopes (`"env:staging"`,
+ * `"host:a,env:prod"` = both must match), sent as the array today's spec wants (dogapi sent
+ * the string). `start` / `end`: POSIX seconds, 0 to omit (start now / never end); negative,
+ * or `end` not after `start`, is `DOG_ERR_INVALID_ARGUMENT`. `message`: NULL or `""` to omit.
+ * On success `dog_response_result()` is the downtime id (dogapi's formatter `x["id"]`) and
+ * `dog_response_id()` the same id. `*out_response` (when not NULL) receives the response
+ * whenever one arrived, also on failure; free it with `dog_response_free()`. Statuses:
+ * `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the
+ * transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_create instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_schedule(dog_http_t *client,
+                                   const char *scope,
+                                   int64_t start,
+                                   int64_t end,
+                                   const char *message,
+                                   dog_response_t **out_response);
+
+/**
+ * Edits a downtime (dogapi `update_downtime`): `PUT /api/v1/downtime/{downtime_id}` with only
+ * the given fields (`{}` when none).
+ *
+ * `downtime_id` > 0. `scope` (comma-separated, sent as an array), `start`, `end`, `message`:
+ * NULL / 0 / `""` to leave unchanged. Result and id: the downtime id. Ownership and statuses
+ * as for `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_update instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_update(dog_http_t *client,
+                                 int64_t downtime_id,
+                                 const char *scope,
+                                 int64_t start,
+                                 int64_t end,
+                                 const char *message,
+                                 dog_response_t **out_response);
+
+/**
+ * Fetches a downtime (dogapi `get_downtime`): `GET /api/v1/downtime/{downtime_id}`.
+ *
+ * `downtime_id` > 0. Result: the whole downtime object as JSON. Ownership and statuses as for
+ * `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_get instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_get(dog_http_t *client,
+                              int64_t downtime_id,
+                              dog_response_t **out_response);
+
+/**
+ * Lists downtimes (dogapi `get_all_downtimes`): `GET /api/v1/downtime[?current_only=true]`.
+ *
+ * `current_only` true lists only the active ones (sent as `true`, the boolean today's spec
+ * wants; dogapi sent Python's `True`). Result: the array of downtimes as JSON. Ownership and
+ * statuses as for `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_list instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_get_all(dog_http_t *client,
+                                  bool current_only,
+                                  dog_response_t **out_response);
+
+/**
+ * Cancels a downtime (dogapi `cancel_downtime`): `DELETE /api/v1/downtime/{downtime_id}`.
+ *
+ * `downtime_id` > 0. Result: the whole answer (204, no body: NULL, or `{}` with
+ * `json_responses`). Ownership and statuses as for `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_cancel(dog_http_t *client,
+                                 int64_t downtime_id,
+                                 dog_response_t **out_response);
+
+/**
+ * Schedules a downtime through today's API (replacement of `dog_downtime_schedule`,
+ * `dog_monitor_mute_all`): `POST /api/v2/downtime` with the JSON:API body
+ * `{"data":{"type":"downtime","attributes":{"scope","monitor_identifier"[,"message"][,"schedule":{"start","end"}]}}}`.
+ *
+ * `scope` is required, in Datadog query syntax (`"env:prod AND host:web1"`, `"*"` for
+ * everything). Which monitors: `monitor_id` > 0 for one monitor, or `monitor_tags`
+ * (comma-separated, all must match; `"*"` = every monitor); both 0 / NULL means every monitor
+ * (`["*"]`); both given is `DOG_ERR_INVALID_ARGUMENT`. `start` / `end`: POSIX seconds, sent as
+ * ISO-8601 UTC (`2024-01-02T03:04:05Z`), 0 to omit (start now / never end). `message`: NULL or
+ * `""` to omit. On success `dog_response_result()` is the downtime (`data`) as JSON and
+ * `dog_response_id()` its id (a UUID). Ownership and statuses as for `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_create(dog_http_t *client,
+                                    const char *scope,
+                                    int64_t monitor_id,
+                                    const char *monitor_tags,
+                                    int64_t start,
+                                    int64_t end,
+                                    const char *message,
+                                    dog_response_t **out_response);
+
+/**
+ * Edits a downtime through today's API (replacement of `dog_downtime_update`):
+ * `PATCH /api/v2/downtime/{downtime_id}` with `{"data":{"id","type":"downtime","attributes":{...}}}`
+ * holding only the given fields.
+ *
+ * `downtime_id` is the v2 id (required). `scope`, `monitor_id` / `monitor_tags`, `start`,
+ * `end`, `message` as for `dog_downtime_v2_create`, each NULL / 0 to leave unchanged; at least
+ * one must be given. Result: the downtime (`data`); id: its id. Ownership and statuses as for
+ * `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_update(dog_http_t *client,
+                                    const char *downtime_id,
+                                    const char *scope,
+                                    int64_t monitor_id,
+                                    const char *monitor_tags,
+                                    int64_t start,
+                                    int64_t end,
+                                    const char *message,
+                                    dog_response_t **out_response);
+
+/**
+ * Fetches a downtime through today's API (replacement of `dog_downtime_get`):
+ * `GET /api/v2/downtime/{downtime_id}`.
+ *
+ * Result: the downtime (`data`) as JSON; id: its id. Ownership and statuses as for
+ * `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_get(dog_http_t *client,
+                                 const char *downtime_id,
+                                 dog_response_t **out_response);
+
+/**
+ * Cancels a downtime through today's API (replacement of `dog_downtime_cancel`,
+ * `dog_monitor_unmute`, `dog_monitor_unmute_all`): `DELETE /api/v2/downtime/{downtime_id}`.
+ *
+ * Result: the whole answer (204, no body: NULL, or `{}` with `json_responses`). Ownership and
+ * statuses as for `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_cancel(dog_http_t *client,
+                                    const char *downtime_id,
+                                    dog_response_t **out_response);
+
+/**
+ * Lists downtimes through today's API (replacement of `dog_downtime_get_all`):
+ * `GET /api/v2/downtime[?current_only=true][&page[offset]=][&page[limit]=]`.
+ *
+ * `current_only` true lists only the active ones. `page_offset` / `page_limit`: 0 for the
+ * server's defaults; negative is `DOG_ERR_INVALID_ARGUMENT`. Result: the `data` array as JSON.
+ * Ownership and statuses as for `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_list(dog_http_t *client,
+                                  bool current_only,
+                                  int64_t page_offset,
+                                  int64_t page_limit,
+                                  dog_response_t **out_response);
+
+/**
  * Posts an event (dogapi `event`): `POST /api/v1/events`.
  *
  * `title` and `text` are required (text ≤ 4000 characters). Optional, NULL / 0 to omit:
@@ -463,6 +614,34 @@ dog_status_t dog_event_stream(dog_http_t *client,
                               const char *sources,
                               const char *tags,
                               dog_response_t **out_response);
+
+/**
+ * Mutes a host: `POST /api/v1/host/{host}/mute` with body `{["end"][,"message"][,"override"]}`.
+ *
+ * `host` is required (percent-encoded into the path). `end`: POSIX seconds when the mute
+ * ends, 0 for never (negative is `DOG_ERR_INVALID_ARGUMENT`). `override_existing` true
+ * replaces the settings of a host that is already muted (sent as `"override":true`; false
+ * omits it). `message`: NULL or `""` for none. Not in dogapi 1.11.1 (its successor's
+ * `Host.mute`). On success `dog_response_result()` is the whole answer
+ * (`{"action":"Muted","hostname":...,"end":...}`). `*out_response` (when not NULL) receives the
+ * response whenever one arrived, also on failure; free it with `dog_response_free()`.
+ * Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and
+ * the transport / server statuses.
+ */
+dog_status_t dog_host_mute(dog_http_t *client,
+                           const char *host,
+                           int64_t end,
+                           bool override_existing,
+                           const char *message,
+                           dog_response_t **out_response);
+
+/**
+ * Unmutes a host: `POST /api/v1/host/{host}/unmute`, no body.
+ *
+ * Result: the whole answer (`{"action":"Unmuted","hostname":...}`). Ownership and statuses as
+ * for `dog_host_mute`.
+ */
+dog_status_t dog_host_unmute(dog_http_t *client, const char *host, dog_response_t **out_response);
 
 /**
  * Creates a client. `api_key` / `application_key` NULL: take `DD_API_KEY` / `DD_APP_KEY`
@@ -615,6 +794,152 @@ dog_status_t dog_metrics_post(dog_http_t *client,
                               dog_response_t **out_response);
 
 /**
+ * Creates a monitor (dogapi `monitor`): `POST /api/v1/monitor` with body
+ * `{"type","query"[,"name"][,"message"][,"options"]}`.
+ *
+ * `monitor_type` is lower-cased and must be one of today's monitor types (dogapi's `"service check"`,
+ * `"metric alert"`, `"query alert"`, and the newer ones such as `"composite"`, `"log alert"`,
+ * ...); anything else is `DOG_ERR_INVALID_ARGUMENT`. `query` is required and not empty.
+ * Optional (NULL or `""` to omit, as dogapi omits falsy values): `name`, `message`, and
+ * `options_json`, a JSON object (`{"notify_no_data":true,"no_data_timeframe":20}`); malformed
+ * JSON or a non-object is `DOG_ERR_INVALID_ARGUMENT` and nothing is sent.
+ * On success `dog_response_result()` is the monitor id (dogapi's formatter `x["id"]`) and
+ * `dog_response_id()` the same id. `*out_response` (when not NULL) receives the response
+ * whenever one arrived, also on failure; free it with `dog_response_free()`. Statuses:
+ * `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the
+ * transport / server statuses.
+ */
+dog_status_t dog_monitor_create(dog_http_t *client,
+                                const char *monitor_type,
+                                const char *query,
+                                const char *name,
+                                const char *message,
+                                const char *options_json,
+                                dog_response_t **out_response);
+
+/**
+ * Edits a monitor (dogapi `update_monitor`): `PUT /api/v1/monitor/{monitor_id}` with body
+ * `{["query"][,"name"][,"message"][,"options"]}` (never `type`, as in dogapi).
+ *
+ * `monitor_id` > 0. `query`, `name`, `message`, `options_json` (JSON object) are each sent
+ * when not NULL / `""` (dogapi always required `query`; here it may be NULL to change only
+ * the other fields), but at least one must be given. Result and id: the monitor id.
+ * Ownership and statuses as for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_update(dog_http_t *client,
+                                int64_t monitor_id,
+                                const char *query,
+                                const char *name,
+                                const char *message,
+                                const char *options_json,
+                                dog_response_t **out_response);
+
+/**
+ * Fetches a monitor (dogapi `get_monitor`):
+ * `GET /api/v1/monitor/{monitor_id}[?group_states=]`.
+ *
+ * `monitor_id` > 0. `group_states`: comma-separated (`"alert,warn"`, `"all"`), NULL for none.
+ * Result: the whole monitor object as JSON. Ownership and statuses as for
+ * `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_get(dog_http_t *client,
+                             int64_t monitor_id,
+                             const char *group_states,
+                             dog_response_t **out_response);
+
+/**
+ * Lists monitors (dogapi `get_all_monitors`): `GET /api/v1/monitor[?group_states=][&tags=]`.
+ *
+ * `group_states` and `tags` are comma-separated lists (NULL for none; `tags` filters by
+ * scope, e.g. `"host:web1"`). Result: the array of monitors as JSON. Ownership and statuses as
+ * for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_get_all(dog_http_t *client,
+                                 const char *group_states,
+                                 const char *tags,
+                                 dog_response_t **out_response);
+
+/**
+ * Deletes a monitor (dogapi `delete_monitor`): `DELETE /api/v1/monitor/{monitor_id}`.
+ *
+ * `monitor_id` > 0. Result: the whole answer (`{"deleted_monitor_id":123}`). Ownership and
+ * statuses as for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_delete(dog_http_t *client,
+                                int64_t monitor_id,
+                                dog_response_t **out_response);
+
+/**
+ * Mutes every monitor (dogapi `mute_monitors`): `POST /api/v1/monitor/mute_all`, no body.
+ *
+ * Gone from today's API: use `dog_downtime_v2_create` with scope `"*"` and monitor tags
+ * `"*"`. Result: the whole answer (a downtime object). Ownership and statuses as for
+ * `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): POST /api/v1/monitor/mute_all is gone from Datadog's API")
+dog_status_t dog_monitor_mute_all(dog_http_t *client,
+                                  dog_response_t **out_response);
+
+/**
+ * Unmutes every monitor (dogapi `unmute_monitors`): `POST /api/v1/monitor/unmute_all`, no
+ * body.
+ *
+ * Gone from today's API: cancel the downtime with `dog_downtime_v2_cancel`. Result: the whole
+ * answer (usually empty). Ownership and statuses as for `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead: POST /api/v1/monitor/unmute_all is gone from Datadog's API")
+dog_status_t dog_monitor_unmute_all(dog_http_t *client,
+                                    dog_response_t **out_response);
+
+/**
+ * Mutes one monitor (dogapi `mute_monitor`): `POST /api/v1/monitor/{monitor_id}/mute` with
+ * body `{["scope"][,"end"]}` (always a JSON object, `{}` when both are absent).
+ *
+ * `monitor_id` > 0. `scope` (a group such as `"host:web1"`): NULL or `""` mutes every group.
+ * `end`: POSIX seconds when the mute ends, 0 for never. Deprecated upstream (no longer in
+ * today's API description): use `dog_monitor_mute_downtime`. Result: the whole answer (the
+ * monitor). Ownership and statuses as for `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_monitor_mute_downtime instead: monitor muting is deprecated upstream in favour of downtimes (POST /api/v2/downtime)")
+dog_status_t dog_monitor_mute(dog_http_t *client,
+                              int64_t monitor_id,
+                              const char *scope,
+                              int64_t end,
+                              dog_response_t **out_response);
+
+/**
+ * Unmutes one monitor (dogapi `unmute_monitor`): `POST /api/v1/monitor/{monitor_id}/unmute`
+ * with body `{["scope"]}`.
+ *
+ * `monitor_id` > 0; `scope` NULL or `""` for every group. Deprecated upstream: cancel the
+ * downtime from `dog_monitor_mute_downtime` with `dog_downtime_v2_cancel`. Result: the whole
+ * answer. Ownership and statuses as for `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead (on the downtime from dog_monitor_mute_downtime): monitor muting is deprecated upstream")
+dog_status_t dog_monitor_unmute(dog_http_t *client,
+                                int64_t monitor_id,
+                                const char *scope,
+                                dog_response_t **out_response);
+
+/**
+ * Mutes one monitor the way today's API does it (replacement of `dog_monitor_mute`): a v2
+ * downtime for that monitor, `POST /api/v2/downtime` with body
+ * `{"data":{"type":"downtime","attributes":{"scope","monitor_identifier":{"monitor_id"}[,"message"][,"schedule":{"end"}]}}}`.
+ *
+ * `monitor_id` > 0. `scope` is in Datadog query syntax (`"host:web1"`); NULL or `""` is `"*"`
+ * (every group). `end`: POSIX seconds (sent as ISO-8601 UTC), 0 for never. `message`: NULL or
+ * `""` for none. On success `dog_response_result()` is the downtime (`data`) and
+ * `dog_response_id()` its id: pass it to `dog_downtime_v2_cancel` to unmute. Ownership and
+ * statuses as for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_mute_downtime(dog_http_t *client,
+                                       int64_t monitor_id,
+                                       const char *scope,
+                                       int64_t end,
+                                       const char *message,
+                                       dog_response_t **out_response);
+
+/**
  * Sends any request through the client (keys, host, backoff, response rules as for every
  * call). `method`: GET, POST, PUT, PATCH or DELETE. `path`: below `/api/<api_version>/`
  * (`"events"`), or absolute when it starts with `/api/` (`"/api/v2/downtime"`). `query`: an
@@ -742,6 +1067,19 @@ dog_status_t dog_screenboard_share(dog_http_t *client,
                                    dog_response_t **out_response);
 
 /**
+ * Searches hosts and metrics (dogapi `search`): `GET /api/v1/search?q=`.
+ *
+ * The facet is part of `query`: `"hosts:web"`, `"metrics:system.cpu"`, or un-faceted `"web"`
+ * (required, not empty). Today's API lists this endpoint as deprecated (metric search moved
+ * to `/api/v2/metrics`, host search to `/api/v1/hosts`) but still describes it.
+ * On success `dog_response_result()` is the `results` object (facet → array of names) as
+ * JSON. `*out_response` (when not NULL) receives the response whenever one arrived, also on
+ * failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
+ */
+dog_status_t dog_search_query(dog_http_t *client, const char *query, dog_response_t **out_response);
+
+/**
  * Posts a service check run (dogapi `service_check`): `POST /api/v1/check_run` with a
  * one-element array `[{"check","host_name","status","timestamp","message","tags":[...]}]`.
  * `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
@@ -812,6 +1150,102 @@ dog_status_t dog_snapshot_status(dog_http_t *client,
  * is not a `dog_status_t`. Never NULL; the string is never freed.
  */
 const char *dog_status_str(int status);
+
+/**
+ * Lists every host tag (dogapi `all_tags`): `GET /api/v1/tags/hosts[?source=]`.
+ *
+ * `source` (e.g. `"user"`, `"chef"`) filters by tag source; NULL or `""` for all sources.
+ * On success `dog_response_result()` is the `tags` object (tag → array of host names) as JSON.
+ * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
+ * free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
+ */
+dog_status_t dog_tags_all(dog_http_t *client, const char *source, dog_response_t **out_response);
+
+/**
+ * Gets the tags of one host (dogapi `host_tags`):
+ * `GET /api/v1/tags/hosts/{host}[?source=][&by_source=true]`.
+ *
+ * `host` is a host name or numeric id (required, percent-encoded into the path). `source`:
+ * NULL or `""` for all sources. `by_source` true asks for the tags grouped by source (sent as
+ * `by_source=true`, dogapi's parameter, which today's spec no longer lists). Result: the
+ * `tags` array (or, with `by_source`, the object source → tags) as JSON. Ownership and
+ * statuses as for `dog_tags_all`.
+ */
+dog_status_t dog_tags_get(dog_http_t *client,
+                          const char *host,
+                          const char *source,
+                          bool by_source,
+                          dog_response_t **out_response);
+
+/**
+ * Adds tags to a host (dogapi `add_tags`): `POST /api/v1/tags/hosts/{host}[?source=]` with
+ * body `{"tags":[...]}`.
+ *
+ * `tags` is a comma-separated list (`"role:db,env:prod"`, required; `""` sends an empty
+ * list). `source`: NULL or `""` for the default (`user`), always sent as a query parameter.
+ * Result: the host's `tags` array as JSON. Ownership and statuses as for `dog_tags_all`.
+ */
+dog_status_t dog_tags_add(dog_http_t *client,
+                          const char *host,
+                          const char *tags,
+                          const char *source,
+                          dog_response_t **out_response);
+
+/**
+ * Replaces the tags of a host within a source (dogapi `change_tags`):
+ * `PUT /api/v1/tags/hosts/{host}[?source=]` with body `{"tags":[...]}`.
+ *
+ * Arguments, result, ownership and statuses as for `dog_tags_add`.
+ */
+dog_status_t dog_tags_change(dog_http_t *client,
+                             const char *host,
+                             const char *tags,
+                             const char *source,
+                             dog_response_t **out_response);
+
+/**
+ * Removes every tag of a host within a source (dogapi `detach_tags`):
+ * `DELETE /api/v1/tags/hosts/{host}[?source=]`.
+ *
+ * `source`: NULL or `""` for the default (`user`). Result: the whole answer (the server
+ * answers 204 with no body, so the result is NULL unless `json_responses` is on, then `{}`).
+ * Ownership and statuses as for `dog_tags_all`.
+ */
+dog_status_t dog_tags_detach(dog_http_t *client,
+                             const char *host,
+                             const char *source,
+                             dog_response_t **out_response);
+
+/**
+ * Invites users (dogapi `invite`): `POST /api/v1/invite_users` with body `{"emails":[...]}`.
+ *
+ * `emails`: one address or several, comma-separated (`"a@x.com,b@y.com"`); empty, or an entry
+ * without `@`, is `DOG_ERR_INVALID_ARGUMENT`. Gone from today's API: use `dog_user_create`
+ * (`POST /api/v2/users`, which sends the invitation e-mail). On success
+ * `dog_response_result()` is the `emails` array (dogapi's formatter). `*out_response` (when
+ * not NULL) receives the response whenever one arrived, also on failure; free it with
+ * `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_user_create instead: POST /api/v1/invite_users is deprecated; users are created through /api/v2/users")
+dog_status_t dog_user_invite(dog_http_t *client,
+                             const char *emails,
+                             dog_response_t **out_response);
+
+/**
+ * Creates (and invites) a user through today's API (replacement of `dog_user_invite`):
+ * `POST /api/v2/users` with `{"data":{"type":"users","attributes":{"email"[,"name"][,"title"]}}}`.
+ *
+ * `email`: one address (required). `name`, `title`: NULL or `""` to omit. On success
+ * `dog_response_result()` is the user (`data`) as JSON and `dog_response_id()` its id.
+ * Ownership and statuses as for `dog_user_invite`.
+ */
+dog_status_t dog_user_create(dog_http_t *client,
+                             const char *email,
+                             const char *name,
+                             const char *title,
+                             dog_response_t **out_response);
 
 /**
  * The library's version, `"MAJOR.MINOR.PATCH"` (compare with `DOGAPI_VERSION_STRING` from the

@@ -70,7 +70,10 @@ fn as_string(v: Option<&Value>) -> Option<String> {
 
 /// Parse `{"kind": …}` into a fault.
 pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
-    let kind = v.get("kind").and_then(Value::as_str).ok_or("missing \"kind\"")?;
+    let kind = v
+        .get("kind")
+        .and_then(Value::as_str)
+        .ok_or("missing \"kind\"")?;
     Ok(match kind {
         "status" => Fault::Status {
             code: v
@@ -85,7 +88,9 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
             reset: as_string(v.get("reset")),
         },
         "slow" => Fault::Slow(Duration::from_millis(
-            v.get("ms").and_then(Value::as_u64).ok_or("\"ms\" must be a number")?,
+            v.get("ms")
+                .and_then(Value::as_u64)
+                .ok_or("\"ms\" must be a number")?,
         )),
         "reset" => Fault::Reset,
         "hang" => Fault::Hang,
@@ -95,7 +100,12 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
 }
 
 pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
-    let cmd = req.path.rsplit("/_intake").next().unwrap_or("").trim_matches('/');
+    let cmd = req
+        .path
+        .rsplit("/_intake")
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     match (req.method.as_str(), cmd) {
         ("GET", "requests") => {
@@ -121,7 +131,10 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
                         s.faults.push_back(f.clone());
                     }
                 }
-                Resp::json(200, &json!({"ok": true, "queued": s.faults.len(), "sticky": s.sticky.is_some()}))
+                Resp::json(
+                    200,
+                    &json!({"ok": true, "queued": s.faults.len(), "sticky": s.sticky.is_some()}),
+                )
             }
             Err(e) => Resp::errors(400, &e),
         },
@@ -142,7 +155,10 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
                 return Resp::errors(400, "need method, path, status");
             };
             let b = as_string(body.get("body")).unwrap_or_default();
-            inner.lock().overrides.insert((m.to_ascii_uppercase(), p.to_string()), (st as u16, b));
+            inner
+                .lock()
+                .overrides
+                .insert((m.to_ascii_uppercase(), p.to_string()), (st as u16, b));
             Resp::json(200, &json!({"ok": true}))
         }
         _ => Resp::errors(404, "unknown control request"),

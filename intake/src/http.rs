@@ -23,7 +23,10 @@ pub(crate) struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -52,7 +55,11 @@ impl Resp {
         }
     }
     pub fn empty(status: u16) -> Resp {
-        Resp { status, headers: Vec::new(), body: Vec::new() }
+        Resp {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
     pub fn errors(status: u16, msg: &str) -> Resp {
         Resp::json(status, &serde_json::json!({ "errors": [msg] }))
@@ -76,7 +83,10 @@ fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), ReadErr> {
 }
 
 fn find_crlf(buf: &[u8], from: usize) -> Option<usize> {
-    buf.get(from..)?.windows(2).position(|w| w == b"\r\n").map(|p| p + from)
+    buf.get(from..)?
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .map(|p| p + from)
 }
 
 /// Read one request. `buf` carries bytes already read past the previous request (pipelining).
@@ -91,7 +101,10 @@ pub(crate) fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<
                     .headers
                     .iter()
                     .map(|h| {
-                        (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).into_owned())
+                        (
+                            h.name.to_ascii_lowercase(),
+                            String::from_utf8_lossy(h.value).into_owned(),
+                        )
                     })
                     .collect();
                 break (
@@ -111,13 +124,25 @@ pub(crate) fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<
             Err(e) => return Err(ReadErr::Bad(format!("malformed request: {e}"))),
         }
     };
-    let get = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+    let get = |n: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
+    };
     let conn = get("connection").unwrap_or("").to_ascii_lowercase();
-    let keep_alive = if minor == 0 { conn.contains("keep-alive") } else { !conn.contains("close") };
-    let chunked = get("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+    let keep_alive = if minor == 0 {
+        conn.contains("keep-alive")
+    } else {
+        !conn.contains("close")
+    };
+    let chunked =
+        get("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
     let length = match get("content-length") {
         Some(v) => Some(
-            v.trim().parse::<usize>().map_err(|_| ReadErr::Bad("bad Content-Length".into()))?,
+            v.trim()
+                .parse::<usize>()
+                .map_err(|_| ReadErr::Bad("bad Content-Length".into()))?,
         ),
         None => None,
     };
@@ -184,7 +209,14 @@ pub(crate) fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<
         Some((p, q)) => (p.to_string(), q.to_string()),
         None => (target.clone(), String::new()),
     };
-    Ok(Req { method, path, raw_query, headers, body, keep_alive })
+    Ok(Req {
+        method,
+        path,
+        raw_query,
+        headers,
+        body,
+        keep_alive,
+    })
 }
 
 fn reason(code: u16) -> &'static str {
@@ -247,7 +279,10 @@ pub(crate) fn reset(stream: TcpStream) {
     #[cfg(unix)]
     {
         use std::os::unix::io::AsRawFd;
-        let l = libc::linger { l_onoff: 1, l_linger: 0 };
+        let l = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
         // SAFETY: valid fd owned by `stream`; pointer/len describe a live `linger` value.
         unsafe {
             libc::setsockopt(

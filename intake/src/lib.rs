@@ -32,7 +32,10 @@ pub enum Fault {
     Status { code: u16, body: String },
     /// 429 with `Retry-After` / `X-RateLimit-Reset` (when given) and
     /// `X-RateLimit-Limit/Period/Remaining/Name`, body `{"errors":["Rate limit exceeded"]}`.
-    RateLimited { retry_after: Option<String>, reset: Option<String> },
+    RateLimited {
+        retry_after: Option<String>,
+        reset: Option<String>,
+    },
     /// The normal answer, after this delay.
     Slow(Duration),
     /// Read the request, then close the connection without answering (RST via SO_LINGER 0).
@@ -109,11 +112,17 @@ pub struct Recorded {
 impl Recorded {
     /// First header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// First query parameter with this (decoded) name.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     /// The body parsed as JSON; panics with the method, path and body if it is not JSON.
     pub fn json(&self) -> serde_json::Value {
@@ -161,15 +170,13 @@ pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
     while i < b.len() {
         match b[i] {
             b'+' if plus => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;

@@ -69,7 +69,11 @@ impl Inner {
                     if now >= dl {
                         return true;
                     }
-                    g = self.cv.wait_timeout(g, dl - now).unwrap_or_else(|e| e.into_inner()).0;
+                    g = self
+                        .cv
+                        .wait_timeout(g, dl - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
                 }
             }
         }
@@ -116,7 +120,11 @@ impl Intake {
             .name("dog-intake-accept".into())
             .spawn(move || accept_loop(acc_inner, listener))
             .expect("spawn accept thread");
-        Intake { inner, addr, accept: Some(accept) }
+        Intake {
+            inner,
+            addr,
+            accept: Some(accept),
+        }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -161,7 +169,12 @@ impl Intake {
             if now >= deadline {
                 break;
             }
-            g = self.inner.cv.wait_timeout(g, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+            g = self
+                .inner
+                .cv
+                .wait_timeout(g, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
         g.requests.clone()
     }
@@ -184,10 +197,10 @@ impl Intake {
 
     /// Canned answer for an exact method + path (no query); wins over every built-in answer.
     pub fn set_response(&self, method: &str, path: &str, status: u16, body: &str) {
-        self.inner
-            .lock()
-            .overrides
-            .insert((method.to_ascii_uppercase(), path.to_string()), (status, body.to_string()));
+        self.inner.lock().overrides.insert(
+            (method.to_ascii_uppercase(), path.to_string()),
+            (status, body.to_string()),
+        );
     }
 }
 
@@ -203,10 +216,17 @@ impl Drop for Intake {
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
-        for s in self.inner.conns.lock().unwrap_or_else(|e| e.into_inner()).values() {
+        for s in self
+            .inner
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+        {
             let _ = s.shutdown(std::net::Shutdown::Both);
         }
-        let handles = std::mem::take(&mut *self.inner.handles.lock().unwrap_or_else(|e| e.into_inner()));
+        let handles =
+            std::mem::take(&mut *self.inner.handles.lock().unwrap_or_else(|e| e.into_inner()));
         for h in handles {
             let _ = h.join();
         }
@@ -222,7 +242,11 @@ fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
         let _ = stream.set_nodelay(true);
         let id = inner.next_conn.fetch_add(1, Ordering::SeqCst);
         if let Ok(clone) = stream.try_clone() {
-            inner.conns.lock().unwrap_or_else(|e| e.into_inner()).insert(id, clone);
+            inner
+                .conns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id, clone);
         }
         let ci = inner.clone();
         let h = std::thread::Builder::new()
@@ -238,7 +262,11 @@ fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
 
 fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
     let forget = |inner: &Inner| {
-        inner.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        inner
+            .conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
     };
     let mut buf = Vec::new();
     loop {
@@ -261,7 +289,8 @@ fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
         }
         match action {
             Action::Respond(resp) => {
-                if http::write_response(&mut stream, &resp, head, !keep_alive).is_err() || !keep_alive
+                if http::write_response(&mut stream, &resp, head, !keep_alive).is_err()
+                    || !keep_alive
                 {
                     break;
                 }
@@ -281,7 +310,9 @@ fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
 }
 
 fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
-    let enc = encoding.map(|e| e.trim().to_ascii_lowercase()).unwrap_or_default();
+    let enc = encoding
+        .map(|e| e.trim().to_ascii_lowercase())
+        .unwrap_or_default();
     let mut out = Vec::new();
     match enc.as_str() {
         "" | "identity" => return Ok(raw.to_vec()),
@@ -290,7 +321,10 @@ fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("cannot decode gzip body: {e}"))?,
         "deflate" => {
             // RFC 9110 "deflate" is zlib; some clients send raw deflate.
-            if flate2::read::ZlibDecoder::new(raw).read_to_end(&mut out).is_err() {
+            if flate2::read::ZlibDecoder::new(raw)
+                .read_to_end(&mut out)
+                .is_err()
+            {
                 out.clear();
                 flate2::read::DeflateDecoder::new(raw)
                     .read_to_end(&mut out)
@@ -303,8 +337,15 @@ fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn contract_of(spec: Option<&Spec>, req: &Req, query: &[(String, String)], body: &[u8]) -> Contract {
-    let Some(spec) = spec else { return Contract::NoSpec };
+fn contract_of(
+    spec: Option<&Spec>,
+    req: &Req,
+    query: &[(String, String)],
+    body: &[u8],
+) -> Contract {
+    let Some(spec) = spec else {
+        return Contract::NoSpec;
+    };
     if body.iter().all(u8::is_ascii_whitespace) {
         return spec.validate(&req.method, &req.path, Some(query), None);
     }
@@ -369,7 +410,15 @@ fn record(inner: &Inner, req: &Req) -> (Option<Fault>, u64, Decoded) {
         inner.cv.notify_all();
         (f, seq)
     };
-    (fault, seq, Decoded { query, body, decode_error })
+    (
+        fault,
+        seq,
+        Decoded {
+            query,
+            body,
+            decode_error,
+        },
+    )
 }
 
 fn answer(inner: &Inner, req: &Req, fault: Option<Fault>, d: Decoded) -> Action {
@@ -395,8 +444,15 @@ fn answer(inner: &Inner, req: &Req, fault: Option<Fault>, d: Decoded) -> Action 
         Some(Fault::Slow(_)) | None => {}
     }
     let mut s = inner.lock();
-    if let Some((code, body)) = s.overrides.get(&(req.method.to_ascii_uppercase(), req.path.clone())) {
-        let resp = if body.is_empty() { Resp::empty(*code) } else { Resp::raw_json(*code, body.clone()) };
+    if let Some((code, body)) = s
+        .overrides
+        .get(&(req.method.to_ascii_uppercase(), req.path.clone()))
+    {
+        let resp = if body.is_empty() {
+            Resp::empty(*code)
+        } else {
+            Resp::raw_json(*code, body.clone())
+        };
         return Action::Respond(resp);
     }
     if let Some(e) = d.decode_error {
