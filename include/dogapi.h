@@ -145,6 +145,256 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Creates an alert (dogapi `alert`): `POST /api/v1/alert` with `{"query","silenced"}` always
+ * and `name`, `message` (when not NULL and not empty), `notify_no_data` (when true) and
+ * `timeout_h` (hours, when > 0).
+ *
+ * `query` is required and not empty; a negative `timeout_h` is `DOG_ERR_INVALID_ARGUMENT`
+ * (nothing sent). On success `dog_response_result()` and `dog_response_id()` are the alert id
+ * (dogapi's `x["id"]`). `/alert` is gone from today's API: use `dog_monitor_create()` (type
+ * `"metric alert"`). `*out_response` (when not NULL) receives the response whenever one
+ * arrived, also on failure; free it with `dog_response_free()`. Statuses: `DOG_OK`,
+ * `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_monitor_create instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_create(dog_http_t *client,
+                              const char *query,
+                              const char *name,
+                              const char *message,
+                              bool silenced,
+                              bool notify_no_data,
+                              int64_t timeout_h,
+                              dog_response_t **out_response);
+
+/**
+ * Updates an alert (dogapi `update_alert`): `PUT /api/v1/alert/{alert_id}` with the body
+ * rules of `dog_alert_create()`, plus `silenced_timeout_ts` (POSIX seconds, when > 0) — which
+ * dogapi 1.11.1 drops by a bug and libdogapi sends. Result and id: the alert id.
+ */
+DOG_DEPRECATED("use dog_monitor_update instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_update(dog_http_t *client,
+                              int64_t alert_id,
+                              const char *query,
+                              const char *name,
+                              const char *message,
+                              bool silenced,
+                              bool notify_no_data,
+                              int64_t timeout_h,
+                              int64_t silenced_timeout_ts,
+                              dog_response_t **out_response);
+
+/**
+ * Fetches an alert (dogapi `get_alert`): `GET /api/v1/alert/{alert_id}`. Result: the answer
+ * as JSON. Ownership and statuses as `dog_alert_create()`.
+ */
+DOG_DEPRECATED("use dog_monitor_get instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_get(dog_http_t *client,
+                           int64_t alert_id,
+                           dog_response_t **out_response);
+
+/**
+ * Lists alerts (dogapi `get_all_alerts`): `GET /api/v1/alert`. Result: the `alerts` array as
+ * JSON. Ownership and statuses as `dog_alert_create()`.
+ */
+DOG_DEPRECATED("use dog_monitor_get_all instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_get_all(dog_http_t *client,
+                               dog_response_t **out_response);
+
+/**
+ * Deletes an alert (dogapi `delete_alert`): `DELETE /api/v1/alert/{alert_id}`. Result: the
+ * answer as JSON (NULL for an empty answer unless `json_responses` is on).
+ */
+DOG_DEPRECATED("use dog_monitor_delete instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_delete(dog_http_t *client,
+                              int64_t alert_id,
+                              dog_response_t **out_response);
+
+/**
+ * Mutes every alert (dogapi `mute_alerts`): `POST /api/v1/mute_alerts` with no body.
+ * Result: the answer as JSON. Today: a downtime over every monitor, `dog_downtime_v2_create()`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): /api/v1/mute_alerts is gone from today's Datadog API")
+dog_status_t dog_alert_mute_all(dog_http_t *client,
+                                dog_response_t **out_response);
+
+/**
+ * Unmutes every alert (dogapi `unmute_alerts`): `POST /api/v1/unmute_alerts` with no body.
+ * Result: the answer as JSON. Today: cancel that downtime, `dog_downtime_v2_cancel()`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead (cancel the muting downtime): /api/v1/unmute_alerts is gone from today's Datadog API")
+dog_status_t dog_alert_unmute_all(dog_http_t *client,
+                                  dog_response_t **out_response);
+
+/**
+ * Posts a comment (dogapi `comment`): `POST /api/v1/comments` with
+ * `{"handle","message"[,"related_event_id"]}`.
+ *
+ * `message` is required and not empty; `handle` NULL leaves it out (the server uses the key's
+ * user); `related_event_id` 0 leaves it out (a new thread), otherwise the comment replies to
+ * that event. On success `dog_response_result()` and `dog_response_id()` are the comment id
+ * (dogapi's `x["comment"]["id"]`). `/comments` is gone from today's API: post an event with
+ * `related_event_id` through `dog_event_post()`. `*out_response` (when not NULL) receives the
+ * response whenever one arrived, also on failure; free it with `dog_response_free()`.
+ * Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and
+ * the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_event_post with related_event_id instead: /api/v1/comments is gone from today's Datadog API")
+dog_status_t dog_comment_post(dog_http_t *client,
+                              const char *handle,
+                              const char *message,
+                              int64_t related_event_id,
+                              dog_response_t **out_response);
+
+/**
+ * Edits a comment (dogapi `update_comment`): `PUT /api/v1/comments/{comment_id}` with
+ * `{"handle","message"}` (`handle` NULL leaves it out). Result and id: the comment id.
+ * Ownership and statuses as `dog_comment_post()`.
+ */
+DOG_DEPRECATED("use dog_event_post with related_event_id instead (events cannot be edited): /api/v1/comments is gone from today's Datadog API")
+dog_status_t dog_comment_update(dog_http_t *client,
+                                int64_t comment_id,
+                                const char *handle,
+                                const char *message,
+                                dog_response_t **out_response);
+
+/**
+ * Deletes a comment (dogapi `delete_comment`): `DELETE /api/v1/comments/{comment_id}`.
+ * Result: the answer as JSON (NULL for an empty answer unless `json_responses` is on).
+ */
+DOG_DEPRECATED("events posted with dog_event_post cannot be deleted through the API: DELETE /api/v1/comments is gone from today's Datadog API")
+dog_status_t dog_comment_delete(dog_http_t *client,
+                                int64_t comment_id,
+                                dog_response_t **out_response);
+
+/**
+ * Fetches a legacy timeboard (dogapi `dashboard`): `GET /api/v1/dash/{dash_id}`.
+ *
+ * Result: the `dash` object as JSON (the whole answer with `json_responses`). `/dash` is gone
+ * from today's API description; use `dog_dashboard_get()`.
+ * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
+ * free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, and the
+ * transport / server statuses (`DOG_ERR_API` for a 404 `{"errors":[...]}`).
+ */
+DOG_DEPRECATED("use dog_dashboard_get instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_get(dog_http_t *client,
+                          int64_t dash_id,
+                          dog_response_t **out_response);
+
+/**
+ * Lists legacy timeboards (dogapi `dashboards`): `GET /api/v1/dash`.
+ *
+ * Result: the `dashes` array as JSON. Response ownership and statuses as `dog_dash_get()`.
+ */
+DOG_DEPRECATED("use dog_dashboard_get_all instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_get_all(dog_http_t *client,
+                              dog_response_t **out_response);
+
+/**
+ * Creates a legacy timeboard (dogapi `create_dashboard`): `POST /api/v1/dash` with
+ * `{"title","description","graphs","template_variables"}` (every key always present).
+ *
+ * `title`, `description` and `graphs_json` (a JSON array of graph definitions) are required;
+ * `template_variables_json` is a JSON array or NULL (sent as `[]`). Malformed JSON or a JSON
+ * value that is not an array is `DOG_ERR_INVALID_ARGUMENT` and nothing is sent.
+ * On success `dog_response_result()` and `dog_response_id()` are the new dashboard's id
+ * (dogapi's `x["dash"]["id"]`). Response ownership as `dog_dash_get()`. Statuses: `DOG_OK`,
+ * `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_dashboard_create instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_create(dog_http_t *client,
+                             const char *title,
+                             const char *description,
+                             const char *graphs_json,
+                             const char *template_variables_json,
+                             dog_response_t **out_response);
+
+/**
+ * Replaces a legacy timeboard (dogapi `update_dashboard`): `PUT /api/v1/dash/{dash_id}` with
+ * the same body and argument rules as `dog_dash_create()`. Result and id: the dashboard's id.
+ */
+DOG_DEPRECATED("use dog_dashboard_update instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_update(dog_http_t *client,
+                             int64_t dash_id,
+                             const char *title,
+                             const char *description,
+                             const char *graphs_json,
+                             const char *template_variables_json,
+                             dog_response_t **out_response);
+
+/**
+ * Deletes a legacy timeboard (dogapi `delete_dashboard`): `DELETE /api/v1/dash/{dash_id}`.
+ * Result: the answer as JSON (NULL for an empty answer unless `json_responses` is on).
+ */
+DOG_DEPRECATED("use dog_dashboard_delete instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_delete(dog_http_t *client,
+                             int64_t dash_id,
+                             dog_response_t **out_response);
+
+/**
+ * Creates a dashboard (today's replacement for timeboards and screenboards):
+ * `POST /api/v1/dashboard` with `dashboard_json`, a JSON object following the API's
+ * `Dashboard` schema: `title` (string), `layout_type` (`"ordered"` — a timeboard — or
+ * `"free"` — a screenboard) and `widgets` (array of `{"definition": {"type": ...}, ...}`) are
+ * required; optional `description`, `template_variables` (objects with a `name`),
+ * `notify_list`, `reflow_type` (`"auto"` / `"fixed"`), `tags`, ... The read-only fields
+ * (`id`, `url`, `author_handle`, `author_name`, `created_at`, `modified_at`) are dropped, so a
+ * dashboard read with `dog_dashboard_get()` can be sent back as is.
+ *
+ * Malformed JSON, or a JSON value that breaks those rules, is `DOG_ERR_INVALID_ARGUMENT` and
+ * nothing is sent. On success `dog_response_result()` is the created dashboard (JSON object)
+ * and `dog_response_id()` its id (e.g. `"abc-def-ghi"`). `*out_response` (when not NULL)
+ * receives the response whenever one arrived, also on failure; free it with
+ * `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+dog_status_t dog_dashboard_create(dog_http_t *client,
+                                  const char *dashboard_json,
+                                  dog_response_t **out_response);
+
+/**
+ * Fetches a dashboard: `GET /api/v1/dashboard/{dashboard_id}` (the id is percent-encoded; an
+ * empty id is `DOG_ERR_INVALID_ARGUMENT`). Result: the dashboard (JSON object); id: its id.
+ * Response ownership and statuses as `dog_dashboard_create()`.
+ */
+dog_status_t dog_dashboard_get(dog_http_t *client,
+                               const char *dashboard_id,
+                               dog_response_t **out_response);
+
+/**
+ * Lists dashboards: `GET /api/v1/dashboard` with optional filters: `filter_shared` true adds
+ * `filter[shared]=true` (only shared dashboards), `filter_deleted` true adds
+ * `filter[deleted]=true` (only deleted ones; both true is `DOG_ERR_INVALID_ARGUMENT`),
+ * `count` > 0 adds `count=` (0: the server's default, 100), `start` > 0 adds `start=` (the
+ * offset; 0: from the beginning). Negative `count` / `start` are `DOG_ERR_INVALID_ARGUMENT`.
+ * Result: the `dashboards` array (summaries) as JSON. Response ownership and statuses as
+ * `dog_dashboard_create()`.
+ */
+dog_status_t dog_dashboard_get_all(dog_http_t *client,
+                                   bool filter_shared,
+                                   bool filter_deleted,
+                                   int64_t count,
+                                   int64_t start,
+                                   dog_response_t **out_response);
+
+/**
+ * Replaces a dashboard: `PUT /api/v1/dashboard/{dashboard_id}` with a whole dashboard JSON,
+ * checked as for `dog_dashboard_create()`. Result: the updated dashboard; id: its id.
+ */
+dog_status_t dog_dashboard_update(dog_http_t *client,
+                                  const char *dashboard_id,
+                                  const char *dashboard_json,
+                                  dog_response_t **out_response);
+
+/**
+ * Deletes a dashboard: `DELETE /api/v1/dashboard/{dashboard_id}`. Result: the answer
+ * (`{"deleted_dashboard_id": "..."}`). Response ownership and statuses as
+ * `dog_dashboard_create()`.
+ */
+dog_status_t dog_dashboard_delete(dog_http_t *client,
+                                  const char *dashboard_id,
+                                  dog_response_t **out_response);
+
+/**
  * Schedules a downtime (dogapi `schedule_downtime`): `POST /api/v1/downtime` with body
  * `{"scope":[...][,"start"][,"end"][,"message"]}`.
  *
@@ -751,6 +1001,72 @@ const char *dog_response_header(const dog_response_t *response, const char *name
 void dog_response_free(dog_response_t *response);
 
 /**
+ * Creates a screenboard (dogapi `create_screenboard`): `POST /api/v1/screen` with
+ * `description_json` as the body, a JSON object such as
+ * `{"board_title":"b","widgets":[...]}`. Malformed JSON or a value that is not an object is
+ * `DOG_ERR_INVALID_ARGUMENT` and nothing is sent.
+ *
+ * Result: the answer as JSON (dogapi returns it raw); `dog_response_id()`: the board's `id`.
+ * `/screen` is gone from today's API description: use `dog_dashboard_create()` with
+ * `"layout_type":"free"`. `*out_response` (when not NULL) receives the response whenever one
+ * arrived, also on failure; free it with `dog_response_free()`. Statuses: `DOG_OK`,
+ * `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_dashboard_create with \"layout_type\":\"free\" instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_create(dog_http_t *client,
+                                    const char *description_json,
+                                    dog_response_t **out_response);
+
+/**
+ * Fetches a screenboard (dogapi `get_screenboard`): `GET /api/v1/screen/{board_id}`.
+ * Result: the answer (the board) as JSON; id: its `id`. Ownership and statuses as
+ * `dog_screenboard_create()`.
+ */
+DOG_DEPRECATED("use dog_dashboard_get instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_get(dog_http_t *client,
+                                 int64_t board_id,
+                                 dog_response_t **out_response);
+
+/**
+ * Lists screenboards (dogapi `get_all_screenboards`): `GET /api/v1/screen`.
+ * Result: the `screenboards` array as JSON. Ownership and statuses as
+ * `dog_screenboard_create()`.
+ */
+DOG_DEPRECATED("use dog_dashboard_get_all instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_get_all(dog_http_t *client,
+                                     dog_response_t **out_response);
+
+/**
+ * Replaces a screenboard (dogapi `update_screenboard`): `PUT /api/v1/screen/{board_id}` with
+ * `description_json` (a JSON object, checked as for `dog_screenboard_create()`).
+ * Result: the answer as JSON; id: the board's `id`.
+ */
+DOG_DEPRECATED("use dog_dashboard_update instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_update(dog_http_t *client,
+                                    int64_t board_id,
+                                    const char *description_json,
+                                    dog_response_t **out_response);
+
+/**
+ * Deletes a screenboard (dogapi `delete_screenboard`): `DELETE /api/v1/screen/{board_id}`.
+ * Result: the answer as JSON (`{"id": ...}`).
+ */
+DOG_DEPRECATED("use dog_dashboard_delete instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_delete(dog_http_t *client,
+                                    int64_t board_id,
+                                    dog_response_t **out_response);
+
+/**
+ * Shares a screenboard publicly (dogapi `share_screenboard`): `GET
+ * /api/v1/screen/share/{board_id}` — dogapi 1.11.1 uses GET (its successor POST).
+ * Result: the answer as JSON (`{"board_id": ..., "public_url": ...}`).
+ */
+DOG_DEPRECATED("use a dashboard with \"layout_type\":\"free\" (dog_dashboard_create) and share it through /api/v1/dashboard/public: /api/v1/screen/share is gone from today's Datadog API")
+dog_status_t dog_screenboard_share(dog_http_t *client,
+                                   int64_t board_id,
+                                   dog_response_t **out_response);
+
+/**
  * Searches hosts and metrics (dogapi `search`): `GET /api/v1/search?q=`.
  *
  * The facet is part of `query`: `"hosts:web"`, `"metrics:system.cpu"`, or un-faceted `"web"`
@@ -778,6 +1094,56 @@ dog_status_t dog_service_check_post(dog_http_t *client,
                                     const char *message,
                                     const char *tags,
                                     dog_response_t **out_response);
+
+/**
+ * Takes a graph snapshot (dogapi `graph_snapshot`):
+ * `GET /api/v1/graph/snapshot?metric_query=&start=&end=[&event_query=]`.
+ *
+ * `metric_query` is required and not empty; `start` / `end` are POSIX seconds (`end` before
+ * `start` is `DOG_ERR_INVALID_ARGUMENT`, nothing sent); `event_query` (event bands) is
+ * optional (NULL or empty: left out). Result: the whole answer as JSON (dogapi returns it
+ * raw), including `snapshot_url`; poll that URL with `dog_snapshot_status()` until it gives
+ * 200. `*out_response` (when not NULL) receives the response whenever one arrived, also on
+ * failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+dog_status_t dog_snapshot_create(dog_http_t *client,
+                                 const char *metric_query,
+                                 int64_t start,
+                                 int64_t end,
+                                 const char *event_query,
+                                 dog_response_t **out_response);
+
+/**
+ * Takes a snapshot of a graph definition (dogapi `graph_snapshot_from_def`):
+ * `GET /api/v1/graph/snapshot?graph_def=&start=&end=`. `graph_def_json` is a JSON object
+ * (e.g. `{"requests":[{"q":"avg:system.load.1{*}"}],"viz":"timeseries"}`), sent on one line;
+ * malformed JSON or a value that is not an object is `DOG_ERR_INVALID_ARGUMENT` (nothing
+ * sent), as is `end` before `start`. Result: the whole answer as JSON. Ownership and statuses
+ * as `dog_snapshot_create()`.
+ */
+dog_status_t dog_snapshot_create_from_def(dog_http_t *client,
+                                          const char *graph_def_json,
+                                          int64_t start,
+                                          int64_t end,
+                                          dog_response_t **out_response);
+
+/**
+ * Asks whether a snapshot image is ready (dogapi `snapshot_status`):
+ * `GET /api/v1/graph/snapshot_status/{piece}`, where `piece` is what follows the first
+ * `/snapshot/view/` in the path of `snapshot_url`, cut at `.png` (dogapi's rewriting:
+ * `https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png` asks
+ * `.../graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc`). A URL without
+ * `/snapshot/view/` in its path (such as today's `https://app.datadoghq.com/s/...` links) is
+ * `DOG_ERR_INVALID_ARGUMENT` and nothing is sent. This endpoint is not in today's published API
+ * description.
+ *
+ * Result: the `status_code` as a JSON integer (`200` once the image is ready; dogapi's
+ * `int(x["status_code"])`). Ownership and statuses as `dog_snapshot_create()`.
+ */
+dog_status_t dog_snapshot_status(dog_http_t *client,
+                                 const char *snapshot_url,
+                                 dog_response_t **out_response);
 
 /**
  * The static name of a status (`"DOG_ERR_TIMEOUT"`), or `"DOG_ERR_UNKNOWN"` for a value that

@@ -1,8 +1,11 @@
 //! The HTTP API client (dogapi's `DogHttpApi`): options, transport, backoff, response rules,
 //! and one file per API resource.
 
+pub mod alerts;
 pub mod backoff;
 pub mod client;
+pub mod comments;
+pub mod dashboards;
 pub mod downtimes;
 pub mod events;
 pub mod hosts;
@@ -11,8 +14,10 @@ pub mod monitors;
 pub mod options;
 pub mod request;
 pub mod response;
+pub mod screenboards;
 pub mod search;
 pub mod service_checks;
+pub mod snapshots;
 pub mod tags;
 pub mod transport;
 pub mod users;
