@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod monitors;
 pub mod options;
 pub mod request;
+pub mod resolver;
 pub mod response;
 pub mod screenboards;
 pub mod search;

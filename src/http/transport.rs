@@ -45,7 +45,7 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         .max_idle_connections_per_host(32)
         .max_idle_age(Duration::from_secs(30))
         .build();
-    Ok(config.into())
+    Ok(ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new(), super::resolver::CachingResolver::default()))
 }
 
 /// Sends one request and reads the whole answer.
