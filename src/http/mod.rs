@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod backoff;
 pub mod client;
+pub mod cork;
 pub mod comments;
 pub mod dashboards;
 pub mod downtimes;
