@@ -10,6 +10,7 @@ pub mod metric;
 pub mod request;
 pub mod response;
 pub mod service_check;
+pub mod stats;
 pub mod status;
 pub mod version;
 
