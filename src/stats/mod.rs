@@ -704,3 +704,271 @@ impl Drop for Stats {
         fork::unregister(self);
     }
 }
+
+#[cfg(test)]
+impl Stats {
+    /// Test hook: flush buckets older than `ts`'s bucket and return the series that would be
+    /// sent (decoded from the gzip payloads), without the network.
+    fn flush_series(&self, ts: f64) -> Vec<serde_json::Value> {
+        use std::io::Read;
+        let mut r = Rendered::default();
+        let c = self.cfg.read();
+        let style = SeriesStyle { default_host: &c.default_host, device: c.opts.device.as_deref(), interval: c.opts.interval() };
+        self.agg.extract(self.cut(ts), self.roll_up(), &style, &mut r);
+        let mut out = Vec::new();
+        for p in payload::split(&r, Limits::default()) {
+            let mut s = String::new();
+            flate2::read::GzDecoder::new(&p.gzipped[..]).read_to_string(&mut s).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+            out.extend(v["series"].as_array().unwrap().iter().cloned());
+        }
+        // dogapi's tests sort by (first point ts, metric name, tags, host).
+        out.sort_by(|a, b| {
+            let k = |v: &serde_json::Value| (v["points"][0][0].as_f64().unwrap(), v["metric"].as_str().unwrap().to_string(), v["tags"].to_string(), v["host"].to_string());
+            k(a).partial_cmp(&k(b)).unwrap()
+        });
+        out
+    }
+}
+
+/// dogapi 1.11.1 `tests/unit/test_stats_api.py` (reference §6.1), same numbers; changed only
+/// where DESIGN §4 says: counters and `.count` are `count` with `interval`, tags omitted when
+/// empty, tags emitted sorted (order is not part of identity), percentile ties half away
+/// from zero.
+#[cfg(test)]
+mod dogapi_tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn started(f: impl FnOnce(&mut StatsOptions)) -> Arc<Stats> {
+        let s = Stats::new();
+        let mut o = StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() };
+        f(&mut o);
+        s.start(o).unwrap();
+        s
+    }
+
+    fn pt(name: &str, value: f64, ts: f64) -> Point<'_> {
+        Point { name, value, tags: None, timestamp: ts, sample_rate: 1.0, host: None }
+    }
+
+    fn get<'a>(m: &'a [Value], name: &str) -> Vec<&'a Value> {
+        m.iter().filter(|x| x["metric"] == name).collect()
+    }
+
+    fn val(v: &Value) -> f64 {
+        v["points"][0][1].as_f64().unwrap()
+    }
+
+    #[test]
+    fn histogram() {
+        let s = started(|_| {});
+        for (name, v, ts) in [
+            ("histogram.1", 20.0, 100.0),
+            ("histogram.1", 30.0, 105.0),
+            ("histogram.1", 40.0, 106.0),
+            ("histogram.1", 50.0, 106.0),
+            ("histogram.1", 30.0, 110.0),
+            ("histogram.1", 50.0, 115.0),
+            ("histogram.1", 40.0, 116.0),
+            ("histogram.2", 40.0, 100.0),
+            ("histogram.3", 50.0, 134.0),
+        ] {
+            s.record(Kind::Histogram, &pt(name, v, ts)).unwrap();
+        }
+        let m = s.flush_series(120.0);
+        assert_eq!(m.len(), 24);
+        let b100: Vec<&Value> = m.iter().filter(|x| x["points"][0][0] == 100 && x["metric"].as_str().unwrap().starts_with("histogram.1")).collect();
+        let by = |suffix: &str| val(b100.iter().find(|x| x["metric"] == format!("histogram.1{suffix}")).unwrap());
+        assert_eq!(by(".avg"), 35.0);
+        assert_eq!(by(".count"), 4.0);
+        assert_eq!(by(".min"), 20.0);
+        assert_eq!(by(".max"), 50.0);
+        assert_eq!(by(".75percentile"), 40.0);
+        assert_eq!(by(".99percentile"), 50.0);
+        let b110 = |suffix: &str| val(m.iter().find(|x| x["points"][0][0] == 110 && x["metric"] == format!("histogram.1{suffix}")).unwrap());
+        assert_eq!(b110(".avg"), 40.0);
+        assert_eq!(b110(".count"), 3.0);
+        assert_eq!(b110(".75percentile"), 40.0);
+        assert_eq!(b110(".99percentile"), 50.0);
+        assert_eq!(val(get(&m, "histogram.2.avg")[0]), 40.0);
+        assert_eq!(val(get(&m, "histogram.2.count")[0]), 1.0);
+        // Types: statistics are gauges; .count is a count with interval.
+        let c = get(&m, "histogram.2.count")[0];
+        assert_eq!(c["type"], "count");
+        assert_eq!(c["interval"], 10);
+        assert_eq!(get(&m, "histogram.2.avg")[0]["type"], "gauge");
+        assert!(get(&m, "histogram.2.avg")[0].get("interval").is_none());
+        assert_eq!(s.flush_series(140.0).len(), 8);
+        assert_eq!(s.flush_series(200.0).len(), 0);
+    }
+
+    #[test]
+    fn histogram_percentiles() {
+        let s = started(|_| {});
+        for _ in 0..20 {
+            for v in 1..=100 {
+                s.record(Kind::Histogram, &pt("percentiles", v as f64, 1000.0)).unwrap();
+            }
+        }
+        let m = s.flush_series(2000.0);
+        assert_eq!(m.len(), 8);
+        for p in [75.0, 85.0, 95.0, 99.0] {
+            let v = get(&m, &format!("percentiles.{p}percentile"))[0];
+            assert!((val(v) - p).abs() <= 8.0, "p{p} = {}", val(v));
+            assert_eq!(v["points"][0][0].as_f64().unwrap(), 1000.0);
+        }
+        assert_eq!(val(get(&m, "percentiles.count")[0]), 2000.0);
+    }
+
+    #[test]
+    fn gauge() {
+        let s = started(|_| {});
+        s.record(Kind::Gauge, &pt("test.gauge.1", 20.0, 100.0)).unwrap();
+        s.record(Kind::Gauge, &pt("test.gauge.1", 22.0, 105.0)).unwrap();
+        s.record(Kind::Gauge, &pt("test.gauge.2", 20.0, 110.0)).unwrap();
+        s.record(Kind::Gauge, &pt("test.gauge.3", 20.0, 125.0)).unwrap();
+        let m = s.flush_series(120.0);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0]["metric"], "test.gauge.1");
+        assert_eq!(val(&m[0]), 22.0);
+        assert_eq!(m[0]["points"][0][0], 100);
+        assert_eq!(m[0]["type"], "gauge");
+        assert_eq!(m[1]["metric"], "test.gauge.2");
+        assert_eq!(s.flush_series(130.0).len(), 1);
+        assert_eq!(s.flush_series(150.0).len(), 0);
+    }
+
+    #[test]
+    fn counter() {
+        let s = started(|_| {});
+        s.record(Kind::Counter, &pt("test.counter.1", 1.0, 1000.0)).unwrap();
+        s.record(Kind::Counter, &pt("test.counter.1", 2.0, 1005.0)).unwrap();
+        s.record(Kind::Counter, &pt("test.counter.2", 1.0, 1015.0)).unwrap();
+        s.record(Kind::Counter, &pt("test.counter.3", 1.0, 1025.0)).unwrap();
+        let m = s.flush_series(1021.0);
+        assert_eq!(m.len(), 2);
+        assert_eq!(val(&m[0]), 3.0);
+        assert_eq!(m[0]["type"], "count");
+        assert_eq!(m[0]["interval"], 10);
+        assert_eq!(s.flush_series(1030.0).len(), 1);
+        assert_eq!(s.flush_series(1050.0).len(), 0);
+    }
+
+    #[test]
+    fn default_host_and_device() {
+        let s = started(|_| {});
+        s.record(Kind::Gauge, &pt("my.gauge", 1.0, 100.0)).unwrap();
+        let m = s.flush_series(200.0);
+        assert!(m[0].get("device").is_none());
+        assert_eq!(m[0]["host"], crate::host::hostname());
+        assert!(!m[0]["host"].as_str().unwrap().is_empty());
+    }
+
+    #[test]
+    fn custom_host_and_device() {
+        let s = started(|o| {
+            o.host = Some("host".into());
+            o.device = Some("dev".into());
+        });
+        s.record(Kind::Gauge, &pt("my.gauge", 1.0, 100.0)).unwrap();
+        let m = s.flush_series(200.0);
+        assert_eq!(m[0]["host"], "host");
+        assert_eq!(m[0]["device"], "dev");
+    }
+
+    #[test]
+    fn tags() {
+        let s = started(|_| {});
+        for (kind, name) in [(Kind::Gauge, "gauge"), (Kind::Counter, "counter")] {
+            s.record(kind, &pt(name, 1.0, 100.0)).unwrap();
+            s.record(kind, &Point { tags: Some("env:production,db"), ..pt(name, 1.0, 100.0) }).unwrap();
+            s.record(kind, &Point { tags: Some("env:staging"), ..pt(name, 1.0, 100.0) }).unwrap();
+        }
+        s.record(Kind::Histogram, &Point { tags: Some("db"), ..pt("hist", 1.0, 100.0) }).unwrap();
+        let m = s.flush_series(200.0);
+        assert_eq!(m.len(), 6 + 8);
+        for name in ["gauge", "counter"] {
+            let g = get(&m, name);
+            assert_eq!(g.len(), 3);
+            assert!(g.iter().any(|x| x.get("tags").is_none()), "no-tag series omits tags");
+            assert!(g.iter().any(|x| x["tags"] == json!(["db", "env:production"])));
+            assert!(g.iter().any(|x| x["tags"] == json!(["env:staging"])));
+        }
+        assert!(get(&m, "hist.avg")[0]["tags"] == json!(["db"]));
+    }
+
+    #[test]
+    fn host() {
+        let s = started(|o| o.host = Some("default".into()));
+        let g = |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("gauge", 12.0, 100.0) };
+        s.record(Kind::Gauge, &g(Some(""), None)).unwrap();
+        s.record(Kind::Gauge, &g(Some("test"), None)).unwrap();
+        let c = |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("counter", 1.0, 100.0) };
+        s.record(Kind::Counter, &c(None, None)).unwrap();
+        s.record(Kind::Counter, &c(None, None)).unwrap();
+        s.record(Kind::Counter, &c(Some("test"), None)).unwrap();
+        s.record(Kind::Counter, &c(Some("test"), Some("tag"))).unwrap();
+        s.record(Kind::Counter, &c(Some("test"), Some("tag"))).unwrap();
+        s.record(Kind::Histogram, &Point { host: Some("test"), ..pt("hist", 1.0, 100.0) }).unwrap();
+        let m = s.flush_series(200.0);
+        // dogapi's 6 also held a timed metric; here: 2 gauges + 3 counters + 8 histogram.
+        assert_eq!(m.len(), 5 + 8);
+        let gauges = get(&m, "gauge");
+        assert!(gauges.iter().any(|x| x["host"] == ""));
+        assert!(gauges.iter().any(|x| x["host"] == "test"));
+        let counters = get(&m, "counter");
+        let find = |host: &str, tagged: bool| val(counters.iter().find(|x| x["host"] == host && x.get("tags").is_some() == tagged).unwrap());
+        assert_eq!(find("default", false), 2.0);
+        assert_eq!(find("test", false), 1.0);
+        assert_eq!(find("test", true), 2.0);
+        assert!(get(&m, "hist.avg").iter().all(|x| x["host"] == "test"));
+    }
+
+    #[test]
+    fn disabled_mode() {
+        let s = started(|o| o.disabled = true);
+        s.record(Kind::Gauge, &pt("page.views", 123.0, 100.0)).unwrap();
+        assert!(s.flush(Some(1000.0)).is_ok());
+        assert_eq!(s.flush_series(1000.0).len(), 0);
+        assert_eq!(s.telemetry().points_recorded, 0);
+    }
+
+    #[test]
+    fn not_started_and_argument_checks() {
+        let s = Stats::new();
+        assert_eq!(s.record(Kind::Gauge, &pt("a", 1.0, 0.0)).unwrap_err().kind, ErrorKind::NotStarted);
+        assert_eq!(s.flush(None).unwrap_err().kind, ErrorKind::NotStarted);
+        assert_eq!(s.stop(None).unwrap_err().kind, ErrorKind::NotStarted);
+        let s = started(|_| {});
+        assert_eq!(s.record(Kind::Gauge, &pt("", 1.0, 0.0)).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(s.record(Kind::Gauge, &Point { sample_rate: 0.0, ..pt("a", 1.0, 0.0) }).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(s.record(Kind::Gauge, &Point { sample_rate: 1.5, ..pt("a", 1.0, 0.0) }).unwrap_err().kind, ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn flush_boundary_is_strict() {
+        let s = started(|_| {});
+        s.record(Kind::Counter, &pt("c", 1.0, 205.0)).unwrap();
+        assert_eq!(s.flush_series(209.9).len(), 0);
+        assert_eq!(s.flush_series(210.0).len(), 1);
+    }
+
+    #[test]
+    fn sample_rate_gives_unbiased_totals() {
+        let s = started(|_| {});
+        let n = 200_000;
+        for _ in 0..n {
+            s.record(Kind::Counter, &Point { sample_rate: 0.25, ..pt("sampled", 1.0, 100.0) }).unwrap();
+            s.record(Kind::Histogram, &Point { sample_rate: 0.5, ..pt("sampled.h", 3.0, 100.0) }).unwrap();
+        }
+        let m = s.flush_series(200.0);
+        let total = val(get(&m, "sampled")[0]);
+        assert!((total - n as f64).abs() < n as f64 * 0.02, "{total}");
+        let count = val(get(&m, "sampled.h.count")[0]);
+        assert!((count - n as f64).abs() < n as f64 * 0.02, "{count}");
+        assert_eq!(val(get(&m, "sampled.h.avg")[0]), 3.0);
+        let t = s.telemetry();
+        assert_eq!(t.points_recorded + t.points_sampled_out, 2 * n);
+    }
+}
