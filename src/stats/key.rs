@@ -4,8 +4,9 @@
 //! `tags = NULL` and `""` are the same context (no tags); whitespace around a tag is trimmed and
 //! empty entries dropped (as `crate::tags::split`); order does not matter, duplicates do.
 
-/// Tags kept on the stack; a call with more spills into one heap vector (rare).
-const STACK_TAGS: usize = 32;
+/// Tags kept on the stack; a call with more spills into one heap vector (rare). Kept small:
+/// the array is initialised on every call.
+const STACK_TAGS: usize = 16;
 
 /// The tags of one call, sorted, borrowed from the caller's string.
 pub struct SortedTags<'a> {
