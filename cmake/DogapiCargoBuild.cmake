@@ -9,7 +9,7 @@
 #   <OUT_DIR>/pkgconfig/dogapi.pc              (from PC_IN, with Libs.private filled in)
 #
 # Inputs (-D): CARGO, MANIFEST, TARGET_DIR, PROFILE (release|dev|...), OUT_DIR, VERSION,
-#              SOVERSION, PC_IN, PKG_DESCRIPTION, INCLUDEDIR, LIBDIR, CARGO_FLAGS (;-list, optional)
+#              SOVERSION, PC_IN, PC_PREFIX, PKG_DESCRIPTION, INCLUDEDIR, LIBDIR, CARGO_FLAGS (;-list, optional)
 cmake_minimum_required(VERSION 3.21)
 
 foreach(v CARGO MANIFEST TARGET_DIR PROFILE OUT_DIR VERSION SOVERSION PC_IN)
@@ -45,6 +45,7 @@ if(_stderr MATCHES "native-static-libs: ([^\r\n]*)")
     string(STRIP "${CMAKE_MATCH_1}" _flags)
     file(WRITE "${_libs_txt}.tmp" "${_flags}\n")
     file(COPY_FILE "${_libs_txt}.tmp" "${_libs_txt}" ONLY_IF_DIFFERENT)
+    file(REMOVE "${_libs_txt}.tmp")
 elseif(EXISTS "${_libs_txt}")
     # Crate was fresh and cargo did not replay the note: the last answer still holds.
     file(READ "${_libs_txt}" _flags)

@@ -108,9 +108,10 @@ static void test_against_intake() {
     }
     CHECK(threw);
 
-    // A server error keeps the response: make the intake answer 500 once.
+    // A server error keeps the response: make the intake answer 500 once (a body without an
+    // `errors` key, so the status is DOG_ERR_HTTP_STATUS rather than DOG_ERR_API).
     dogapi::response f = dd.request("POST", "/_intake/fault", nullptr,
-                                    "{\"kind\":\"status\",\"code\":500,\"body\":\"{\\\"errors\\\":[\\\"boom\\\"]}\",\"count\":1}");
+                                    "{\"kind\":\"status\",\"code\":500,\"body\":\"{\\\"message\\\":\\\"boom\\\"}\",\"count\":1}");
     CHECK(f.status() / 100 == 2);
     threw = false;
     try {
