@@ -11,6 +11,13 @@ use std::time::Duration;
 /// The opaque client behind `dog_http_t`.
 pub struct DogHttp(pub(crate) Client);
 
+impl DogHttp {
+    /// The Rust client behind the handle (for Rust code that shares a handle with C).
+    pub fn client(&self) -> &Client {
+        &self.0
+    }
+}
+
 /// Creates a client. `api_key` / `application_key` NULL: take `DD_API_KEY` / `DD_APP_KEY`
 /// from the environment (an empty string means "no key"). Options start at dogapi's defaults
 /// (api_version "v1", timeout 2 s, max_timeouts 3, backoff_period 300 s, swallow on,

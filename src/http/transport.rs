@@ -70,17 +70,13 @@ pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>) -> Result<WireResponse, 
 }
 
 fn io_kind(e: &io::Error) -> ErrorKind {
+    // rustls surfaces handshake and certificate failures as io::Error wrapping rustls::Error.
+    if e.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) {
+        return ErrorKind::Tls;
+    }
     match e.kind() {
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ErrorKind::Timeout,
-        _ => {
-            // rustls surfaces handshake/certificate failures as io::Error with InvalidData.
-            let text = e.to_string().to_ascii_lowercase();
-            if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-                ErrorKind::Tls
-            } else {
-                ErrorKind::Connection
-            }
-        }
+        _ => ErrorKind::Connection,
     }
 }
 

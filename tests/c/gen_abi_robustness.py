@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Generates a C program that calls every function exported in include/dogapi.h
+
+  1. with a NULL pointer in each pointer argument in turn (the others valid), and
+  2. with invalid UTF-8 in each string argument in turn (the others valid),
+
+and checks that nothing crashes, that a NULL handle gives DOG_ERR_NULL_ARGUMENT, and that
+invalid UTF-8 gives DOG_ERR_INVALID_ARGUMENT naming UTF-8. Because it reads the header, every
+function added later is covered without editing this file; a new opaque handle type needs an
+entry in HANDLES (the generator stops with an error otherwise).
+
+Usage: gen_abi_robustness.py include/dogapi.h > abi_robustness.c
+Run the program under the intake (`dog-intake run -- ./abi_robustness`): valid handles point
+at it, so calls that pass their checks reach a harmless local server.
+"""
+import re
+import sys
+
+# How to make a valid instance of each opaque handle, and how to release it.
+HANDLES = {
+    "dog_http_t": ("dt_client()", "dog_http_free({v})"),
+    "dog_response_t": ("dt_response()", "dog_response_free({v})"),
+    "dog_stats_t": ("dt_stats()", "dog_stats_free({v})"),
+}
+# Functions never called with a valid handle: they would consume or stop it.
+NULL_ONLY_SUFFIXES = ("_free",)
+# Functions with process-wide effects (skipped in the valid-argument rounds).
+GLOBAL_EFFECTS = {"dog_set_log_callback"}
+
+BAD_UTF8 = '"\\xff\\xfe\\xfd"'
+
+
+def parse(header_text):
+    text = re.sub(r"/\*.*?\*/", "", header_text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r"DOG_DEPRECATED\(\"(?:[^\"\\]|\\.)*\"\)", "", text)
+    text = re.sub(r"#[^\n]*", "", text)
+    funcs = []
+    for m in re.finditer(r"([A-Za-z_][\w\s\*]*?)\b(dog_\w+)\s*\(([^;{}]*?)\)\s*;", text, flags=re.S):
+        ret, name, params = m.group(1), m.group(2), m.group(3)
+        if "typedef" in ret or "(" in params and "(*" in params:
+            continue
+        ret = " ".join(ret.split())
+        plist = []
+        params = " ".join(params.split())
+        if params and params != "void":
+            for p in params.split(","):
+                p = p.strip()
+                pm = re.match(r"(.*?)([A-Za-z_]\w*)$", p)
+                ptype, pname = pm.group(1).strip(), pm.group(2)
+                plist.append((ptype, pname))
+        funcs.append((ret, name, plist))
+    return funcs
+
+
+def handle_of(ptype):
+    base = ptype.replace("const", "").replace("*", "").strip()
+    return base if base in HANDLES else None
+
+
+def is_handle_ptr(ptype):
+    return ptype.count("*") == 1 and handle_of(ptype) is not None
+
+
+def value_for(ptype, pname, decls, cleanups, idx):
+    """A valid value for one parameter."""
+    t = " ".join(ptype.split())
+    var = f"a{idx}"
+    if t == "const char *":
+        if "json" in pname or pname in ("graphs", "options", "description", "template_variables", "widgets", "graph_def"):
+            return '"{}"'
+        if pname == "method":
+            return '"GET"'
+        return '"x"'
+    if is_handle_ptr(t):
+        h = handle_of(t)
+        decls.append(f"{h} *{var} = {HANDLES[h][0]};")
+        cleanups.append(HANDLES[h][1].format(v=var) + ";")
+        return var
+    if t.endswith("**") and handle_of(t.rstrip("*").strip() + " *"):
+        h = handle_of(t.replace("*", "").strip())
+        decls.append(f"{h} *{var} = NULL;")
+        cleanups.append(f"if ({var}) {HANDLES[h][1].format(v=var)};")
+        return f"&{var}"
+    if t.endswith("*"):
+        base = t.replace("const", "").replace("*", "").strip()
+        if base == "char":
+            decls.append(f"char {var}[64] = {{0}};")
+            return var
+        if base == "void":
+            return "NULL"
+        decls.append(f"{base} {var}[4]; memset({var}, 0, sizeof {var});")
+        return var
+    if t in ("double", "float"):
+        return "1.0"
+    if t == "bool":
+        return "false"
+    if t.endswith("_fn"):
+        return "NULL"
+    return "1"
+
+
+def zero_for(ptype):
+    t = " ".join(ptype.split())
+    if t.endswith("*") or t.endswith("_fn"):
+        return "NULL"
+    if t in ("double", "float"):
+        return "0.0"
+    if t == "bool":
+        return "false"
+    return "0"
+
+
+def emit_call(out, ret, name, args, label, decls, cleanups, expect=None, expect_text=None):
+    out.append("    {")
+    for d in decls:
+        out.append("        " + d)
+    call = f"{name}({', '.join(args)})"
+    if ret == "dog_status_t":
+        out.append(f"        dog_status_t st = {call};")
+        if expect:
+            cond = f"st == {expect}"
+            if expect_text:
+                cond += f' && strstr(dog_last_error(), "{expect_text}") != NULL'
+            out.append(f'        CHECK({cond}, "{label}: %s (%s)", dog_status_str((int)st), dog_last_error());')
+        else:
+            out.append(f'        CHECK(st >= 0, "{label}");')
+    elif ret.endswith("*") and handle_of(ret) and name.endswith("_new"):
+        h = handle_of(ret)
+        out.append(f"        {ret} r = {call};")
+        out.append(f"        if (r) {HANDLES[h][1].format(v='r')};")
+        out.append(f"        dt_passed++;")
+    elif ret == "void":
+        out.append(f"        {call};")
+        out.append(f"        dt_passed++;")
+    else:
+        out.append(f"        {ret} r = {call};")
+        out.append(f"        (void)r;")
+        out.append(f"        dt_passed++;")
+    for c in cleanups:
+        out.append("        " + c)
+    out.append("    }")
+
+
+def main():
+    header = open(sys.argv[1]).read()
+    funcs = parse(header)
+    for ret, name, params in funcs:
+        for ptype, _ in params:
+            base = ptype.replace("const", "").replace("*", "").strip()
+            if base.startswith("dog_") and base.endswith("_t") and "*" in ptype and base not in HANDLES:
+                if re.search(r"typedef struct dog_\w+ " + re.escape(base) + ";", header):
+                    sys.exit(f"gen_abi_robustness.py: no constructor for opaque handle {base}; add it to HANDLES")
+    has_stats = any(n == "dog_stats_new" for _, n, _ in funcs)
+    out = [
+        "/* Generated by tests/c/gen_abi_robustness.py from include/dogapi.h. Do not edit. */",
+        '#include "dogtest.h"',
+        "",
+        "static dog_response_t *dt_response(void) {",
+        "    dog_http_t *h = dt_client();",
+        "    dog_response_t *r = NULL;",
+        '    dog_http_request(h, "GET", "_intake/requests", "path=/none", NULL, &r);',
+        "    dog_http_free(h);",
+        "    if (r == NULL) { fprintf(stderr, \"no response from the intake\\n\"); exit(2); }",
+        "    return r;",
+        "}",
+    ]
+    if has_stats:
+        out += ["static dog_stats_t *dt_stats(void) { return DT_STATS_NEW(); }"]
+    out += ["", "int main(void) {", f"    /* {len(funcs)} exported functions */"]
+    covered = 0
+    for ret, name, params in funcs:
+        if any(handle_of(p) == "dog_stats_t" for p, _ in params) and not has_stats:
+            continue
+        covered += 1
+        out.append(f"    /* {name} */")
+        # Round 1: NULL in each pointer parameter in turn.
+        for i, (ptype, pname) in enumerate(params):
+            if not (ptype.endswith("*") or ptype.endswith("_fn")):
+                continue
+            if name in GLOBAL_EFFECTS and i != 0:
+                continue
+            decls, cleanups, args = [], [], []
+            null_only = name.endswith(NULL_ONLY_SUFFIXES)
+            for j, (pt, pn) in enumerate(params):
+                if j == i:
+                    args.append("NULL")
+                elif null_only:
+                    args.append(zero_for(pt))
+                else:
+                    args.append(value_for(pt, pn, decls, cleanups, j))
+            expect = "DOG_ERR_NULL_ARGUMENT" if (is_handle_ptr(ptype) and ret == "dog_status_t" and i == 0) else None
+            if name in GLOBAL_EFFECTS:
+                args = [zero_for(pt) for pt, _ in params]
+                expect = None
+            emit_call(out, ret, name, args, f"{name}: NULL {pname}", decls, cleanups, expect)
+        # Round 2: invalid UTF-8 in each string parameter in turn.
+        if name.endswith(NULL_ONLY_SUFFIXES) or name in GLOBAL_EFFECTS:
+            continue
+        for i, (ptype, pname) in enumerate(params):
+            if " ".join(ptype.split()) != "const char *":
+                continue
+            decls, cleanups, args = [], [], []
+            for j, (pt, pn) in enumerate(params):
+                args.append(BAD_UTF8 if j == i else value_for(pt, pn, decls, cleanups, j))
+            expect = "DOG_ERR_INVALID_ARGUMENT" if ret == "dog_status_t" else None
+            emit_call(out, ret, name, args, f"{name}: invalid UTF-8 in {pname}", decls, cleanups, expect, "UTF-8" if expect else None)
+    out += [f'    printf("covered {covered} of {len(funcs)} exported functions\\n");', '    return dt_finish("abi_robustness");', "}"]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
