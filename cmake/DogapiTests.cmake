@@ -283,7 +283,10 @@ if(DOGAPI_GO)
         "GOTOOLCHAIN=local" "GO111MODULE=on")
     dogapi_test(examples.go.build LABELS examples FIXTURES_SETUP dogapi_go_example TIMEOUT 300
         WORKING_DIRECTORY "${_src}/examples-go" ENV ${_go_env}
-        COMMAND "${DOGAPI_GO}" build -o "${_bin}/examples-go/dogapi-example" .)
+        # -tags dogapi_stats when the header has the stats API (decided at test time: cargo
+        # regenerates the header during the build)
+        COMMAND sh -c "tags=; grep -q DOG_STATS_TIMED \"$1\" && tags=dogapi_stats; exec \"$2\" build -tags \"$tags\" -o \"$3\" ."
+                sh "${_src}/include/dogapi.h" "${DOGAPI_GO}" "${_bin}/examples-go/dogapi-example")
     dogapi_test(examples.go INTAKE LABELS examples FIXTURES_REQUIRED dogapi_go_example
         COMMAND "${_bin}/examples-go/dogapi-example")
 else()
@@ -333,6 +336,8 @@ if(DOGAPI_PKG_CONFIG)
     dogapi_test(packaging.pkg_config INTAKE LABELS packaging FIXTURES_REQUIRED dogapi_pkg_config_consumer
         ENV "LD_LIBRARY_PATH=${DOGAPI_TEST_PREFIX}/${CMAKE_INSTALL_LIBDIR}"
         COMMAND "${_bin}/consumers/pkg-config/consumer")
+    dogapi_test(packaging.pkg_config_static INTAKE LABELS packaging FIXTURES_REQUIRED dogapi_pkg_config_consumer
+        COMMAND "${_bin}/consumers/pkg-config/consumer_static")
 else()
     _dogapi_missing("pkg-config not found")
 endif()

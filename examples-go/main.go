@@ -1,4 +1,5 @@
-// libdogapi from Go with cgo: post an event and a metric.
+// libdogapi from Go with cgo: post an event and a metric, record stats (with -tags dogapi_stats,
+// when the library has the stats API).
 //
 // The #cgo lines below only name the library; tell cgo where it is installed:
 //
@@ -112,7 +113,7 @@ func verify(intake string) error {
 	if err := json.NewDecoder(r.Body).Decode(&seen); err != nil {
 		return err
 	}
-	events, series := 0, 0
+	events, series, stats := 0, 0, 0
 	for _, q := range seen {
 		var body struct {
 			Title string `json:"title"`
@@ -127,12 +128,16 @@ func verify(intake string) error {
 			series++
 			mine = true
 		}
+		if q.Path == "/api/v1/series" && strings.Contains(string(q.Body), "example.go.stats.count") {
+			stats++
+			mine = true
+		}
 		if mine && q.Contract != "valid" && q.Contract != "no_spec" {
 			return fmt.Errorf("%s broke the contract: %v", q.Path, q.ContractErrors)
 		}
 	}
-	if events == 0 || series == 0 {
-		return fmt.Errorf("intake check failed: events=%d series=%d", events, series)
+	if events == 0 || series == 0 || (haveStats && stats == 0) {
+		return fmt.Errorf("intake check failed: events=%d series=%d stats=%d", events, series, stats)
 	}
 	return nil
 }
@@ -153,6 +158,12 @@ func run() error {
 		return err
 	}
 	fmt.Println("metric posted")
+	if haveStats {
+		if err := recordStats(); err != nil {
+			return err
+		}
+		fmt.Println("stats recorded and flushed")
+	}
 	if intake := os.Getenv("DOG_INTAKE_URL"); intake != "" {
 		if err := verify(intake); err != nil {
 			return err

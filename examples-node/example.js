@@ -1,4 +1,4 @@
-// libdogapi from Node.js with koffi: post an event and a metric.
+// libdogapi from Node.js with koffi: post an event and a metric, record stats.
 //
 //   npm ci && LD_LIBRARY_PATH=/path/to/lib DD_API_KEY=... node example.js
 //
@@ -29,6 +29,23 @@ const dog = {
   responseFree: lib.func('void dog_response_free(dog_response_t *response)'),
 };
 
+// The stats aggregator (DogStatsApi), when this libdogapi has it.
+let stats = null;
+try {
+  koffi.opaque('dog_stats_t');
+  stats = {
+    create: lib.func('dog_stats_t *dog_stats_new(void)'),
+    start: lib.func('int dog_stats_start(dog_stats_t *stats, const void *opts)'), // NULL: defaults
+    increment: lib.func('int dog_stats_increment(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+    gauge: lib.func('int dog_stats_gauge(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+    histogram: lib.func('int dog_stats_histogram(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+    stop: lib.func('int dog_stats_stop(dog_stats_t *stats, double timeout_seconds)'),
+    free: lib.func('void dog_stats_free(dog_stats_t *stats)'),
+  };
+} catch (e) {
+  stats = null; // older library without dog_stats_*
+}
+
 function check(status) {
   if (status !== 0) throw new Error(`${dog.statusStr(status)}: ${dog.lastError()}`);
 }
@@ -53,15 +70,34 @@ async function main() {
     dog.httpFree(client);
   }
 
+  if (stats) {
+    const st = stats.create();
+    try {
+      check(stats.start(st, null)); // host/key from DATADOG_HOST / DD_API_KEY
+      for (let i = 0; i < 10; i++) {
+        check(stats.increment(st, 'example.node.stats.count', 1, 'lang:node'));
+        check(stats.histogram(st, 'example.node.stats.latency', 0.01 * i, null));
+      }
+      check(stats.gauge(st, 'example.node.stats.gauge', 42, null));
+      check(stats.stop(st, 10)); // flushes everything, current bucket included
+    } finally {
+      stats.free(st);
+    }
+    console.log('stats recorded and flushed');
+  }
+
   const intake = process.env.DOG_INTAKE_URL;
   if (intake) {
     const seen = await (await fetch(intake.replace(/\/$/, '') + '/_intake/requests')).json();
     const events = seen.filter((q) => q.path === '/api/v1/events' && q.body && q.body.title === 'Node example');
     const series = seen.filter((q) => q.path === '/api/v1/series' &&
       JSON.stringify(q.body).includes('example.node.requests'));
-    const bad = events.concat(series).filter((q) => !['valid', 'no_spec'].includes(q.contract));
-    if (!events.length || !series.length || bad.length) {
+    const statSeries = seen.filter((q) => q.path === '/api/v1/series' &&
+      JSON.stringify(q.body).includes('example.node.stats.count'));
+    const bad = events.concat(series, statSeries).filter((q) => !['valid', 'no_spec'].includes(q.contract));
+    if (!events.length || !series.length || (stats && !statSeries.length) || bad.length) {
       throw new Error(`intake check failed: events=${events.length} series=${series.length} ` +
+        `stats=${statSeries.length} ` +
         `contract problems=${JSON.stringify(bad.map((q) => q.contract_errors))}`);
     }
     console.log('the intake received the event and the metric');

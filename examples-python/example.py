@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""libdogapi from Python with ctypes: post an event and a metric.
+"""libdogapi from Python with ctypes: post an event and a metric, record stats.
 
     LD_LIBRARY_PATH=/path/to/lib DD_API_KEY=... python3 example.py
 
@@ -40,6 +40,20 @@ lib.dog_response_id.restype = c_char_p
 lib.dog_response_free.argtypes = [c_void_p]
 lib.dog_response_free.restype = None
 
+# The stats aggregator (DogStatsApi) is used when this libdogapi has it.
+HAVE_STATS = hasattr(lib, "dog_stats_new")
+if HAVE_STATS:
+    lib.dog_stats_new.restype = c_void_p
+    lib.dog_stats_start.argtypes = [c_void_p, c_void_p]  # options NULL: the defaults
+    lib.dog_stats_start.restype = c_int
+    for fn in (lib.dog_stats_increment, lib.dog_stats_gauge, lib.dog_stats_histogram):
+        fn.argtypes = [c_void_p, c_char_p, c_double, c_char_p]
+        fn.restype = c_int
+    lib.dog_stats_stop.argtypes = [c_void_p, c_double]
+    lib.dog_stats_stop.restype = c_int
+    lib.dog_stats_free.argtypes = [c_void_p]
+    lib.dog_stats_free.restype = None
+
 DOG_OK = 0
 
 
@@ -74,6 +88,19 @@ def main():
     finally:
         lib.dog_http_free(client)
 
+    if HAVE_STATS:
+        stats = lib.dog_stats_new()
+        try:
+            check(lib.dog_stats_start(stats, None))  # host/key from DATADOG_HOST / DD_API_KEY
+            for i in range(10):
+                check(lib.dog_stats_increment(stats, b"example.python.stats.count", 1.0, b"lang:python"))
+                check(lib.dog_stats_histogram(stats, b"example.python.stats.latency", 0.01 * i, None))
+            check(lib.dog_stats_gauge(stats, b"example.python.stats.gauge", 42.0, None))
+            check(lib.dog_stats_stop(stats, 10.0))  # flushes everything, current bucket included
+        finally:
+            lib.dog_stats_free(stats)
+        print("stats recorded and flushed")
+
     intake = os.environ.get("DOG_INTAKE_URL")
     if intake:
         with urllib.request.urlopen(intake.rstrip("/") + "/_intake/requests") as r:
@@ -82,10 +109,12 @@ def main():
                   and isinstance(q["body"], dict) and q["body"].get("title") == "Python example"]
         series = [q for q in seen if q["path"] == "/api/v1/series"
                   and "example.python.requests" in json.dumps(q["body"])]
-        bad = [q for q in events + series if q.get("contract") not in ("valid", "no_spec")]
-        if not events or not series or bad:
-            sys.exit("intake check failed: events=%d series=%d contract problems=%s"
-                     % (len(events), len(series), [q.get("contract_errors") for q in bad]))
+        stats = [q for q in seen if q["path"] == "/api/v1/series"
+                 and "example.python.stats.count" in json.dumps(q["body"])]
+        bad = [q for q in events + series + stats if q.get("contract") not in ("valid", "no_spec")]
+        if not events or not series or (HAVE_STATS and not stats) or bad:
+            sys.exit("intake check failed: events=%d series=%d stats=%d contract problems=%s"
+                     % (len(events), len(series), len(stats), [q.get("contract_errors") for q in bad]))
         print("the intake received the event and the metric")
 
 

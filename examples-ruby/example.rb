@@ -1,4 +1,4 @@
-# libdogapi from Ruby with the ffi gem: post an event and a metric.
+# libdogapi from Ruby with the ffi gem: post an event and a metric, record stats.
 #
 #   LD_LIBRARY_PATH=/path/to/lib DD_API_KEY=... ruby example.rb
 #
@@ -28,6 +28,20 @@ module Dogapi
                   [:pointer, :string, :double, :string, :string, :string, :string, :pointer], :int
   attach_function :dog_response_id, [:pointer], :string
   attach_function :dog_response_free, [:pointer], :void
+
+  # The stats aggregator (DogStatsApi), when this libdogapi has it.
+  begin
+    attach_function :dog_stats_new, [], :pointer
+    attach_function :dog_stats_start, [:pointer, :pointer], :int # options NULL: the defaults
+    attach_function :dog_stats_increment, [:pointer, :string, :double, :string], :int
+    attach_function :dog_stats_gauge, [:pointer, :string, :double, :string], :int
+    attach_function :dog_stats_histogram, [:pointer, :string, :double, :string], :int
+    attach_function :dog_stats_stop, [:pointer, :double], :int
+    attach_function :dog_stats_free, [:pointer], :void
+    HAVE_STATS = true
+  rescue FFI::NotFoundError
+    HAVE_STATS = false
+  end
 
   class Error < StandardError; end
 
@@ -81,13 +95,30 @@ Dogapi::Client.open do |dd| # keys from DD_API_KEY / DD_APP_KEY
   puts 'metric posted'
 end
 
+if Dogapi::HAVE_STATS
+  stats = Dogapi.dog_stats_new
+  begin
+    Dogapi.check(Dogapi.dog_stats_start(stats, nil)) # host/key from DATADOG_HOST / DD_API_KEY
+    10.times do |i|
+      Dogapi.check(Dogapi.dog_stats_increment(stats, 'example.ruby.stats.count', 1.0, 'lang:ruby'))
+      Dogapi.check(Dogapi.dog_stats_histogram(stats, 'example.ruby.stats.latency', 0.01 * i, nil))
+    end
+    Dogapi.check(Dogapi.dog_stats_gauge(stats, 'example.ruby.stats.gauge', 42.0, nil))
+    Dogapi.check(Dogapi.dog_stats_stop(stats, 10.0)) # flushes everything, current bucket included
+  ensure
+    Dogapi.dog_stats_free(stats)
+  end
+  puts 'stats recorded and flushed'
+end
+
 if (intake = ENV['DOG_INTAKE_URL'])
   seen = JSON.parse(Net::HTTP.get(URI("#{intake.chomp('/')}/_intake/requests")))
   events = seen.select { |q| q['path'] == '/api/v1/events' && q['body'].is_a?(Hash) && q['body']['title'] == 'Ruby example' }
   series = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.requests') }
-  bad = (events + series).reject { |q| %w[valid no_spec].include?(q['contract']) }
-  if events.empty? || series.empty? || !bad.empty?
-    abort "intake check failed: events=#{events.size} series=#{series.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
+  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') }
+  bad = (events + series + stats).reject { |q| %w[valid no_spec].include?(q['contract']) }
+  if events.empty? || series.empty? || (Dogapi::HAVE_STATS && stats.empty?) || !bad.empty?
+    abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
   end
   puts 'the intake received the event and the metric'
 end

@@ -180,7 +180,7 @@ class error : public std::system_error {
 public:
     error(dog_status_t status, const std::string &detail,
           std::shared_ptr<dogapi::response> resp = nullptr)
-        : std::system_error(make_error_code(status), detail), status_(status), response_(std::move(resp)) {}
+        : std::system_error(dogapi::make_error_code(status), detail), status_(status), response_(std::move(resp)) {}
 
     /** The C status. */
     dog_status_t status() const noexcept { return status_; }
@@ -383,6 +383,182 @@ public:
 private:
     std::unique_ptr<dog_http_t, detail::http_deleter> h_;
 };
+
+#if defined(DOG_STATS_TIMED) || defined(DOGAPI_DOXYGEN)
+/** Defined to 1 when the header has the stats aggregator API (dogapi::stats is available). */
+#define DOGAPI_HPP_HAS_STATS 1
+
+/**
+ * Options of dogapi::stats::start, starting at the defaults of `dog_stats_options_init()`.
+ * Strings are copied; unset strings are NULL (environment / defaults).
+ */
+class stats_options {
+public:
+    stats_options() { dog_stats_options_init(&o_); }
+    stats_options &api_key(const std::string &k) { api_key_.assign(k); return *this; }
+    stats_options &api_host(const std::string &h) { api_host_.assign(h); return *this; }
+    stats_options &site(const std::string &s) { site_.assign(s); return *this; }
+    stats_options &host(const std::string &h) { host_.assign(h); return *this; }
+    stats_options &device(const std::string &d) { device_.assign(d); return *this; }
+    stats_options &flush_interval(double s) { o_.flush_interval = s; return *this; }
+    stats_options &roll_up_interval(double s) { o_.roll_up_interval = s; return *this; }
+    stats_options &use_ec2_instance_ids(bool on) { o_.use_ec2_instance_ids = on; return *this; }
+    /** false: nothing is sent until flush() or stop(). */
+    stats_options &flush_in_thread(bool on) { o_.flush_in_thread = on; return *this; }
+    stats_options &disabled(bool on) { o_.disabled = on; return *this; }
+    stats_options &max_contexts(std::size_t n) { o_.max_contexts = n; return *this; }
+    stats_options &max_queued_bytes(std::size_t n) { o_.max_queued_bytes = n; return *this; }
+    stats_options &max_payload_bytes(std::size_t n) { o_.max_payload_bytes = n; return *this; }
+    stats_options &shutdown_timeout(double s) { o_.shutdown_timeout = s; return *this; }
+    stats_options &request_timeout(double s) { o_.request_timeout = s; return *this; }
+
+    /** The C struct, its strings pointing into this object (valid while it lives unchanged). */
+    dog_stats_options_t c_options() const {
+        dog_stats_options_t o = o_;
+        o.api_key = api_key_.c_str();
+        o.api_host = api_host_.c_str();
+        o.site = site_.c_str();
+        o.host = host_.c_str();
+        o.device = device_.c_str();
+        return o;
+    }
+
+private:
+    dog_stats_options_t o_;
+    detail::opt_string api_key_, api_host_, site_, host_, device_;
+};
+
+/** dogapi's optional point arguments (see `dog_stats_increment_ex()`). */
+struct point_options {
+    /** POSIX seconds; 0: now. */
+    double timestamp = 0;
+    /** Keep the point with this probability (0 < rate <= 1); counts are scaled by 1/rate. */
+    double sample_rate = 1;
+    /** Host of this point; NULL: the aggregator's host. */
+    const char *host = nullptr;
+};
+
+/**
+ * The stats aggregator (dogapi's DogStatsApi): owns a `dog_stats_t` (or refers to the
+ * process-wide one, see global()). Move-only; share it between threads by reference.
+ *
+ * Error policy: start(), flush(), stop() and telemetry() throw dogapi::error. The recording
+ * calls (increment, gauge, histogram, timers) are meant for hot paths: they never throw and
+ * return a `std::error_code` instead (a dropped point is also counted in the telemetry).
+ */
+class stats {
+public:
+    /** `dog_stats_new()`: created, not started. Throws when it cannot be created. */
+    stats() : s_(dog_stats_new()), owned_(true) {
+        if (!s_) throw error(DOG_ERR_INTERNAL, detail::to_string(dog_last_error()));
+    }
+    /** The process-wide instance (`dog_stats_default()`); never freed. */
+    static stats global() { return stats(dog_stats_default(), false); }
+
+    stats(stats &&o) noexcept : s_(o.s_), owned_(o.owned_) { o.s_ = nullptr; }
+    stats &operator=(stats &&o) noexcept {
+        if (this != &o) {
+            reset();
+            s_ = o.s_;
+            owned_ = o.owned_;
+            o.s_ = nullptr;
+        }
+        return *this;
+    }
+    stats(const stats &) = delete;
+    stats &operator=(const stats &) = delete;
+    /** `dog_stats_free()`: stops (flushing within the shutdown timeout) and frees. */
+    ~stats() { reset(); }
+
+    /** The C handle (still owned by this object). */
+    dog_stats_t *get() const noexcept { return s_; }
+
+    /** `dog_stats_start()` with the defaults (background flushing every 10 s). */
+    void start() { check(dog_stats_start(s_, nullptr)); }
+    /** `dog_stats_start()` with `opts`. */
+    void start(const stats_options &opts) {
+        dog_stats_options_t o = opts.c_options();
+        check(dog_stats_start(s_, &o));
+    }
+    /** `dog_stats_flush()`: sends finished buckets (timestamp 0: now). */
+    void flush(double timestamp = 0) { check(dog_stats_flush(s_, timestamp)); }
+    /** `dog_stats_stop()`: sends everything, the current bucket included (0: the option's timeout). */
+    void stop(double timeout_seconds = 0) { check(dog_stats_stop(s_, timeout_seconds)); }
+    /** `dog_stats_telemetry()`. */
+    dog_stats_telemetry_t telemetry() const {
+        dog_stats_telemetry_t t;
+        check(dog_stats_telemetry(s_, &t));
+        return t;
+    }
+
+    /** `dog_stats_increment()` (counter). `tags` comma-separated, NULL / "" for none. */
+    std::error_code increment(const char *name, double value = 1, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_increment(s_, name, value, tags));
+    }
+    /** `dog_stats_increment_ex()`. */
+    std::error_code increment(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_increment_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_gauge()` (last value wins). */
+    std::error_code gauge(const char *name, double value, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_gauge(s_, name, value, tags));
+    }
+    /** `dog_stats_gauge_ex()`. */
+    std::error_code gauge(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_gauge_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_histogram()` (min/max/avg/count/percentiles). */
+    std::error_code histogram(const char *name, double value, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_histogram(s_, name, value, tags));
+    }
+    /** `dog_stats_histogram_ex()`. */
+    std::error_code histogram(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_histogram_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+
+private:
+    stats(dog_stats_t *s, bool owned) noexcept : s_(s), owned_(owned) {}
+    void reset() noexcept {
+        if (s_ && owned_) dog_stats_free(s_);
+        s_ = nullptr;
+    }
+    dog_stats_t *s_;
+    bool owned_;
+};
+
+/**
+ * Records the lifetime of a scope as a histogram point of `name` in seconds (dogapi's
+ * `timed` / `timer`; the C++ form of `DOG_STATS_TIMED`), also when the scope is left by
+ * `return` or an exception. `name` and `tags` are copied.
+ *
+ * @code
+ * { dogapi::scoped_timer t(st, "db.query.time", "db:users"); run_query(); }
+ * @endcode
+ */
+class scoped_timer {
+public:
+    scoped_timer(stats &s, std::string name, std::string tags = std::string())
+        : s_(&s), name_(std::move(name)), tags_(std::move(tags)), t_(dog_stats_timer_start()), active_(true) {}
+    scoped_timer(const scoped_timer &) = delete;
+    scoped_timer &operator=(const scoped_timer &) = delete;
+    ~scoped_timer() { (void)stop(); }
+
+    /** Records now instead of at the end of the scope (once); returns the recording's status. */
+    std::error_code stop() noexcept {
+        if (!active_) return std::error_code();
+        active_ = false;
+        return dogapi::make_error_code(dog_stats_timer_stop(s_->get(), t_, name_.c_str(), tags_.empty() ? nullptr : tags_.c_str()));
+    }
+    /** Records nothing. */
+    void cancel() noexcept { active_ = false; }
+
+private:
+    stats *s_;
+    std::string name_, tags_;
+    dog_stats_timer_t t_;
+    bool active_;
+};
+#endif /* DOG_STATS_TIMED */
 
 } // namespace dogapi
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -135,6 +136,53 @@ static void test_against_intake() {
     CHECK(body.find("hpp.test.bad") == std::string::npos);
 }
 
+#ifdef DOGAPI_HPP_HAS_STATS
+static int timed_work(dogapi::stats &st) {
+    dogapi::scoped_timer t(st, "hpp.stats.timed", "lang:cpp");
+    return 7; // recorded on the way out
+}
+
+static void test_stats() {
+    dogapi::stats st;
+    // not started yet: recording reports DOG_ERR_NOT_STARTED instead of throwing
+    CHECK(st.increment("hpp.stats.early") == DOG_ERR_NOT_STARTED);
+
+    st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10));
+    CHECK(!st.increment("hpp.stats.count"));
+    CHECK(!st.increment("hpp.stats.count", 2, "lang:cpp"));
+    CHECK(!st.gauge("hpp.stats.gauge", 3.5, "lang:cpp"));
+    CHECK(!st.histogram("hpp.stats.hist", 0.25));
+    dogapi::point_options half;
+    half.sample_rate = 0.5;
+    CHECK(!st.increment("hpp.stats.sampled", 1, nullptr, half));
+    CHECK(st.gauge("hpp.stats.bad", std::numeric_limits<double>::quiet_NaN()) ==
+          DOG_ERR_INVALID_ARGUMENT);
+    CHECK(timed_work(st) == 7);
+    {
+        dogapi::scoped_timer cancelled(st, "hpp.stats.cancelled");
+        cancelled.cancel();
+    }
+    st.stop(10); // sends everything, the current bucket included
+
+    dog_stats_telemetry_t t = st.telemetry();
+    CHECK(t.payloads_sent >= 1);
+    CHECK(t.series_sent >= 4);
+
+    dogapi::http dd("fake-api-key", nullptr);
+    std::string body = dd.request("GET", "/_intake/requests", "path=/api/v1/series").body();
+    CHECK(body.find("hpp.stats.count") != std::string::npos);
+    CHECK(body.find("hpp.stats.gauge") != std::string::npos);
+    CHECK(body.find("hpp.stats.hist") != std::string::npos);
+    CHECK(body.find("hpp.stats.timed") != std::string::npos);
+    CHECK(body.find("hpp.stats.cancelled") == std::string::npos);
+    CHECK(body.find("hpp.stats.early") == std::string::npos);
+
+    dogapi::stats moved = std::move(st); // frees once, in moved's destructor
+    CHECK(moved.get() != nullptr);
+    CHECK(st.get() == nullptr); // NOLINT(bugprone-use-after-move)
+}
+#endif
+
 int main() {
     test_offline();
     if (!std::getenv("DATADOG_HOST")) {
@@ -143,6 +191,11 @@ int main() {
     }
     try {
         test_against_intake();
+#ifdef DOGAPI_HPP_HAS_STATS
+        test_stats();
+#else
+        std::puts("stats API not in this dogapi.h: dogapi::stats not tested");
+#endif
     } catch (const dogapi::error &e) {
         std::fprintf(stderr, "unexpected dogapi::error: %s (%s, http %d)\n", e.what(), e.code().message().c_str(),
                      e.http_status());

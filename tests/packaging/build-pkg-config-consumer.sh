@@ -13,3 +13,9 @@ mkdir -p "$out"
 set -x
 # shellcheck disable=SC2046
 $CC -std=c11 -Wall -Wextra -Werror -pedantic "$here/consumer/consumer.c" -o "$out/consumer" $($PKG_CONFIG --cflags --libs dogapi)
+# static, as docs/packaging.md shows it: the archive plus Libs.private
+# shellcheck disable=SC2046
+$CC -std=c11 -Wall -Wextra -Werror -pedantic "$here/consumer/consumer.c" -o "$out/consumer_static" \
+    $($PKG_CONFIG --cflags dogapi) "$prefix/$libdir/libdogapi.a" $($PKG_CONFIG --libs-only-l --static dogapi | sed 's/-ldogapi//')
+set +x
+if readelf -d "$out/consumer_static" | grep -q 'NEEDED.*libdogapi'; then echo "FAIL: consumer_static needs libdogapi.so"; exit 1; fi
