@@ -145,6 +145,407 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Creates an alert (dogapi `alert`): `POST /api/v1/alert` with `{"query","silenced"}` always
+ * and `name`, `message` (when not NULL and not empty), `notify_no_data` (when true) and
+ * `timeout_h` (hours, when > 0).
+ *
+ * `query` is required and not empty; a negative `timeout_h` is `DOG_ERR_INVALID_ARGUMENT`
+ * (nothing sent). On success `dog_response_result()` and `dog_response_id()` are the alert id
+ * (dogapi's `x["id"]`). `/alert` is gone from today's API: use `dog_monitor_create()` (type
+ * `"metric alert"`). `*out_response` (when not NULL) receives the response whenever one
+ * arrived, also on failure; free it with `dog_response_free()`. Statuses: `DOG_OK`,
+ * `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_monitor_create instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_create(dog_http_t *client,
+                              const char *query,
+                              const char *name,
+                              const char *message,
+                              bool silenced,
+                              bool notify_no_data,
+                              int64_t timeout_h,
+                              dog_response_t **out_response);
+
+/**
+ * Updates an alert (dogapi `update_alert`): `PUT /api/v1/alert/{alert_id}` with the body
+ * rules of `dog_alert_create()`, plus `silenced_timeout_ts` (POSIX seconds, when > 0) — which
+ * dogapi 1.11.1 drops by a bug and libdogapi sends. Result and id: the alert id.
+ */
+DOG_DEPRECATED("use dog_monitor_update instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_update(dog_http_t *client,
+                              int64_t alert_id,
+                              const char *query,
+                              const char *name,
+                              const char *message,
+                              bool silenced,
+                              bool notify_no_data,
+                              int64_t timeout_h,
+                              int64_t silenced_timeout_ts,
+                              dog_response_t **out_response);
+
+/**
+ * Fetches an alert (dogapi `get_alert`): `GET /api/v1/alert/{alert_id}`. Result: the answer
+ * as JSON. Ownership and statuses as `dog_alert_create()`.
+ */
+DOG_DEPRECATED("use dog_monitor_get instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_get(dog_http_t *client,
+                           int64_t alert_id,
+                           dog_response_t **out_response);
+
+/**
+ * Lists alerts (dogapi `get_all_alerts`): `GET /api/v1/alert`. Result: the `alerts` array as
+ * JSON. Ownership and statuses as `dog_alert_create()`.
+ */
+DOG_DEPRECATED("use dog_monitor_get_all instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_get_all(dog_http_t *client,
+                               dog_response_t **out_response);
+
+/**
+ * Deletes an alert (dogapi `delete_alert`): `DELETE /api/v1/alert/{alert_id}`. Result: the
+ * answer as JSON (NULL for an empty answer unless `json_responses` is on).
+ */
+DOG_DEPRECATED("use dog_monitor_delete instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+dog_status_t dog_alert_delete(dog_http_t *client,
+                              int64_t alert_id,
+                              dog_response_t **out_response);
+
+/**
+ * Mutes every alert (dogapi `mute_alerts`): `POST /api/v1/mute_alerts` with no body.
+ * Result: the answer as JSON. Today: a downtime over every monitor, `dog_downtime_v2_create()`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): /api/v1/mute_alerts is gone from today's Datadog API")
+dog_status_t dog_alert_mute_all(dog_http_t *client,
+                                dog_response_t **out_response);
+
+/**
+ * Unmutes every alert (dogapi `unmute_alerts`): `POST /api/v1/unmute_alerts` with no body.
+ * Result: the answer as JSON. Today: cancel that downtime, `dog_downtime_v2_cancel()`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead (cancel the muting downtime): /api/v1/unmute_alerts is gone from today's Datadog API")
+dog_status_t dog_alert_unmute_all(dog_http_t *client,
+                                  dog_response_t **out_response);
+
+/**
+ * Posts a comment (dogapi `comment`): `POST /api/v1/comments` with
+ * `{"handle","message"[,"related_event_id"]}`.
+ *
+ * `message` is required and not empty; `handle` NULL leaves it out (the server uses the key's
+ * user); `related_event_id` 0 leaves it out (a new thread), otherwise the comment replies to
+ * that event. On success `dog_response_result()` and `dog_response_id()` are the comment id
+ * (dogapi's `x["comment"]["id"]`). `/comments` is gone from today's API: post an event with
+ * `related_event_id` through `dog_event_post()`. `*out_response` (when not NULL) receives the
+ * response whenever one arrived, also on failure; free it with `dog_response_free()`.
+ * Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and
+ * the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_event_post with related_event_id instead: /api/v1/comments is gone from today's Datadog API")
+dog_status_t dog_comment_post(dog_http_t *client,
+                              const char *handle,
+                              const char *message,
+                              int64_t related_event_id,
+                              dog_response_t **out_response);
+
+/**
+ * Edits a comment (dogapi `update_comment`): `PUT /api/v1/comments/{comment_id}` with
+ * `{"handle","message"}` (`handle` NULL leaves it out). Result and id: the comment id.
+ * Ownership and statuses as `dog_comment_post()`.
+ */
+DOG_DEPRECATED("use dog_event_post with related_event_id instead (events cannot be edited): /api/v1/comments is gone from today's Datadog API")
+dog_status_t dog_comment_update(dog_http_t *client,
+                                int64_t comment_id,
+                                const char *handle,
+                                const char *message,
+                                dog_response_t **out_response);
+
+/**
+ * Deletes a comment (dogapi `delete_comment`): `DELETE /api/v1/comments/{comment_id}`.
+ * Result: the answer as JSON (NULL for an empty answer unless `json_responses` is on).
+ */
+DOG_DEPRECATED("events posted with dog_event_post cannot be deleted through the API: DELETE /api/v1/comments is gone from today's Datadog API")
+dog_status_t dog_comment_delete(dog_http_t *client,
+                                int64_t comment_id,
+                                dog_response_t **out_response);
+
+/**
+ * Fetches a legacy timeboard (dogapi `dashboard`): `GET /api/v1/dash/{dash_id}`.
+ *
+ * Result: the `dash` object as JSON (the whole answer with `json_responses`). `/dash` is gone
+ * from today's API description; use `dog_dashboard_get()`.
+ * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
+ * free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, and the
+ * transport / server statuses (`DOG_ERR_API` for a 404 `{"errors":[...]}`).
+ */
+DOG_DEPRECATED("use dog_dashboard_get instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_get(dog_http_t *client,
+                          int64_t dash_id,
+                          dog_response_t **out_response);
+
+/**
+ * Lists legacy timeboards (dogapi `dashboards`): `GET /api/v1/dash`.
+ *
+ * Result: the `dashes` array as JSON. Response ownership and statuses as `dog_dash_get()`.
+ */
+DOG_DEPRECATED("use dog_dashboard_get_all instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_get_all(dog_http_t *client,
+                              dog_response_t **out_response);
+
+/**
+ * Creates a legacy timeboard (dogapi `create_dashboard`): `POST /api/v1/dash` with
+ * `{"title","description","graphs","template_variables"}` (every key always present).
+ *
+ * `title`, `description` and `graphs_json` (a JSON array of graph definitions) are required;
+ * `template_variables_json` is a JSON array or NULL (sent as `[]`). Malformed JSON or a JSON
+ * value that is not an array is `DOG_ERR_INVALID_ARGUMENT` and nothing is sent.
+ * On success `dog_response_result()` and `dog_response_id()` are the new dashboard's id
+ * (dogapi's `x["dash"]["id"]`). Response ownership as `dog_dash_get()`. Statuses: `DOG_OK`,
+ * `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_dashboard_create instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_create(dog_http_t *client,
+                             const char *title,
+                             const char *description,
+                             const char *graphs_json,
+                             const char *template_variables_json,
+                             dog_response_t **out_response);
+
+/**
+ * Replaces a legacy timeboard (dogapi `update_dashboard`): `PUT /api/v1/dash/{dash_id}` with
+ * the same body and argument rules as `dog_dash_create()`. Result and id: the dashboard's id.
+ */
+DOG_DEPRECATED("use dog_dashboard_update instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_update(dog_http_t *client,
+                             int64_t dash_id,
+                             const char *title,
+                             const char *description,
+                             const char *graphs_json,
+                             const char *template_variables_json,
+                             dog_response_t **out_response);
+
+/**
+ * Deletes a legacy timeboard (dogapi `delete_dashboard`): `DELETE /api/v1/dash/{dash_id}`.
+ * Result: the answer as JSON (NULL for an empty answer unless `json_responses` is on).
+ */
+DOG_DEPRECATED("use dog_dashboard_delete instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+dog_status_t dog_dash_delete(dog_http_t *client,
+                             int64_t dash_id,
+                             dog_response_t **out_response);
+
+/**
+ * Creates a dashboard (today's replacement for timeboards and screenboards):
+ * `POST /api/v1/dashboard` with `dashboard_json`, a JSON object following the API's
+ * `Dashboard` schema: `title` (string), `layout_type` (`"ordered"` — a timeboard — or
+ * `"free"` — a screenboard) and `widgets` (array of `{"definition": {"type": ...}, ...}`) are
+ * required; optional `description`, `template_variables` (objects with a `name`),
+ * `notify_list`, `reflow_type` (`"auto"` / `"fixed"`), `tags`, ... The read-only fields
+ * (`id`, `url`, `author_handle`, `author_name`, `created_at`, `modified_at`) are dropped, so a
+ * dashboard read with `dog_dashboard_get()` can be sent back as is.
+ *
+ * Malformed JSON, or a JSON value that breaks those rules, is `DOG_ERR_INVALID_ARGUMENT` and
+ * nothing is sent. On success `dog_response_result()` is the created dashboard (JSON object)
+ * and `dog_response_id()` its id (e.g. `"abc-def-ghi"`). `*out_response` (when not NULL)
+ * receives the response whenever one arrived, also on failure; free it with
+ * `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+dog_status_t dog_dashboard_create(dog_http_t *client,
+                                  const char *dashboard_json,
+                                  dog_response_t **out_response);
+
+/**
+ * Fetches a dashboard: `GET /api/v1/dashboard/{dashboard_id}` (the id is percent-encoded; an
+ * empty id is `DOG_ERR_INVALID_ARGUMENT`). Result: the dashboard (JSON object); id: its id.
+ * Response ownership and statuses as `dog_dashboard_create()`.
+ */
+dog_status_t dog_dashboard_get(dog_http_t *client,
+                               const char *dashboard_id,
+                               dog_response_t **out_response);
+
+/**
+ * Lists dashboards: `GET /api/v1/dashboard` with optional filters: `filter_shared` true adds
+ * `filter[shared]=true` (only shared dashboards), `filter_deleted` true adds
+ * `filter[deleted]=true` (only deleted ones; both true is `DOG_ERR_INVALID_ARGUMENT`),
+ * `count` > 0 adds `count=` (0: the server's default, 100), `start` > 0 adds `start=` (the
+ * offset; 0: from the beginning). Negative `count` / `start` are `DOG_ERR_INVALID_ARGUMENT`.
+ * Result: the `dashboards` array (summaries) as JSON. Response ownership and statuses as
+ * `dog_dashboard_create()`.
+ */
+dog_status_t dog_dashboard_get_all(dog_http_t *client,
+                                   bool filter_shared,
+                                   bool filter_deleted,
+                                   int64_t count,
+                                   int64_t start,
+                                   dog_response_t **out_response);
+
+/**
+ * Replaces a dashboard: `PUT /api/v1/dashboard/{dashboard_id}` with a whole dashboard JSON,
+ * checked as for `dog_dashboard_create()`. Result: the updated dashboard; id: its id.
+ */
+dog_status_t dog_dashboard_update(dog_http_t *client,
+                                  const char *dashboard_id,
+                                  const char *dashboard_json,
+                                  dog_response_t **out_response);
+
+/**
+ * Deletes a dashboard: `DELETE /api/v1/dashboard/{dashboard_id}`. Result: the answer
+ * (`{"deleted_dashboard_id": "..."}`). Response ownership and statuses as
+ * `dog_dashboard_create()`.
+ */
+dog_status_t dog_dashboard_delete(dog_http_t *client,
+                                  const char *dashboard_id,
+                                  dog_response_t **out_response);
+
+/**
+ * Schedules a downtime (dogapi `schedule_downtime`): `POST /api/v1/downtime` with body
+ * `{"scope":[...][,"start"][,"end"][,"message"]}`.
+ *
+ * `scope` is required: one or more comma-separated `key:value` scopes (`"env:staging"`,
+ * `"host:a,env:prod"` = both must match), sent as the array today's spec wants (dogapi sent
+ * the string). `start` / `end`: POSIX seconds, 0 to omit (start now / never end); negative,
+ * or `end` not after `start`, is `DOG_ERR_INVALID_ARGUMENT`. `message`: NULL or `""` to omit.
+ * On success `dog_response_result()` is the downtime id (dogapi's formatter `x["id"]`) and
+ * `dog_response_id()` the same id. `*out_response` (when not NULL) receives the response
+ * whenever one arrived, also on failure; free it with `dog_response_free()`. Statuses:
+ * `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the
+ * transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_create instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_schedule(dog_http_t *client,
+                                   const char *scope,
+                                   int64_t start,
+                                   int64_t end,
+                                   const char *message,
+                                   dog_response_t **out_response);
+
+/**
+ * Edits a downtime (dogapi `update_downtime`): `PUT /api/v1/downtime/{downtime_id}` with only
+ * the given fields (`{}` when none).
+ *
+ * `downtime_id` > 0. `scope` (comma-separated, sent as an array), `start`, `end`, `message`:
+ * NULL / 0 / `""` to leave unchanged. Result and id: the downtime id. Ownership and statuses
+ * as for `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_update instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_update(dog_http_t *client,
+                                 int64_t downtime_id,
+                                 const char *scope,
+                                 int64_t start,
+                                 int64_t end,
+                                 const char *message,
+                                 dog_response_t **out_response);
+
+/**
+ * Fetches a downtime (dogapi `get_downtime`): `GET /api/v1/downtime/{downtime_id}`.
+ *
+ * `downtime_id` > 0. Result: the whole downtime object as JSON. Ownership and statuses as for
+ * `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_get instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_get(dog_http_t *client,
+                              int64_t downtime_id,
+                              dog_response_t **out_response);
+
+/**
+ * Lists downtimes (dogapi `get_all_downtimes`): `GET /api/v1/downtime[?current_only=true]`.
+ *
+ * `current_only` true lists only the active ones (sent as `true`, the boolean today's spec
+ * wants; dogapi sent Python's `True`). Result: the array of downtimes as JSON. Ownership and
+ * statuses as for `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_list instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_get_all(dog_http_t *client,
+                                  bool current_only,
+                                  dog_response_t **out_response);
+
+/**
+ * Cancels a downtime (dogapi `cancel_downtime`): `DELETE /api/v1/downtime/{downtime_id}`.
+ *
+ * `downtime_id` > 0. Result: the whole answer (204, no body: NULL, or `{}` with
+ * `json_responses`). Ownership and statuses as for `dog_downtime_schedule`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead: the v1 downtime API is deprecated in Datadog's API spec")
+dog_status_t dog_downtime_cancel(dog_http_t *client,
+                                 int64_t downtime_id,
+                                 dog_response_t **out_response);
+
+/**
+ * Schedules a downtime through today's API (replacement of `dog_downtime_schedule`,
+ * `dog_monitor_mute_all`): `POST /api/v2/downtime` with the JSON:API body
+ * `{"data":{"type":"downtime","attributes":{"scope","monitor_identifier"[,"message"][,"schedule":{"start","end"}]}}}`.
+ *
+ * `scope` is required, in Datadog query syntax (`"env:prod AND host:web1"`, `"*"` for
+ * everything). Which monitors: `monitor_id` > 0 for one monitor, or `monitor_tags`
+ * (comma-separated, all must match; `"*"` = every monitor); both 0 / NULL means every monitor
+ * (`["*"]`); both given is `DOG_ERR_INVALID_ARGUMENT`. `start` / `end`: POSIX seconds, sent as
+ * ISO-8601 UTC (`2024-01-02T03:04:05Z`), 0 to omit (start now / never end). `message`: NULL or
+ * `""` to omit. On success `dog_response_result()` is the downtime (`data`) as JSON and
+ * `dog_response_id()` its id (a UUID). Ownership and statuses as for `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_create(dog_http_t *client,
+                                    const char *scope,
+                                    int64_t monitor_id,
+                                    const char *monitor_tags,
+                                    int64_t start,
+                                    int64_t end,
+                                    const char *message,
+                                    dog_response_t **out_response);
+
+/**
+ * Edits a downtime through today's API (replacement of `dog_downtime_update`):
+ * `PATCH /api/v2/downtime/{downtime_id}` with `{"data":{"id","type":"downtime","attributes":{...}}}`
+ * holding only the given fields.
+ *
+ * `downtime_id` is the v2 id (required). `scope`, `monitor_id` / `monitor_tags`, `start`,
+ * `end`, `message` as for `dog_downtime_v2_create`, each NULL / 0 to leave unchanged; at least
+ * one must be given. Result: the downtime (`data`); id: its id. Ownership and statuses as for
+ * `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_update(dog_http_t *client,
+                                    const char *downtime_id,
+                                    const char *scope,
+                                    int64_t monitor_id,
+                                    const char *monitor_tags,
+                                    int64_t start,
+                                    int64_t end,
+                                    const char *message,
+                                    dog_response_t **out_response);
+
+/**
+ * Fetches a downtime through today's API (replacement of `dog_downtime_get`):
+ * `GET /api/v2/downtime/{downtime_id}`.
+ *
+ * Result: the downtime (`data`) as JSON; id: its id. Ownership and statuses as for
+ * `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_get(dog_http_t *client,
+                                 const char *downtime_id,
+                                 dog_response_t **out_response);
+
+/**
+ * Cancels a downtime through today's API (replacement of `dog_downtime_cancel`,
+ * `dog_monitor_unmute`, `dog_monitor_unmute_all`): `DELETE /api/v2/downtime/{downtime_id}`.
+ *
+ * Result: the whole answer (204, no body: NULL, or `{}` with `json_responses`). Ownership and
+ * statuses as for `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_cancel(dog_http_t *client,
+                                    const char *downtime_id,
+                                    dog_response_t **out_response);
+
+/**
+ * Lists downtimes through today's API (replacement of `dog_downtime_get_all`):
+ * `GET /api/v2/downtime[?current_only=true][&page[offset]=][&page[limit]=]`.
+ *
+ * `current_only` true lists only the active ones. `page_offset` / `page_limit`: 0 for the
+ * server's defaults; negative is `DOG_ERR_INVALID_ARGUMENT`. Result: the `data` array as JSON.
+ * Ownership and statuses as for `dog_downtime_schedule`.
+ */
+dog_status_t dog_downtime_v2_list(dog_http_t *client,
+                                  bool current_only,
+                                  int64_t page_offset,
+                                  int64_t page_limit,
+                                  dog_response_t **out_response);
+
+/**
  * Posts an event (dogapi `event`): `POST /api/v1/events`.
  *
  * `title` and `text` are required (text ≤ 4000 characters). Optional, NULL / 0 to omit:
@@ -213,6 +614,34 @@ dog_status_t dog_event_stream(dog_http_t *client,
                               const char *sources,
                               const char *tags,
                               dog_response_t **out_response);
+
+/**
+ * Mutes a host: `POST /api/v1/host/{host}/mute` with body `{["end"][,"message"][,"override"]}`.
+ *
+ * `host` is required (percent-encoded into the path). `end`: POSIX seconds when the mute
+ * ends, 0 for never (negative is `DOG_ERR_INVALID_ARGUMENT`). `override_existing` true
+ * replaces the settings of a host that is already muted (sent as `"override":true`; false
+ * omits it). `message`: NULL or `""` for none. Not in dogapi 1.11.1 (its successor's
+ * `Host.mute`). On success `dog_response_result()` is the whole answer
+ * (`{"action":"Muted","hostname":...,"end":...}`). `*out_response` (when not NULL) receives the
+ * response whenever one arrived, also on failure; free it with `dog_response_free()`.
+ * Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and
+ * the transport / server statuses.
+ */
+dog_status_t dog_host_mute(dog_http_t *client,
+                           const char *host,
+                           int64_t end,
+                           bool override_existing,
+                           const char *message,
+                           dog_response_t **out_response);
+
+/**
+ * Unmutes a host: `POST /api/v1/host/{host}/unmute`, no body.
+ *
+ * Result: the whole answer (`{"action":"Unmuted","hostname":...}`). Ownership and statuses as
+ * for `dog_host_mute`.
+ */
+dog_status_t dog_host_unmute(dog_http_t *client, const char *host, dog_response_t **out_response);
 
 /**
  * Creates a client. `api_key` / `application_key` NULL: take `DD_API_KEY` / `DD_APP_KEY`
@@ -365,6 +794,152 @@ dog_status_t dog_metrics_post(dog_http_t *client,
                               dog_response_t **out_response);
 
 /**
+ * Creates a monitor (dogapi `monitor`): `POST /api/v1/monitor` with body
+ * `{"type","query"[,"name"][,"message"][,"options"]}`.
+ *
+ * `monitor_type` is lower-cased and must be one of today's monitor types (dogapi's `"service check"`,
+ * `"metric alert"`, `"query alert"`, and the newer ones such as `"composite"`, `"log alert"`,
+ * ...); anything else is `DOG_ERR_INVALID_ARGUMENT`. `query` is required and not empty.
+ * Optional (NULL or `""` to omit, as dogapi omits falsy values): `name`, `message`, and
+ * `options_json`, a JSON object (`{"notify_no_data":true,"no_data_timeframe":20}`); malformed
+ * JSON or a non-object is `DOG_ERR_INVALID_ARGUMENT` and nothing is sent.
+ * On success `dog_response_result()` is the monitor id (dogapi's formatter `x["id"]`) and
+ * `dog_response_id()` the same id. `*out_response` (when not NULL) receives the response
+ * whenever one arrived, also on failure; free it with `dog_response_free()`. Statuses:
+ * `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the
+ * transport / server statuses.
+ */
+dog_status_t dog_monitor_create(dog_http_t *client,
+                                const char *monitor_type,
+                                const char *query,
+                                const char *name,
+                                const char *message,
+                                const char *options_json,
+                                dog_response_t **out_response);
+
+/**
+ * Edits a monitor (dogapi `update_monitor`): `PUT /api/v1/monitor/{monitor_id}` with body
+ * `{["query"][,"name"][,"message"][,"options"]}` (never `type`, as in dogapi).
+ *
+ * `monitor_id` > 0. `query`, `name`, `message`, `options_json` (JSON object) are each sent
+ * when not NULL / `""` (dogapi always required `query`; here it may be NULL to change only
+ * the other fields), but at least one must be given. Result and id: the monitor id.
+ * Ownership and statuses as for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_update(dog_http_t *client,
+                                int64_t monitor_id,
+                                const char *query,
+                                const char *name,
+                                const char *message,
+                                const char *options_json,
+                                dog_response_t **out_response);
+
+/**
+ * Fetches a monitor (dogapi `get_monitor`):
+ * `GET /api/v1/monitor/{monitor_id}[?group_states=]`.
+ *
+ * `monitor_id` > 0. `group_states`: comma-separated (`"alert,warn"`, `"all"`), NULL for none.
+ * Result: the whole monitor object as JSON. Ownership and statuses as for
+ * `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_get(dog_http_t *client,
+                             int64_t monitor_id,
+                             const char *group_states,
+                             dog_response_t **out_response);
+
+/**
+ * Lists monitors (dogapi `get_all_monitors`): `GET /api/v1/monitor[?group_states=][&tags=]`.
+ *
+ * `group_states` and `tags` are comma-separated lists (NULL for none; `tags` filters by
+ * scope, e.g. `"host:web1"`). Result: the array of monitors as JSON. Ownership and statuses as
+ * for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_get_all(dog_http_t *client,
+                                 const char *group_states,
+                                 const char *tags,
+                                 dog_response_t **out_response);
+
+/**
+ * Deletes a monitor (dogapi `delete_monitor`): `DELETE /api/v1/monitor/{monitor_id}`.
+ *
+ * `monitor_id` > 0. Result: the whole answer (`{"deleted_monitor_id":123}`). Ownership and
+ * statuses as for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_delete(dog_http_t *client,
+                                int64_t monitor_id,
+                                dog_response_t **out_response);
+
+/**
+ * Mutes every monitor (dogapi `mute_monitors`): `POST /api/v1/monitor/mute_all`, no body.
+ *
+ * Gone from today's API: use `dog_downtime_v2_create` with scope `"*"` and monitor tags
+ * `"*"`. Result: the whole answer (a downtime object). Ownership and statuses as for
+ * `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): POST /api/v1/monitor/mute_all is gone from Datadog's API")
+dog_status_t dog_monitor_mute_all(dog_http_t *client,
+                                  dog_response_t **out_response);
+
+/**
+ * Unmutes every monitor (dogapi `unmute_monitors`): `POST /api/v1/monitor/unmute_all`, no
+ * body.
+ *
+ * Gone from today's API: cancel the downtime with `dog_downtime_v2_cancel`. Result: the whole
+ * answer (usually empty). Ownership and statuses as for `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead: POST /api/v1/monitor/unmute_all is gone from Datadog's API")
+dog_status_t dog_monitor_unmute_all(dog_http_t *client,
+                                    dog_response_t **out_response);
+
+/**
+ * Mutes one monitor (dogapi `mute_monitor`): `POST /api/v1/monitor/{monitor_id}/mute` with
+ * body `{["scope"][,"end"]}` (always a JSON object, `{}` when both are absent).
+ *
+ * `monitor_id` > 0. `scope` (a group such as `"host:web1"`): NULL or `""` mutes every group.
+ * `end`: POSIX seconds when the mute ends, 0 for never. Deprecated upstream (no longer in
+ * today's API description): use `dog_monitor_mute_downtime`. Result: the whole answer (the
+ * monitor). Ownership and statuses as for `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_monitor_mute_downtime instead: monitor muting is deprecated upstream in favour of downtimes (POST /api/v2/downtime)")
+dog_status_t dog_monitor_mute(dog_http_t *client,
+                              int64_t monitor_id,
+                              const char *scope,
+                              int64_t end,
+                              dog_response_t **out_response);
+
+/**
+ * Unmutes one monitor (dogapi `unmute_monitor`): `POST /api/v1/monitor/{monitor_id}/unmute`
+ * with body `{["scope"]}`.
+ *
+ * `monitor_id` > 0; `scope` NULL or `""` for every group. Deprecated upstream: cancel the
+ * downtime from `dog_monitor_mute_downtime` with `dog_downtime_v2_cancel`. Result: the whole
+ * answer. Ownership and statuses as for `dog_monitor_create`.
+ */
+DOG_DEPRECATED("use dog_downtime_v2_cancel instead (on the downtime from dog_monitor_mute_downtime): monitor muting is deprecated upstream")
+dog_status_t dog_monitor_unmute(dog_http_t *client,
+                                int64_t monitor_id,
+                                const char *scope,
+                                dog_response_t **out_response);
+
+/**
+ * Mutes one monitor the way today's API does it (replacement of `dog_monitor_mute`): a v2
+ * downtime for that monitor, `POST /api/v2/downtime` with body
+ * `{"data":{"type":"downtime","attributes":{"scope","monitor_identifier":{"monitor_id"}[,"message"][,"schedule":{"end"}]}}}`.
+ *
+ * `monitor_id` > 0. `scope` is in Datadog query syntax (`"host:web1"`); NULL or `""` is `"*"`
+ * (every group). `end`: POSIX seconds (sent as ISO-8601 UTC), 0 for never. `message`: NULL or
+ * `""` for none. On success `dog_response_result()` is the downtime (`data`) and
+ * `dog_response_id()` its id: pass it to `dog_downtime_v2_cancel` to unmute. Ownership and
+ * statuses as for `dog_monitor_create`.
+ */
+dog_status_t dog_monitor_mute_downtime(dog_http_t *client,
+                                       int64_t monitor_id,
+                                       const char *scope,
+                                       int64_t end,
+                                       const char *message,
+                                       dog_response_t **out_response);
+
+/**
  * Sends any request through the client (keys, host, backoff, response rules as for every
  * call). `method`: GET, POST, PUT, PATCH or DELETE. `path`: below `/api/<api_version>/`
  * (`"events"`), or absolute when it starts with `/api/` (`"/api/v2/downtime"`). `query`: an
@@ -426,6 +1001,85 @@ const char *dog_response_header(const dog_response_t *response, const char *name
 void dog_response_free(dog_response_t *response);
 
 /**
+ * Creates a screenboard (dogapi `create_screenboard`): `POST /api/v1/screen` with
+ * `description_json` as the body, a JSON object such as
+ * `{"board_title":"b","widgets":[...]}`. Malformed JSON or a value that is not an object is
+ * `DOG_ERR_INVALID_ARGUMENT` and nothing is sent.
+ *
+ * Result: the answer as JSON (dogapi returns it raw); `dog_response_id()`: the board's `id`.
+ * `/screen` is gone from today's API description: use `dog_dashboard_create()` with
+ * `"layout_type":"free"`. `*out_response` (when not NULL) receives the response whenever one
+ * arrived, also on failure; free it with `dog_response_free()`. Statuses: `DOG_OK`,
+ * `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_dashboard_create with \"layout_type\":\"free\" instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_create(dog_http_t *client,
+                                    const char *description_json,
+                                    dog_response_t **out_response);
+
+/**
+ * Fetches a screenboard (dogapi `get_screenboard`): `GET /api/v1/screen/{board_id}`.
+ * Result: the answer (the board) as JSON; id: its `id`. Ownership and statuses as
+ * `dog_screenboard_create()`.
+ */
+DOG_DEPRECATED("use dog_dashboard_get instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_get(dog_http_t *client,
+                                 int64_t board_id,
+                                 dog_response_t **out_response);
+
+/**
+ * Lists screenboards (dogapi `get_all_screenboards`): `GET /api/v1/screen`.
+ * Result: the `screenboards` array as JSON. Ownership and statuses as
+ * `dog_screenboard_create()`.
+ */
+DOG_DEPRECATED("use dog_dashboard_get_all instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_get_all(dog_http_t *client,
+                                     dog_response_t **out_response);
+
+/**
+ * Replaces a screenboard (dogapi `update_screenboard`): `PUT /api/v1/screen/{board_id}` with
+ * `description_json` (a JSON object, checked as for `dog_screenboard_create()`).
+ * Result: the answer as JSON; id: the board's `id`.
+ */
+DOG_DEPRECATED("use dog_dashboard_update instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_update(dog_http_t *client,
+                                    int64_t board_id,
+                                    const char *description_json,
+                                    dog_response_t **out_response);
+
+/**
+ * Deletes a screenboard (dogapi `delete_screenboard`): `DELETE /api/v1/screen/{board_id}`.
+ * Result: the answer as JSON (`{"id": ...}`).
+ */
+DOG_DEPRECATED("use dog_dashboard_delete instead: /api/v1/screen is gone from today's Datadog API")
+dog_status_t dog_screenboard_delete(dog_http_t *client,
+                                    int64_t board_id,
+                                    dog_response_t **out_response);
+
+/**
+ * Shares a screenboard publicly (dogapi `share_screenboard`): `GET
+ * /api/v1/screen/share/{board_id}` — dogapi 1.11.1 uses GET (its successor POST).
+ * Result: the answer as JSON (`{"board_id": ..., "public_url": ...}`).
+ */
+DOG_DEPRECATED("use a dashboard with \"layout_type\":\"free\" (dog_dashboard_create) and share it through /api/v1/dashboard/public: /api/v1/screen/share is gone from today's Datadog API")
+dog_status_t dog_screenboard_share(dog_http_t *client,
+                                   int64_t board_id,
+                                   dog_response_t **out_response);
+
+/**
+ * Searches hosts and metrics (dogapi `search`): `GET /api/v1/search?q=`.
+ *
+ * The facet is part of `query`: `"hosts:web"`, `"metrics:system.cpu"`, or un-faceted `"web"`
+ * (required, not empty). Today's API lists this endpoint as deprecated (metric search moved
+ * to `/api/v2/metrics`, host search to `/api/v1/hosts`) but still describes it.
+ * On success `dog_response_result()` is the `results` object (facet → array of names) as
+ * JSON. `*out_response` (when not NULL) receives the response whenever one arrived, also on
+ * failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
+ */
+dog_status_t dog_search_query(dog_http_t *client, const char *query, dog_response_t **out_response);
+
+/**
  * Posts a service check run (dogapi `service_check`): `POST /api/v1/check_run` with a
  * one-element array `[{"check","host_name","status","timestamp","message","tags":[...]}]`.
  * `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
@@ -442,10 +1096,156 @@ dog_status_t dog_service_check_post(dog_http_t *client,
                                     dog_response_t **out_response);
 
 /**
+ * Takes a graph snapshot (dogapi `graph_snapshot`):
+ * `GET /api/v1/graph/snapshot?metric_query=&start=&end=[&event_query=]`.
+ *
+ * `metric_query` is required and not empty; `start` / `end` are POSIX seconds (`end` before
+ * `start` is `DOG_ERR_INVALID_ARGUMENT`, nothing sent); `event_query` (event bands) is
+ * optional (NULL or empty: left out). Result: the whole answer as JSON (dogapi returns it
+ * raw), including `snapshot_url`; poll that URL with `dog_snapshot_status()` until it gives
+ * 200. `*out_response` (when not NULL) receives the response whenever one arrived, also on
+ * failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
+ */
+dog_status_t dog_snapshot_create(dog_http_t *client,
+                                 const char *metric_query,
+                                 int64_t start,
+                                 int64_t end,
+                                 const char *event_query,
+                                 dog_response_t **out_response);
+
+/**
+ * Takes a snapshot of a graph definition (dogapi `graph_snapshot_from_def`):
+ * `GET /api/v1/graph/snapshot?graph_def=&start=&end=`. `graph_def_json` is a JSON object
+ * (e.g. `{"requests":[{"q":"avg:system.load.1{*}"}],"viz":"timeseries"}`), sent on one line;
+ * malformed JSON or a value that is not an object is `DOG_ERR_INVALID_ARGUMENT` (nothing
+ * sent), as is `end` before `start`. Result: the whole answer as JSON. Ownership and statuses
+ * as `dog_snapshot_create()`.
+ */
+dog_status_t dog_snapshot_create_from_def(dog_http_t *client,
+                                          const char *graph_def_json,
+                                          int64_t start,
+                                          int64_t end,
+                                          dog_response_t **out_response);
+
+/**
+ * Asks whether a snapshot image is ready (dogapi `snapshot_status`):
+ * `GET /api/v1/graph/snapshot_status/{piece}`, where `piece` is what follows the first
+ * `/snapshot/view/` in the path of `snapshot_url`, cut at `.png` (dogapi's rewriting:
+ * `https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png` asks
+ * `.../graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc`). A URL without
+ * `/snapshot/view/` in its path (such as today's `https://app.datadoghq.com/s/...` links) is
+ * `DOG_ERR_INVALID_ARGUMENT` and nothing is sent. This endpoint is not in today's published API
+ * description.
+ *
+ * Result: the `status_code` as a JSON integer (`200` once the image is ready; dogapi's
+ * `int(x["status_code"])`). Ownership and statuses as `dog_snapshot_create()`.
+ */
+dog_status_t dog_snapshot_status(dog_http_t *client,
+                                 const char *snapshot_url,
+                                 dog_response_t **out_response);
+
+/**
  * The static name of a status (`"DOG_ERR_TIMEOUT"`), or `"DOG_ERR_UNKNOWN"` for a value that
  * is not a `dog_status_t`. Never NULL; the string is never freed.
  */
 const char *dog_status_str(int status);
+
+/**
+ * Lists every host tag (dogapi `all_tags`): `GET /api/v1/tags/hosts[?source=]`.
+ *
+ * `source` (e.g. `"user"`, `"chef"`) filters by tag source; NULL or `""` for all sources.
+ * On success `dog_response_result()` is the `tags` object (tag → array of host names) as JSON.
+ * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
+ * free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
+ */
+dog_status_t dog_tags_all(dog_http_t *client, const char *source, dog_response_t **out_response);
+
+/**
+ * Gets the tags of one host (dogapi `host_tags`):
+ * `GET /api/v1/tags/hosts/{host}[?source=][&by_source=true]`.
+ *
+ * `host` is a host name or numeric id (required, percent-encoded into the path). `source`:
+ * NULL or `""` for all sources. `by_source` true asks for the tags grouped by source (sent as
+ * `by_source=true`, dogapi's parameter, which today's spec no longer lists). Result: the
+ * `tags` array (or, with `by_source`, the object source → tags) as JSON. Ownership and
+ * statuses as for `dog_tags_all`.
+ */
+dog_status_t dog_tags_get(dog_http_t *client,
+                          const char *host,
+                          const char *source,
+                          bool by_source,
+                          dog_response_t **out_response);
+
+/**
+ * Adds tags to a host (dogapi `add_tags`): `POST /api/v1/tags/hosts/{host}[?source=]` with
+ * body `{"tags":[...]}`.
+ *
+ * `tags` is a comma-separated list (`"role:db,env:prod"`, required; `""` sends an empty
+ * list). `source`: NULL or `""` for the default (`user`), always sent as a query parameter.
+ * Result: the host's `tags` array as JSON. Ownership and statuses as for `dog_tags_all`.
+ */
+dog_status_t dog_tags_add(dog_http_t *client,
+                          const char *host,
+                          const char *tags,
+                          const char *source,
+                          dog_response_t **out_response);
+
+/**
+ * Replaces the tags of a host within a source (dogapi `change_tags`):
+ * `PUT /api/v1/tags/hosts/{host}[?source=]` with body `{"tags":[...]}`.
+ *
+ * Arguments, result, ownership and statuses as for `dog_tags_add`.
+ */
+dog_status_t dog_tags_change(dog_http_t *client,
+                             const char *host,
+                             const char *tags,
+                             const char *source,
+                             dog_response_t **out_response);
+
+/**
+ * Removes every tag of a host within a source (dogapi `detach_tags`):
+ * `DELETE /api/v1/tags/hosts/{host}[?source=]`.
+ *
+ * `source`: NULL or `""` for the default (`user`). Result: the whole answer (the server
+ * answers 204 with no body, so the result is NULL unless `json_responses` is on, then `{}`).
+ * Ownership and statuses as for `dog_tags_all`.
+ */
+dog_status_t dog_tags_detach(dog_http_t *client,
+                             const char *host,
+                             const char *source,
+                             dog_response_t **out_response);
+
+/**
+ * Invites users (dogapi `invite`): `POST /api/v1/invite_users` with body `{"emails":[...]}`.
+ *
+ * `emails`: one address or several, comma-separated (`"a@x.com,b@y.com"`); empty, or an entry
+ * without `@`, is `DOG_ERR_INVALID_ARGUMENT`. Gone from today's API: use `dog_user_create`
+ * (`POST /api/v2/users`, which sends the invitation e-mail). On success
+ * `dog_response_result()` is the `emails` array (dogapi's formatter). `*out_response` (when
+ * not NULL) receives the response whenever one arrived, also on failure; free it with
+ * `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
+ * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
+ */
+DOG_DEPRECATED("use dog_user_create instead: POST /api/v1/invite_users is deprecated; users are created through /api/v2/users")
+dog_status_t dog_user_invite(dog_http_t *client,
+                             const char *emails,
+                             dog_response_t **out_response);
+
+/**
+ * Creates (and invites) a user through today's API (replacement of `dog_user_invite`):
+ * `POST /api/v2/users` with `{"data":{"type":"users","attributes":{"email"[,"name"][,"title"]}}}`.
+ *
+ * `email`: one address (required). `name`, `title`: NULL or `""` to omit. On success
+ * `dog_response_result()` is the user (`data`) as JSON and `dog_response_id()` its id.
+ * Ownership and statuses as for `dog_user_invite`.
+ */
+dog_status_t dog_user_create(dog_http_t *client,
+                             const char *email,
+                             const char *name,
+                             const char *title,
+                             dog_response_t **out_response);
 
 /**
  * The library's version, `"MAJOR.MINOR.PATCH"` (compare with `DOGAPI_VERSION_STRING` from the

@@ -363,7 +363,12 @@ fn special(
         return Some(Resp::json(202, &json!({"errors": []})));
     }
     let rest = path.strip_prefix("/api/v1/")?;
-    let segs: Vec<&str> = rest.split('/').collect();
+    // Path segments are percent-decoded (`/tags/hosts/my%20host` is host `my host`).
+    let owned: Vec<String> = rest
+        .split('/')
+        .map(|x| crate::percent_decode(x, false))
+        .collect();
+    let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
     let r = match (m, segs.as_slice()) {
         ("POST", ["series"] | ["check_run"] | ["distribution_points"]) => {
             learn(store, path, body);
@@ -565,7 +570,8 @@ pub(crate) fn respond(
             .and_then(|r| r.strip_prefix('/'))
         {
             if !id.is_empty() && !id.contains('/') {
-                return crud(store, res, &req.method, Some(id), body);
+                let id = crate::percent_decode(id, false);
+                return crud(store, res, &req.method, Some(&id), body);
             }
         }
     }

@@ -256,6 +256,19 @@ fn submissions_tags_and_search() {
     );
     let (_, b) = call(&a, "GET", &format!("{u}/api/v1/tags/hosts"), None);
     assert_eq!(json(&b), json!({"tags":{"only":["web1","web2"]}}));
+    let (_, b) = call(
+        &a,
+        "PUT",
+        &format!("{u}/api/v1/tags/hosts/my%20host"),
+        Some(r#"{"tags":["t"]}"#),
+    );
+    assert_eq!(json(&b)["host"], "my host");
+    call(
+        &a,
+        "DELETE",
+        &format!("{u}/api/v1/tags/hosts/my%20host"),
+        None,
+    );
     let (st, b) = call(&a, "DELETE", &format!("{u}/api/v1/tags/hosts/web2"), None);
     assert_eq!((st, b.as_str()), (204, ""));
     let (_, b) = call(&a, "GET", &format!("{u}/api/v1/search?q=app"), None);

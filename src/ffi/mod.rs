@@ -2,15 +2,26 @@
 //! checks, UTF-8, finite numbers), runs every call inside the panic boundary, maps errors to
 //! `dog_status_t` and hands out owned objects. The logic lives in the Rust core.
 
+pub mod alert;
+pub mod comment;
+pub mod dashboard;
+pub mod downtime;
 pub mod event;
+pub mod host;
 pub mod http;
 pub mod last_error;
 pub mod log;
 pub mod metric;
+pub mod monitor;
 pub mod request;
 pub mod response;
+pub mod screenboard;
+pub mod search;
 pub mod service_check;
+pub mod snapshot;
 pub mod status;
+pub mod tags;
+pub mod user;
 pub mod version;
 
 use crate::error::{Error, ErrorKind};

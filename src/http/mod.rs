@@ -1,15 +1,28 @@
 //! The HTTP API client (dogapi's `DogHttpApi`): options, transport, backoff, response rules,
 //! and one file per API resource.
 
+pub mod alerts;
 pub mod backoff;
 pub mod client;
+pub mod cork;
+pub mod comments;
+pub mod dashboards;
+pub mod downtimes;
 pub mod events;
+pub mod hosts;
 pub mod metrics;
+pub mod monitors;
 pub mod options;
 pub mod request;
+pub mod resolver;
 pub mod response;
+pub mod screenboards;
+pub mod search;
 pub mod service_checks;
+pub mod snapshots;
+pub mod tags;
 pub mod transport;
+pub mod users;
 
 pub use client::{ApiRequest, Body, Client};
 pub use response::{Outcome, Response};

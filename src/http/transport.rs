@@ -3,6 +3,7 @@
 use super::options::Options;
 use crate::error::{Error, ErrorKind};
 use std::io;
+use ureq::unversioned::transport::Connector;
 use std::time::Duration;
 
 /// Largest response body read (Datadog answers are far smaller; this bounds memory).
@@ -45,7 +46,7 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         .max_idle_connections_per_host(32)
         .max_idle_age(Duration::from_secs(30))
         .build();
-    Ok(config.into())
+    Ok(ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new().chain(super::cork::CorkConnector), super::resolver::CachingResolver::default()))
 }
 
 /// Sends one request and reads the whole answer.
