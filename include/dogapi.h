@@ -24,6 +24,25 @@
 typedef struct dog_http dog_http_t;
 /** Opaque response of one API call. Free with dog_response_free(). */
 typedef struct dog_response dog_response_t;
+/** Opaque stats aggregator (dogapi's DogStatsApi). Thread-safe; free with dog_stats_free(). */
+typedef struct dog_stats dog_stats_t;
+
+/**
+ * Times the statement or block that follows and records the elapsed seconds as a histogram
+ * point of `name` (dogapi's `timed` decorator / `timer` context manager):
+ *
+ *     DOG_STATS_TIMED(stats, "db.query.time", "db:users") {
+ *         run_query();
+ *     }
+ *
+ * The block runs exactly once. Leaving it with `break`, `return` or `goto` skips the
+ * recording (there is no destructor in C); the status of the recording is ignored. Use
+ * dog_stats_timer_start() / dog_stats_timer_stop() when you need either.
+ */
+#define DOG_STATS_TIMED(stats, name, tags) \
+    for (dog_stats_timer_t dog_timed_timer_ = dog_stats_timer_start(), *dog_timed_once_ = &dog_timed_timer_; \
+         dog_timed_once_ != NULL; \
+         (void)dog_stats_timer_stop((stats), dog_timed_timer_, (name), (tags)), dog_timed_once_ = NULL)
 
 
 /**
@@ -65,6 +84,27 @@ typedef struct dog_response dog_response_t;
  * Service check status UNKNOWN.
  */
 #define DOG_CHECK_UNKNOWN 3
+
+#define SHARDS 64
+
+/**
+ * Values kept for the percentiles (dogapi's sample size).
+ */
+#define RESERVOIR 1000
+
+#define DEFAULT_MAX_CONTEXTS 250000
+
+#define DEFAULT_MAX_QUEUED_BYTES ((64 * 1024) * 1024)
+
+/**
+ * v1 series: at most 3.2 MB compressed per request.
+ */
+#define MAX_COMPRESSED 3200000
+
+/**
+ * v1 series: at most 62 MiB once decompressed.
+ */
+#define MAX_DECOMPRESSED 62914560
 
 /**
  * Result of every fallible call. `DOG_OK` is 0; every other value is a failure whose detail
@@ -120,6 +160,19 @@ typedef enum {
    * A bug inside libdogapi was caught (a panic); the process is unharmed.
    */
   DOG_ERR_INTERNAL = 11,
+  /**
+   * Stats: the bounded retry queue was full, so queued series were dropped (counted in the
+   * telemetry). Newer data was kept.
+   */
+  DOG_ERR_QUEUE_FULL = 12,
+  /**
+   * Stats: the cap on live contexts was reached; this point was dropped (counted).
+   */
+  DOG_ERR_CONTEXT_LIMIT = 13,
+  /**
+   * Stats: the aggregator has not been started with `dog_stats_start()` (nothing recorded).
+   */
+  DOG_ERR_NOT_STARTED = 14,
 } dog_status_t;
 
 /**
@@ -139,6 +192,170 @@ typedef struct {
   double timestamp;
   double value;
 } dog_point_t;
+
+/**
+ * Options of `dog_stats_start()` (dogapi's `DogStatsApi.start` arguments plus libdogapi's
+ * bounds). Always fill it with `dog_stats_options_init()` first, then change fields: a
+ * zeroed struct is not the defaults. Strings are copied by `dog_stats_start()`.
+ *
+ * dogapi's `flush_in_greenlet` has no C meaning (there are no greenlets) and is not offered;
+ * use `flush_in_thread`. dogapi's `statsd` mode is not offered either (use a DogStatsD client).
+ */
+typedef struct {
+  /**
+   * API key; NULL: `DD_API_KEY` from the environment. Sent only in the `DD-API-KEY` header.
+   */
+  const char *api_key;
+  /**
+   * API host (`https://host`, `http://host:port`, bare `host`); NULL: `DATADOG_HOST`, else
+   * `https://api.<site>`. Same rules as `dog_http_set_api_host()`.
+   */
+  const char *api_host;
+  /**
+   * Datadog site (`datadoghq.eu`, ...); NULL: `DD_SITE`, else `datadoghq.com`.
+   */
+  const char *site;
+  /**
+   * Seconds between automatic flushes (default 10; > 0).
+   */
+  double flush_interval;
+  /**
+   * Width of the aggregation buckets in seconds (default 10; > 0). Count series carry
+   * `interval` = this value rounded to whole seconds (at least 1).
+   */
+  double roll_up_interval;
+  /**
+   * Host of every series recorded without one; NULL or "": this machine's host name.
+   */
+  const char *host;
+  /**
+   * Device of every series; NULL: none (the field is omitted).
+   */
+  const char *device;
+  /**
+   * Use the EC2 instance id as the host (wins over `host`, as in dogapi). Default false.
+   */
+  bool use_ec2_instance_ids;
+  /**
+   * Flush from a background thread every `flush_interval` (default true). false: nothing is
+   * sent until the caller calls `dog_stats_flush()` or `dog_stats_stop()`.
+   */
+  bool flush_in_thread;
+  /**
+   * Record and send nothing; every call succeeds (default false).
+   */
+  bool disabled;
+  /**
+   * Cap on live contexts (name + tags + host + kind); beyond it new contexts are dropped
+   * and counted (`DOG_ERR_CONTEXT_LIMIT`). Default 250000; must be ≥ 1.
+   */
+  size_t max_contexts;
+  /**
+   * Cap on compressed bytes kept for retry while the intake fails; the oldest payloads are
+   * dropped (and counted) beyond it. Default 64 MiB.
+   */
+  size_t max_queued_bytes;
+  /**
+   * Cap on the compressed size of one request, in [1024, 3200000] (default 3200000, the
+   * intake's limit for v1 series).
+   */
+  size_t max_payload_bytes;
+  /**
+   * Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds (default 5).
+   */
+  double shutdown_timeout;
+  /**
+   * Timeout of one flush request in seconds (default 5).
+   */
+  double request_timeout;
+} dog_stats_options_t;
+
+/**
+ * A running timer from `dog_stats_timer_start()`: a plain value, nothing to free.
+ */
+typedef struct {
+  /**
+   * Monotonic clock reading, in seconds.
+   */
+  double start;
+} dog_stats_timer_t;
+
+/**
+ * What the aggregator did, read with `dog_stats_telemetry()`. "Series" are what a flush
+ * sends: one series per counter or gauge context and bucket, 8 per histogram context and
+ * bucket, each with exactly one point. Counters start at 0 at `dog_stats_new()` and in a
+ * forked child.
+ */
+typedef struct {
+  /**
+   * Points recorded (after sampling).
+   */
+  uint64_t points_recorded;
+  /**
+   * Points not kept because of `sample_rate` < 1.
+   */
+  uint64_t points_sampled_out;
+  /**
+   * Live contexts now.
+   */
+  uint64_t contexts;
+  /**
+   * Flushes that produced at least one series (dogapi's `flush_count`).
+   */
+  uint64_t flushes;
+  /**
+   * Series produced by flushes.
+   */
+  uint64_t series_flushed;
+  /**
+   * Requests accepted by the intake (2xx).
+   */
+  uint64_t payloads_sent;
+  /**
+   * Series in those requests.
+   */
+  uint64_t series_sent;
+  /**
+   * Compressed bytes in those requests.
+   */
+  uint64_t bytes_sent;
+  /**
+   * Failed sends whose payload was queued again.
+   */
+  uint64_t retries;
+  /**
+   * Payloads waiting in the retry queue now.
+   */
+  uint64_t payloads_queued;
+  /**
+   * Series in them.
+   */
+  uint64_t series_queued;
+  /**
+   * Compressed bytes in them.
+   */
+  uint64_t bytes_queued;
+  /**
+   * Points dropped because the live-context cap was reached.
+   */
+  uint64_t dropped_points_context_limit;
+  /**
+   * Series dropped because the retry queue was full.
+   */
+  uint64_t dropped_series_queue_full;
+  /**
+   * Series dropped because the intake rejected them (4xx other than 408/429).
+   */
+  uint64_t dropped_series_rejected;
+  /**
+   * Series still unsent when a stop reached its timeout.
+   */
+  uint64_t dropped_series_shutdown;
+  /**
+   * Series dropped because their value was not finite (e.g. an overflowing counter).
+   */
+  uint64_t dropped_series_invalid;
+} dog_stats_telemetry_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1144,6 +1361,171 @@ dog_status_t dog_snapshot_create_from_def(dog_http_t *client,
 dog_status_t dog_snapshot_status(dog_http_t *client,
                                  const char *snapshot_url,
                                  dog_response_t **out_response);
+
+/**
+ * Fills `opts` with the defaults: every string NULL, flush_interval 10, roll_up_interval 10,
+ * use_ec2_instance_ids false, flush_in_thread true, disabled false, max_contexts 250000,
+ * max_queued_bytes 64 MiB, max_payload_bytes 3200000, shutdown_timeout 5, request_timeout 5.
+ * NULL does nothing.
+ */
+void dog_stats_options_init(dog_stats_options_t *opts);
+
+/**
+ * Creates an aggregator that is not started yet (dogapi's `DogStatsApi()`): recording calls
+ * return `DOG_ERR_NOT_STARTED` until `dog_stats_start()`. Safe to share between threads.
+ * Free with `dog_stats_free()`. NULL only if memory is exhausted or a bug was caught.
+ */
+dog_stats_t *dog_stats_new(void);
+
+/**
+ * The process-wide instance (dogapi's `dog_stats_api` singleton), created not started on
+ * first use. The pointer is valid for the whole process; `dog_stats_free()` on it does
+ * nothing. Nothing is flushed at exit: call `dog_stats_stop()` before exiting.
+ */
+dog_stats_t *dog_stats_default(void);
+
+/**
+ * Starts (or restarts) the aggregator with `opts` (NULL: the defaults of
+ * `dog_stats_options_init()`). A running instance is first stopped, flushing everything
+ * within its shutdown timeout (dogapi silently dropped unflushed data). With
+ * `flush_in_thread` a background thread flushes every `flush_interval` seconds.
+ * Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
+ * characters, a malformed host/site/`DATADOG_HOST`; `DOG_ERR_NULL_ARGUMENT` for a NULL
+ * `stats`; `DOG_ERR_INTERNAL` if the thread cannot be started.
+ */
+dog_status_t dog_stats_start(dog_stats_t *stats, const dog_stats_options_t *opts);
+
+/**
+ * Stops the aggregator if it runs (flushing everything within the shutdown timeout) and
+ * frees it. NULL and `dog_stats_default()` do nothing. No other thread may use the handle
+ * during or after this call.
+ */
+void dog_stats_free(dog_stats_t *stats);
+
+/**
+ * Adds `value` to the counter `name` (dogapi `increment`; negative values allowed) in the
+ * current bucket. `tags`: comma-separated (`"env:prod,role:db"`), NULL or "" for none; order
+ * does not matter. Counters go out as `type: "count"` with `interval`. An existing context
+ * costs no allocation and no global lock.
+ * Returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` (stats/name), `DOG_ERR_INVALID_ARGUMENT` (empty
+ * name, NaN/inf value, invalid UTF-8), `DOG_ERR_NOT_STARTED`, `DOG_ERR_CONTEXT_LIMIT` (a new
+ * context beyond `max_contexts`; the point is dropped and counted). With `disabled`: DOG_OK.
+ */
+dog_status_t dog_stats_increment(dog_stats_t *stats,
+                                 const char *name,
+                                 double value,
+                                 const char *tags);
+
+/**
+ * Sets the gauge `name` to `value` (dogapi `gauge`): the last call in a bucket wins; sent as
+ * `type: "gauge"`. Arguments and statuses as `dog_stats_increment()`.
+ */
+dog_status_t dog_stats_gauge(dog_stats_t *stats, const char *name, double value, const char *tags);
+
+/**
+ * Adds `value` to the histogram `name` (dogapi `histogram`). Each bucket is sent as
+ * `name.min`, `.max`, `.avg`, `.75percentile`, `.85percentile`, `.95percentile`,
+ * `.99percentile` (gauges) and `.count` (count with `interval`); percentiles come from an
+ * unbiased 1000-value sample. Arguments and statuses as `dog_stats_increment()`.
+ */
+dog_status_t dog_stats_histogram(dog_stats_t *stats,
+                                 const char *name,
+                                 double value,
+                                 const char *tags);
+
+/**
+ * `dog_stats_increment()` with dogapi's other arguments: `timestamp` POSIX seconds (0: now;
+ * it picks the bucket), `sample_rate` in (0, 1] (1: every point; below 1 the point is kept
+ * with that probability and counted as 1/sample_rate points, so totals stay unbiased), and
+ * `host` (NULL: the default host; "" is sent as ""). Out-of-range `sample_rate` or a
+ * non-finite timestamp is `DOG_ERR_INVALID_ARGUMENT`.
+ */
+dog_status_t dog_stats_increment_ex(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags,
+                                    double timestamp,
+                                    double sample_rate,
+                                    const char *host);
+
+/**
+ * `dog_stats_gauge()` with timestamp, sample_rate and host, as `dog_stats_increment_ex()`
+ * (a sampled gauge keeps its value unscaled).
+ */
+dog_status_t dog_stats_gauge_ex(dog_stats_t *stats,
+                                const char *name,
+                                double value,
+                                const char *tags,
+                                double timestamp,
+                                double sample_rate,
+                                const char *host);
+
+/**
+ * `dog_stats_histogram()` with timestamp, sample_rate and host, as
+ * `dog_stats_increment_ex()` (a sampled point weighs 1/sample_rate in `.count` and `.avg`).
+ */
+dog_status_t dog_stats_histogram_ex(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags,
+                                    double timestamp,
+                                    double sample_rate,
+                                    const char *host);
+
+/**
+ * Starts a timer (dogapi's `timer` / `timed`): reads the monotonic clock. Pass the result to
+ * `dog_stats_timer_stop()`. Nothing to free.
+ */
+dog_stats_timer_t dog_stats_timer_start(void);
+
+/**
+ * Records the seconds elapsed since `timer` started as a histogram point of `name`, stamped
+ * now. Arguments and statuses as `dog_stats_histogram()`.
+ */
+dog_status_t dog_stats_timer_stop(dog_stats_t *stats,
+                                  dog_stats_timer_t timer,
+                                  const char *name,
+                                  const char *tags);
+
+/**
+ * `dog_stats_timer_stop()` with sample_rate and host, as `dog_stats_histogram_ex()`.
+ */
+dog_status_t dog_stats_timer_stop_ex(dog_stats_t *stats,
+                                     dog_stats_timer_t timer,
+                                     const char *name,
+                                     const char *tags,
+                                     double sample_rate,
+                                     const char *host);
+
+/**
+ * dogapi's `flush(timestamp)`: sends every bucket strictly older than the bucket holding
+ * `timestamp` (POSIX seconds; 0: now), so `flush(209.9)` keeps a point of 205 and
+ * `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
+ * `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
+ * anything queued by earlier failures (except payloads a 429 asked to hold back).
+ * Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
+ * `DOG_ERR_TIMEOUT`, `DOG_ERR_HTTP_STATUS`, `DOG_ERR_RATE_LIMITED`, ...) when a payload stays
+ * queued for retry or was rejected; `DOG_ERR_QUEUE_FULL` when older payloads were dropped;
+ * `DOG_ERR_NOT_STARTED`. With `disabled`: DOG_OK and nothing happens.
+ */
+dog_status_t dog_stats_flush(dog_stats_t *stats, double timestamp);
+
+/**
+ * Stops automatic flushing and sends every bucket, the current one included, returning
+ * within `timeout_seconds` (0: the `shutdown_timeout` option) even if the intake hangs: each
+ * request is bounded by the time left. Whatever is unsent at the deadline is dropped and
+ * counted (`dropped_series_shutdown`). Recording stays possible afterwards (as in dogapi);
+ * such points go out with `dog_stats_flush()`, a later stop, or `dog_stats_free()`.
+ * Returns `DOG_OK` when everything was delivered; `DOG_ERR_TIMEOUT` or the last send status
+ * when something was dropped; `DOG_ERR_NOT_STARTED`; `DOG_ERR_INVALID_ARGUMENT` for a
+ * negative or non-finite timeout.
+ */
+dog_status_t dog_stats_stop(dog_stats_t *stats, double timeout_seconds);
+
+/**
+ * Copies the telemetry counters into `*out`. `DOG_ERR_NULL_ARGUMENT` when either is NULL.
+ */
+dog_status_t dog_stats_telemetry(const dog_stats_t *stats, dog_stats_telemetry_t *out);
 
 /**
  * The static name of a status (`"DOG_ERR_TIMEOUT"`), or `"DOG_ERR_UNKNOWN"` for a value that

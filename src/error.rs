@@ -30,6 +30,12 @@ pub enum ErrorKind {
     RateLimited,
     /// A bug inside the library (a caught panic).
     Internal,
+    /// Stats: the retry queue was full; queued series were dropped (and counted).
+    QueueFull,
+    /// Stats: the live-context cap was reached; the point was dropped (and counted).
+    ContextLimit,
+    /// Stats: the aggregator was not started (`dog_stats_start`).
+    NotStarted,
 }
 
 /// A failure: its kind and a message for `dog_last_error()`.

@@ -8,4 +8,5 @@ pub mod ffi;
 pub mod host;
 pub mod http;
 pub mod log;
+pub mod stats;
 pub mod tags;

@@ -80,6 +80,7 @@ const RESOURCES: &[Res] = &[
     Res { base: "/api/v1/monitor", kind: "monitor", id: IdKind::Num, one: Wrap::Raw, list: Wrap::Raw, create_status: 200, update: "PUT", delete: Del::IdUnder("deleted_monitor_id"), missing: "Monitor not found" },
     Res { base: "/api/v1/downtime", kind: "downtime", id: IdKind::Num, one: Wrap::Raw, list: Wrap::Raw, create_status: 200, update: "PUT", delete: Del::NoContent, missing: "Downtime not found" },
     Res { base: "/api/v2/downtime", kind: "downtime_v2", id: IdKind::Uuid, one: Wrap::Data, list: Wrap::Data, create_status: 200, update: "PATCH", delete: Del::NoContent, missing: "Downtime not found" },
+    Res { base: "/api/v2/users", kind: "user_v2", id: IdKind::Uuid, one: Wrap::Data, list: Wrap::Data, create_status: 201, update: "PATCH", delete: Del::NoContent, missing: "User not found" },
     Res { base: "/api/v1/dash", kind: "dash", id: IdKind::Num, one: Wrap::Key("dash"), list: Wrap::Key("dashes"), create_status: 200, update: "PUT", delete: Del::NoContent, missing: "No dashboard matches that dash_id." },
     Res { base: "/api/v1/dashboard", kind: "dashboard", id: IdKind::Words, one: Wrap::Raw, list: Wrap::Key("dashboards"), create_status: 200, update: "PUT", delete: Del::IdUnder("deleted_dashboard_id"), missing: "Dashboard not found" },
     Res { base: "/api/v1/screen", kind: "screen", id: IdKind::Num, one: Wrap::Raw, list: Wrap::Key("screenboards"), create_status: 200, update: "PUT", delete: Del::IdUnder("id"), missing: "Screenboard not found" },

@@ -19,6 +19,7 @@ pub mod screenboard;
 pub mod search;
 pub mod service_check;
 pub mod snapshot;
+pub mod stats;
 pub mod status;
 pub mod tags;
 pub mod user;

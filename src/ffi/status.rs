@@ -35,6 +35,13 @@ pub enum dog_status_t {
     DOG_ERR_RATE_LIMITED = 10,
     /// A bug inside libdogapi was caught (a panic); the process is unharmed.
     DOG_ERR_INTERNAL = 11,
+    /// Stats: the bounded retry queue was full, so queued series were dropped (counted in the
+    /// telemetry). Newer data was kept.
+    DOG_ERR_QUEUE_FULL = 12,
+    /// Stats: the cap on live contexts was reached; this point was dropped (counted).
+    DOG_ERR_CONTEXT_LIMIT = 13,
+    /// Stats: the aggregator has not been started with `dog_stats_start()` (nothing recorded).
+    DOG_ERR_NOT_STARTED = 14,
 }
 
 impl From<ErrorKind> for dog_status_t {
@@ -52,6 +59,9 @@ impl From<ErrorKind> for dog_status_t {
             ErrorKind::InvalidResponse => DOG_ERR_INVALID_RESPONSE,
             ErrorKind::RateLimited => DOG_ERR_RATE_LIMITED,
             ErrorKind::Internal => DOG_ERR_INTERNAL,
+            ErrorKind::QueueFull => DOG_ERR_QUEUE_FULL,
+            ErrorKind::ContextLimit => DOG_ERR_CONTEXT_LIMIT,
+            ErrorKind::NotStarted => DOG_ERR_NOT_STARTED,
         }
     }
 }
@@ -73,6 +83,9 @@ pub extern "C" fn dog_status_str(status: c_int) -> *const c_char {
         9 => b"DOG_ERR_INVALID_RESPONSE\0",
         10 => b"DOG_ERR_RATE_LIMITED\0",
         11 => b"DOG_ERR_INTERNAL\0",
+        12 => b"DOG_ERR_QUEUE_FULL\0",
+        13 => b"DOG_ERR_CONTEXT_LIMIT\0",
+        14 => b"DOG_ERR_NOT_STARTED\0",
         _ => b"DOG_ERR_UNKNOWN\0",
     };
     s.as_ptr().cast()

@@ -24,6 +24,9 @@ pub enum Body {
     Json(Value),
     /// Already-validated JSON text, sent as is.
     JsonText(String),
+    /// JSON already gzip-compressed by the caller (the stats aggregator sizes its payloads by
+    /// their compressed length); sent as is with `Content-Encoding: gzip` whatever `gzip` says.
+    Gzipped(Vec<u8>),
 }
 
 /// One API call, before the client adds host, version, auth and encoding.
@@ -305,8 +308,10 @@ impl Client {
             Body::None => None,
             Body::Json(v) => Some(serde_json::to_vec(v).expect("serialising a serde_json::Value cannot fail")),
             Body::JsonText(t) => Some(t.as_bytes().to_vec()),
+            Body::Gzipped(b) => Some(b.clone()),
         };
-        let body = match (body, req.gzip) {
+        let pre_gzipped = matches!(req.body, Body::Gzipped(_));
+        let body = match (body, req.gzip && !pre_gzipped) {
             (Some(b), true) => Some(gzip(&b)),
             (b, _) => b,
         };
@@ -320,7 +325,7 @@ impl Client {
         }
         if body.is_some() {
             headers.push(("Content-Type", "application/json"));
-            if req.gzip {
+            if req.gzip || pre_gzipped {
                 headers.push(("Content-Encoding", "gzip"));
             }
         }
