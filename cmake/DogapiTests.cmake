@@ -288,18 +288,18 @@ endif()
 
 find_program(DOGAPI_GO go)
 if(DOGAPI_GO)
+    get_filename_component(_go_dir "${DOGAPI_GO}" DIRECTORY)
     set(_go_env
         "CGO_ENABLED=1"
         "CGO_CFLAGS=-I${_src}/include"
         "CGO_LDFLAGS=-L${DOGAPI_LIB_DIR} -Wl,-rpath,${DOGAPI_LIB_DIR}"
         "GOCACHE=${_bin}/go/cache" "GOPATH=${_bin}/go/path" "GOFLAGS=-buildvcs=false"
-        "GOTOOLCHAIN=local" "GO111MODULE=on")
+        "GOTOOLCHAIN=local" "GO111MODULE=on" "PATH=${_go_dir}:$ENV{PATH}")
     dogapi_test(examples.go.build LABELS examples FIXTURES_SETUP dogapi_go_example TIMEOUT 300
         WORKING_DIRECTORY "${_src}/examples-go" ENV ${_go_env}
         # -tags dogapi_stats when the header has the stats API (decided at test time: cargo
         # regenerates the header during the build)
-        COMMAND sh -c "tags=; grep -q DOG_STATS_TIMED \"$1\" && tags=dogapi_stats; exec \"$2\" build -tags \"$tags\" -o \"$3\" ."
-                sh "${_src}/include/dogapi.h" "${DOGAPI_GO}" "${_bin}/examples-go/dogapi-example")
+        COMMAND sh "${_src}/examples-go/build.sh" "${_bin}/examples-go/dogapi-example" "${_src}/include/dogapi.h")
     dogapi_test(examples.go INTAKE LABELS examples FIXTURES_REQUIRED dogapi_go_example
         COMMAND "${_bin}/examples-go/dogapi-example")
 else()
