@@ -42,8 +42,9 @@ step "build"
 cmake --build "$build" --parallel "$jobs"
 
 step "ctest"
+ctest_rc=0
 # shellcheck disable=SC2086
-ctest --test-dir "$build" --output-on-failure --parallel "$jobs" ${CTEST_ARGS:-}
+ctest --test-dir "$build" --output-on-failure --parallel "$jobs" ${CTEST_ARGS:-} || ctest_rc=$?
 
 step "install"
 rm -rf "$build/prefix"
@@ -52,4 +53,8 @@ cmake --install "$build" --prefix "$build/prefix"
 step "docs"
 cmake --build "$build" --target docs
 
+if [ "$ctest_rc" -ne 0 ]; then
+    step "FAILED: ctest exited $ctest_rc (install and docs above still ran); rerun failures with: ctest --test-dir $build --rerun-failed --output-on-failure"
+    exit 1
+fi
 step "done: all packaging tests passed in $(( $(date +%s) - t0 ))s (prefix: $build/prefix, docs: $build/docs/html/index.html)"
