@@ -1,0 +1,3 @@
+module example.com/dogapi-example
+
+go 1.19

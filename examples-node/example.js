@@ -1,0 +1,110 @@
+// libdogapi from Node.js with koffi: post an event and a metric, record stats.
+//
+//   npm ci && LD_LIBRARY_PATH=/path/to/lib DD_API_KEY=... node example.js
+//
+// DOGAPI_LIBRARY may name the library file (default "libdogapi.so.0" through the loader path).
+// When DOG_INTAKE_URL is set (the test suite runs this under `dog-intake run --strict`), it then
+// asks the local intake what it received and fails unless the event and the metric arrived.
+'use strict';
+const koffi = require('koffi');
+
+const lib = koffi.load(process.env.DOGAPI_LIBRARY || 'libdogapi.so.0');
+
+koffi.opaque('dog_http_t');
+koffi.opaque('dog_response_t');
+const dog = {
+  version: lib.func('const char *dog_version(void)'),
+  lastError: lib.func('const char *dog_last_error(void)'),
+  statusStr: lib.func('const char *dog_status_str(int status)'),
+  httpNew: lib.func('dog_http_t *dog_http_new(const char *api_key, const char *app_key)'),
+  httpFree: lib.func('void dog_http_free(dog_http_t *client)'),
+  eventPost: lib.func('int dog_event_post(dog_http_t *client, const char *title, const char *text, ' +
+    'int64_t date_happened, const char *handle, const char *priority, int64_t related_event_id, ' +
+    'const char *tags, const char *host, const char *device_name, const char *aggregation_key, ' +
+    'const char *source_type_name, const char *extra_json, _Out_ dog_response_t **out_response)'),
+  metricPost: lib.func('int dog_metric_post(dog_http_t *client, const char *name, double value, ' +
+    'const char *host, const char *device, const char *tags, const char *type, ' +
+    '_Out_ dog_response_t **out_response)'),
+  responseId: lib.func('const char *dog_response_id(const dog_response_t *response)'),
+  responseFree: lib.func('void dog_response_free(dog_response_t *response)'),
+};
+
+// The stats aggregator (DogStatsApi), when this libdogapi has it.
+let stats = null;
+try {
+  koffi.opaque('dog_stats_t');
+  stats = {
+    create: lib.func('dog_stats_t *dog_stats_new(void)'),
+    start: lib.func('int dog_stats_start(dog_stats_t *stats, const void *opts)'), // NULL: defaults
+    increment: lib.func('int dog_stats_increment(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+    gauge: lib.func('int dog_stats_gauge(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+    histogram: lib.func('int dog_stats_histogram(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+    stop: lib.func('int dog_stats_stop(dog_stats_t *stats, double timeout_seconds)'),
+    free: lib.func('void dog_stats_free(dog_stats_t *stats)'),
+  };
+} catch (e) {
+  stats = null; // older library without dog_stats_*
+}
+
+function check(status) {
+  if (status !== 0) throw new Error(`${dog.statusStr(status)}: ${dog.lastError()}`);
+}
+
+async function main() {
+  console.log('libdogapi', dog.version());
+  const client = dog.httpNew(null, null); // keys from DD_API_KEY / DD_APP_KEY
+  if (!client) throw new Error(dog.lastError());
+  try {
+    const out = [null];
+    const status = dog.eventPost(client, 'Node example', 'Hello from koffi', 0, null, null, 0,
+      'lang:node,example:ffi', null, null, null, null, null, out);
+    try {
+      check(status);
+      console.log('event posted, id', dog.responseId(out[0]));
+    } finally {
+      dog.responseFree(out[0]); // NULL is fine
+    }
+    check(dog.metricPost(client, 'example.node.requests', 17, null, null, 'lang:node', 'count', null));
+    console.log('metric posted');
+  } finally {
+    dog.httpFree(client);
+  }
+
+  if (stats) {
+    const st = stats.create();
+    try {
+      check(stats.start(st, null)); // host/key from DATADOG_HOST / DD_API_KEY
+      for (let i = 0; i < 10; i++) {
+        check(stats.increment(st, 'example.node.stats.count', 1, 'lang:node'));
+        check(stats.histogram(st, 'example.node.stats.latency', 0.01 * i, null));
+      }
+      check(stats.gauge(st, 'example.node.stats.gauge', 42, null));
+      check(stats.stop(st, 10)); // flushes everything, current bucket included
+    } finally {
+      stats.free(st);
+    }
+    console.log('stats recorded and flushed');
+  }
+
+  const intake = process.env.DOG_INTAKE_URL;
+  if (intake) {
+    const seen = await (await fetch(intake.replace(/\/$/, '') + '/_intake/requests')).json();
+    const events = seen.filter((q) => q.path === '/api/v1/events' && q.body && q.body.title === 'Node example');
+    const series = seen.filter((q) => q.path === '/api/v1/series' &&
+      JSON.stringify(q.body).includes('example.node.requests'));
+    const statSeries = seen.filter((q) => q.path === '/api/v1/series' &&
+      JSON.stringify(q.body).includes('example.node.stats.count'));
+    const bad = events.concat(series, statSeries).filter((q) => !['valid', 'no_spec'].includes(q.contract));
+    if (!events.length || !series.length || (stats && !statSeries.length) || bad.length) {
+      throw new Error(`intake check failed: events=${events.length} series=${series.length} ` +
+        `stats=${statSeries.length} ` +
+        `contract problems=${JSON.stringify(bad.map((q) => q.contract_errors))}`);
+    }
+    console.log('the intake received the event and the metric');
+  }
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});

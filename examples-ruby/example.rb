@@ -1,0 +1,124 @@
+# libdogapi from Ruby with the ffi gem: post an event and a metric, record stats.
+#
+#   LD_LIBRARY_PATH=/path/to/lib DD_API_KEY=... ruby example.rb
+#
+# DOGAPI_LIBRARY may name the library file (default "libdogapi.so.0" through the loader path).
+# When DOG_INTAKE_URL is set (the test suite runs this under `dog-intake run --strict`), it then
+# asks the local intake what it received and fails unless the event and the metric arrived.
+require 'ffi'
+require 'json'
+require 'net/http'
+require 'uri'
+
+module Dogapi
+  extend FFI::Library
+  ffi_lib ENV.fetch('DOGAPI_LIBRARY', 'libdogapi.so.0')
+
+  OK = 0
+
+  attach_function :dog_version, [], :string
+  attach_function :dog_last_error, [], :string
+  attach_function :dog_status_str, [:int], :string
+  attach_function :dog_http_new, [:string, :string], :pointer
+  attach_function :dog_http_free, [:pointer], :void
+  attach_function :dog_event_post,
+                  [:pointer, :string, :string, :int64, :string, :string, :int64, :string, :string,
+                   :string, :string, :string, :string, :pointer], :int
+  attach_function :dog_metric_post,
+                  [:pointer, :string, :double, :string, :string, :string, :string, :pointer], :int
+  attach_function :dog_response_id, [:pointer], :string
+  attach_function :dog_response_free, [:pointer], :void
+
+  # The stats aggregator (DogStatsApi), when this libdogapi has it.
+  begin
+    attach_function :dog_stats_new, [], :pointer
+    attach_function :dog_stats_start, [:pointer, :pointer], :int # options NULL: the defaults
+    attach_function :dog_stats_increment, [:pointer, :string, :double, :string], :int
+    attach_function :dog_stats_gauge, [:pointer, :string, :double, :string], :int
+    attach_function :dog_stats_histogram, [:pointer, :string, :double, :string], :int
+    attach_function :dog_stats_stop, [:pointer, :double], :int
+    attach_function :dog_stats_free, [:pointer], :void
+    HAVE_STATS = true
+  rescue FFI::NotFoundError
+    HAVE_STATS = false
+  end
+
+  class Error < StandardError; end
+
+  def self.check(status)
+    raise Error, "#{dog_status_str(status)}: #{dog_last_error}" unless status == OK
+  end
+
+  # Owns a dog_http_t; freed by the block form or #close.
+  class Client
+    def self.open(api_key = nil, app_key = nil)
+      client = new(api_key, app_key)
+      yield client
+    ensure
+      client&.close
+    end
+
+    def initialize(api_key = nil, app_key = nil)
+      @h = Dogapi.dog_http_new(api_key, app_key)
+      raise Error, Dogapi.dog_last_error if @h.null?
+    end
+
+    def close
+      Dogapi.dog_http_free(@h) unless @h.nil?
+      @h = nil
+    end
+
+    # Returns the event id.
+    def event(title, text, tags: nil)
+      out = FFI::MemoryPointer.new(:pointer)
+      status = Dogapi.dog_event_post(@h, title, text, 0, nil, nil, 0, tags, nil, nil, nil, nil, nil, out)
+      resp = out.read_pointer
+      begin
+        Dogapi.check(status)
+        Dogapi.dog_response_id(resp)
+      ensure
+        Dogapi.dog_response_free(resp) unless resp.null?
+      end
+    end
+
+    def metric(name, value, tags: nil, type: nil)
+      Dogapi.check(Dogapi.dog_metric_post(@h, name, value.to_f, nil, nil, tags, type, nil))
+    end
+  end
+end
+
+puts "libdogapi #{Dogapi.dog_version}"
+Dogapi::Client.open do |dd| # keys from DD_API_KEY / DD_APP_KEY
+  id = dd.event('Ruby example', 'Hello from the ffi gem', tags: 'lang:ruby,example:ffi')
+  puts "event posted, id #{id}"
+  dd.metric('example.ruby.requests', 17, tags: 'lang:ruby', type: 'count')
+  puts 'metric posted'
+end
+
+if Dogapi::HAVE_STATS
+  stats = Dogapi.dog_stats_new
+  begin
+    Dogapi.check(Dogapi.dog_stats_start(stats, nil)) # host/key from DATADOG_HOST / DD_API_KEY
+    10.times do |i|
+      Dogapi.check(Dogapi.dog_stats_increment(stats, 'example.ruby.stats.count', 1.0, 'lang:ruby'))
+      Dogapi.check(Dogapi.dog_stats_histogram(stats, 'example.ruby.stats.latency', 0.01 * i, nil))
+    end
+    Dogapi.check(Dogapi.dog_stats_gauge(stats, 'example.ruby.stats.gauge', 42.0, nil))
+    Dogapi.check(Dogapi.dog_stats_stop(stats, 10.0)) # flushes everything, current bucket included
+  ensure
+    Dogapi.dog_stats_free(stats)
+  end
+  puts 'stats recorded and flushed'
+end
+
+if (intake = ENV['DOG_INTAKE_URL'])
+  seen = JSON.parse(Net::HTTP.get(URI("#{intake.chomp('/')}/_intake/requests")))
+  events = seen.select { |q| q['path'] == '/api/v1/events' && q['body'].is_a?(Hash) && q['body']['title'] == 'Ruby example' }
+  series = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.requests') }
+  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') }
+  bad = (events + series + stats).reject { |q| %w[valid no_spec].include?(q['contract']) }
+  if events.empty? || series.empty? || (Dogapi::HAVE_STATS && stats.empty?) || !bad.empty?
+    abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
+  end
+  puts 'the intake received the event and the metric'
+end

@@ -1,0 +1,579 @@
+/**
+ * @file dogapi.hpp
+ * @brief Header-only C++ layer over the libdogapi C API (dogapi.h). C++11 or later.
+ *
+ * What it adds, and nothing more:
+ * - RAII handles: dogapi::http owns a `dog_http_t`, dogapi::response owns a `dog_response_t`.
+ *   Both are move-only; the destructor frees.
+ * - Errors as exceptions: every failed call throws dogapi::error, a `std::system_error` whose
+ *   `code()` is the `dog_status_t` in dogapi::category() and whose `what()` is
+ *   `dog_last_error()`. When the server answered (`DOG_ERR_HTTP_STATUS`, `DOG_ERR_API`,
+ *   `DOG_ERR_RATE_LIMITED`, ...) the exception also carries the response (HTTP status, body,
+ *   headers such as `Retry-After`).
+ *   `dog_status_t` converts implicitly to `std::error_code`, so code that prefers not to throw
+ *   can call the C API directly and still compare codes: `ec == DOG_ERR_TIMEOUT`.
+ * - Optional arguments as small option objects with chained setters
+ *   (`dogapi::event_options().tags("env:prod").priority("low")`), tags from a list
+ *   (dogapi::join_tags).
+ *
+ * It links against the same library as C (`dogapi::dogapi` / `-ldogapi`); there is no C++
+ * library to build. The handles are as thread-safe as the C ones: one dogapi::http may be used
+ * from several threads at once; a dogapi::response belongs to one thread at a time.
+ *
+ * @code
+ * dogapi::http dd;                                  // keys from DD_API_KEY / DD_APP_KEY
+ * dd.set_timeout(5);
+ * dogapi::response r = dd.event_post("Deploy", "v1.2 is out",
+ *                                    dogapi::event_options().tags("env:prod,team:web"));
+ * std::cout << "event id " << r.id() << "\n";
+ * try {
+ *     dd.metric_post("shop.orders", 3, dogapi::metric_options().type("count"));
+ * } catch (const dogapi::error &e) {
+ *     std::cerr << e.what() << " (" << e.code().message() << ")\n";
+ * }
+ * @endcode
+ */
+#ifndef DOGAPI_HPP
+#define DOGAPI_HPP
+
+#include "dogapi.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+/** C++ layer over libdogapi. */
+namespace dogapi {
+
+/** @cond DOGAPI_INTERNAL */
+namespace detail {
+/** A string that may be absent (passed to C as NULL). */
+class opt_string {
+public:
+    opt_string() : set_(false) {}
+    void assign(const char *s) {
+        set_ = s != nullptr;
+        value_ = s ? s : "";
+    }
+    void assign(const std::string &s) {
+        set_ = true;
+        value_ = s;
+    }
+    const char *c_str() const { return set_ ? value_.c_str() : nullptr; }
+
+private:
+    bool set_;
+    std::string value_;
+};
+
+struct response_deleter {
+    void operator()(dog_response_t *r) const noexcept { dog_response_free(r); }
+};
+struct http_deleter {
+    void operator()(dog_http_t *h) const noexcept { dog_http_free(h); }
+};
+
+inline std::string to_string(const char *s) { return s ? std::string(s) : std::string(); }
+} // namespace detail
+/** @endcond */
+
+/** The `std::error_category` of `dog_status_t` values (name `"dogapi"`). */
+class status_category : public std::error_category {
+public:
+    const char *name() const noexcept override { return "dogapi"; }
+    std::string message(int status) const override { return dog_status_str(status); }
+};
+
+/** The one instance of dogapi::status_category. */
+inline const std::error_category &category() noexcept {
+    static const status_category instance;
+    return instance;
+}
+
+/** Makes a `std::error_code` (category dogapi::category()) from a status. */
+inline std::error_code make_error_code(dog_status_t status) noexcept {
+    return std::error_code(static_cast<int>(status), category());
+}
+
+/** Library version at run time (`"MAJOR.MINOR.PATCH"`). */
+inline std::string version() { return dog_version(); }
+
+/**
+ * Joins tags into the comma-separated form the C API takes:
+ * `join_tags({"env:prod", "role:db"})` is `"env:prod,role:db"`.
+ */
+inline std::string join_tags(std::initializer_list<std::string> tags) {
+    std::string out;
+    for (const std::string &t : tags) {
+        if (!out.empty()) out += ',';
+        out += t;
+    }
+    return out;
+}
+
+/** @copydoc join_tags(std::initializer_list<std::string>) */
+inline std::string join_tags(const std::vector<std::string> &tags) {
+    std::string out;
+    for (const std::string &t : tags) {
+        if (!out.empty()) out += ',';
+        out += t;
+    }
+    return out;
+}
+
+/**
+ * Owns one `dog_response_t` (freed by the destructor). Move-only. An empty response
+ * (`!valid()`) answers like the C functions do for NULL: status 0, empty strings.
+ */
+class response {
+public:
+    response() noexcept {}
+    /** Takes ownership of `r` (may be NULL). */
+    explicit response(dog_response_t *r) noexcept : r_(r) {}
+
+    /** True when it holds a response. */
+    bool valid() const noexcept { return r_ != nullptr; }
+    explicit operator bool() const noexcept { return valid(); }
+
+    /** HTTP status code (`dog_response_status`); 0 when empty. */
+    int status() const noexcept { return dog_response_status(r_.get()); }
+    /** Raw body (`dog_response_body`). */
+    std::string body() const {
+        const char *b = dog_response_body(r_.get());
+        return b ? std::string(b, dog_response_body_len(r_.get())) : std::string();
+    }
+    /** dogapi's return value as JSON text (`dog_response_result`); empty when none. */
+    std::string result() const { return detail::to_string(dog_response_result(r_.get())); }
+    /** Id of what the call created (`dog_response_id`); empty when none. */
+    std::string id() const { return detail::to_string(dog_response_id(r_.get())); }
+    /** Created id as an integer (`dog_response_id_int`); 0 when none. */
+    std::int64_t id_int() const noexcept { return dog_response_id_int(r_.get()); }
+    /** True when the response has header `name` (case-insensitive). */
+    bool has_header(const std::string &name) const noexcept {
+        return dog_response_header(r_.get(), name.c_str()) != nullptr;
+    }
+    /** Value of header `name` (case-insensitive); empty when absent. */
+    std::string header(const std::string &name) const {
+        return detail::to_string(dog_response_header(r_.get(), name.c_str()));
+    }
+
+    /** The C handle (still owned by this object). */
+    dog_response_t *get() const noexcept { return r_.get(); }
+    /** Gives up ownership; the caller frees with `dog_response_free()`. */
+    dog_response_t *release() noexcept { return r_.release(); }
+
+private:
+    std::unique_ptr<dog_response_t, detail::response_deleter> r_;
+};
+
+/**
+ * A failed call: `code()` is the `dog_status_t` (category dogapi::category()), `what()` the
+ * detail from `dog_last_error()` captured when the call failed, and `response()` the server's
+ * answer when one arrived (otherwise an empty response).
+ */
+class error : public std::system_error {
+public:
+    error(dog_status_t status, const std::string &detail,
+          std::shared_ptr<dogapi::response> resp = nullptr)
+        : std::system_error(dogapi::make_error_code(status), detail), status_(status), response_(std::move(resp)) {}
+
+    /** The C status. */
+    dog_status_t status() const noexcept { return status_; }
+    /** The server's answer, when one arrived (HTTP status, body, headers). */
+    const dogapi::response &response() const noexcept {
+        static const dogapi::response none;
+        return response_ ? *response_ : none;
+    }
+    /** HTTP status of the answer; 0 when no answer arrived. */
+    int http_status() const noexcept { return response().status(); }
+
+private:
+    dog_status_t status_;
+    std::shared_ptr<dogapi::response> response_; // shared: exceptions must be copyable
+};
+
+/** Throws dogapi::error for a failed status (`dog_last_error()` as the message). */
+inline void check(dog_status_t status) {
+    if (status != DOG_OK) throw error(status, detail::to_string(dog_last_error()));
+}
+
+/** @cond DOGAPI_INTERNAL */
+namespace detail {
+/** Wraps the response of a call; throws (with the response attached) when it failed. */
+inline response finish(dog_status_t status, dog_response_t *raw) {
+    response r(raw);
+    if (status != DOG_OK) {
+        std::string msg = to_string(dog_last_error());
+        std::shared_ptr<dogapi::response> keep;
+        if (r.valid()) keep = std::make_shared<dogapi::response>(std::move(r));
+        throw error(status, msg, keep);
+    }
+    return r;
+}
+} // namespace detail
+/** @endcond */
+
+/** Optional fields of dogapi::http::event_post (see `dog_event_post`). Unset = omitted. */
+class event_options {
+public:
+    /** POSIX seconds (0 / unset: the server uses now). */
+    event_options &date_happened(std::int64_t t) { date_happened_ = t; return *this; }
+    /** `"normal"` or `"low"`. */
+    event_options &priority(const std::string &p) { priority_.assign(p); return *this; }
+    /** Comma-separated tags (see dogapi::join_tags). */
+    event_options &tags(const std::string &t) { tags_.assign(t); return *this; }
+    event_options &handle(const std::string &h) { handle_.assign(h); return *this; }
+    event_options &related_event_id(std::int64_t id) { related_event_id_ = id; return *this; }
+    event_options &host(const std::string &h) { host_.assign(h); return *this; }
+    event_options &device_name(const std::string &d) { device_name_.assign(d); return *this; }
+    event_options &aggregation_key(const std::string &k) { aggregation_key_.assign(k); return *this; }
+    event_options &source_type_name(const std::string &s) { source_type_name_.assign(s); return *this; }
+    /** A JSON object merged into the body last, e.g. `{"alert_type":"error"}`. */
+    event_options &extra_json(const std::string &j) { extra_json_.assign(j); return *this; }
+
+private:
+    friend class http;
+    std::int64_t date_happened_ = 0;
+    std::int64_t related_event_id_ = 0;
+    detail::opt_string priority_, tags_, handle_, host_, device_name_, aggregation_key_,
+        source_type_name_, extra_json_;
+};
+
+/** Optional fields of the metric calls (see `dog_metric_post`). Unset = the C default. */
+class metric_options {
+public:
+    /** Host name (unset: this machine's host name; `""` is sent as is). */
+    metric_options &host(const std::string &h) { host_.assign(h); return *this; }
+    metric_options &device(const std::string &d) { device_.assign(d); return *this; }
+    /** Comma-separated tags (see dogapi::join_tags). */
+    metric_options &tags(const std::string &t) { tags_.assign(t); return *this; }
+    /** `"gauge"` (default), `"count"` or `"rate"`. */
+    metric_options &type(const std::string &t) { type_.assign(t); return *this; }
+
+private:
+    friend class http;
+    detail::opt_string host_, device_, tags_, type_;
+};
+
+/**
+ * The HTTP API client (dogapi's DogHttpApi): owns a `dog_http_t`. Move-only; safe to share
+ * between threads (by reference). Every call throws dogapi::error on failure and returns the
+ * dogapi::response on success.
+ */
+class http {
+public:
+    /**
+     * `dog_http_new(api_key, application_key)`; NULL keys come from `DD_API_KEY` /
+     * `DD_APP_KEY`. Throws dogapi::error (`DOG_ERR_INVALID_ARGUMENT`) when the client cannot
+     * be created.
+     */
+    explicit http(const char *api_key = nullptr, const char *application_key = nullptr)
+        : h_(dog_http_new(api_key, application_key)) {
+        if (!h_) throw error(DOG_ERR_INVALID_ARGUMENT, detail::to_string(dog_last_error()));
+    }
+    /** Same, from std::string keys. */
+    http(const std::string &api_key, const std::string &application_key)
+        : http(api_key.c_str(), application_key.c_str()) {}
+
+    /** The C handle (still owned by this object); use it for C functions not wrapped here. */
+    dog_http_t *get() const noexcept { return h_.get(); }
+
+    /** `dog_http_set_api_host`; NULL removes the explicit host. */
+    http &set_api_host(const char *url) { check(dog_http_set_api_host(get(), url)); return *this; }
+    /** `dog_http_set_site`. */
+    http &set_site(const std::string &site) { check(dog_http_set_site(get(), site.c_str())); return *this; }
+    /** `dog_http_set_api_version`. */
+    http &set_api_version(const std::string &v) { check(dog_http_set_api_version(get(), v.c_str())); return *this; }
+    /** `dog_http_set_timeout` (seconds). */
+    http &set_timeout(double seconds) { check(dog_http_set_timeout(get(), seconds)); return *this; }
+    /** `dog_http_set_max_timeouts`. */
+    http &set_max_timeouts(int n) { check(dog_http_set_max_timeouts(get(), n)); return *this; }
+    /** `dog_http_set_backoff_period` (seconds). */
+    http &set_backoff_period(double seconds) { check(dog_http_set_backoff_period(get(), seconds)); return *this; }
+    /** `dog_http_set_swallow`. */
+    http &set_swallow(bool on) { check(dog_http_set_swallow(get(), on)); return *this; }
+    /** `dog_http_set_use_ec2_instance_id`. */
+    http &set_use_ec2_instance_id(bool on) { check(dog_http_set_use_ec2_instance_id(get(), on)); return *this; }
+    /** `dog_http_set_json_responses`. */
+    http &set_json_responses(bool on) { check(dog_http_set_json_responses(get(), on)); return *this; }
+    /** `dog_http_set_proxy`; NULL: direct connections. */
+    http &set_proxy(const char *proxy_url) { check(dog_http_set_proxy(get(), proxy_url)); return *this; }
+
+    /** `dog_event_post`: posts an event; `response::id()` is the event id. */
+    response event_post(const std::string &title, const std::string &text,
+                        const event_options &o = event_options()) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_event_post(get(), title.c_str(), text.c_str(), o.date_happened_,
+                                        o.handle_.c_str(), o.priority_.c_str(), o.related_event_id_,
+                                        o.tags_.c_str(), o.host_.c_str(), o.device_name_.c_str(),
+                                        o.aggregation_key_.c_str(), o.source_type_name_.c_str(),
+                                        o.extra_json_.c_str(), &r);
+        return detail::finish(s, r);
+    }
+    /** `dog_event_get`: `result()` is the event object as JSON. */
+    response event_get(std::int64_t event_id) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_event_get(get(), event_id, &r);
+        return detail::finish(s, r);
+    }
+    /** `dog_event_stream`: `result()` is the events array as JSON. NULL filters are omitted. */
+    response event_stream(std::int64_t start, std::int64_t end, const char *priority = nullptr,
+                          const char *sources = nullptr, const char *tags = nullptr) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_event_stream(get(), start, end, priority, sources, tags, &r);
+        return detail::finish(s, r);
+    }
+
+    /** `dog_metric_post`: one value stamped now. */
+    response metric_post(const std::string &name, double value,
+                         const metric_options &o = metric_options()) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_metric_post(get(), name.c_str(), value, o.host_.c_str(), o.device_.c_str(),
+                                         o.tags_.c_str(), o.type_.c_str(), &r);
+        return detail::finish(s, r);
+    }
+    /** `dog_metric_post_point`: one (POSIX timestamp, value) pair. */
+    response metric_post_point(const std::string &name, double timestamp, double value,
+                               const metric_options &o = metric_options()) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_metric_post_point(get(), name.c_str(), timestamp, value, o.host_.c_str(),
+                                               o.device_.c_str(), o.tags_.c_str(), o.type_.c_str(), &r);
+        return detail::finish(s, r);
+    }
+    /** `dog_metric_post_points`: several pairs as one series (at least one). */
+    response metric_post_points(const std::string &name, const std::vector<dog_point_t> &points,
+                                const metric_options &o = metric_options()) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_metric_post_points(get(), name.c_str(), points.empty() ? nullptr : points.data(),
+                                                points.size(), o.host_.c_str(), o.device_.c_str(),
+                                                o.tags_.c_str(), o.type_.c_str(), &r);
+        return detail::finish(s, r);
+    }
+    /** `dog_metrics_post`: a JSON array of series objects. */
+    response metrics_post(const std::string &series_json) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_metrics_post(get(), series_json.c_str(), &r);
+        return detail::finish(s, r);
+    }
+    /** `dog_service_check_post`; `status` is `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`, `timestamp` 0 = now. */
+    response service_check_post(const std::string &check_name, const std::string &host, int status,
+                                std::int64_t timestamp = 0, const char *message = nullptr,
+                                const char *tags = nullptr) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_service_check_post(get(), check_name.c_str(), host.c_str(), status, timestamp,
+                                                message, tags, &r);
+        return detail::finish(s, r);
+    }
+    /**
+     * `dog_http_request`: any request through the client. `query` (URL-encoded, without `?`) and
+     * `body_json` may be NULL.
+     */
+    response request(const std::string &method, const std::string &path, const char *query = nullptr,
+                     const char *body_json = nullptr) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_http_request(get(), method.c_str(), path.c_str(), query, body_json, &r);
+        return detail::finish(s, r);
+    }
+
+private:
+    std::unique_ptr<dog_http_t, detail::http_deleter> h_;
+};
+
+#if defined(DOG_STATS_TIMED) || defined(DOGAPI_DOXYGEN)
+/** Defined to 1 when the header has the stats aggregator API (dogapi::stats is available). */
+#define DOGAPI_HPP_HAS_STATS 1
+
+/**
+ * Options of dogapi::stats::start, starting at the defaults of `dog_stats_options_init()`.
+ * Strings are copied; unset strings are NULL (environment / defaults).
+ */
+class stats_options {
+public:
+    stats_options() { dog_stats_options_init(&o_); }
+    stats_options &api_key(const std::string &k) { api_key_.assign(k); return *this; }
+    stats_options &api_host(const std::string &h) { api_host_.assign(h); return *this; }
+    stats_options &site(const std::string &s) { site_.assign(s); return *this; }
+    stats_options &host(const std::string &h) { host_.assign(h); return *this; }
+    stats_options &device(const std::string &d) { device_.assign(d); return *this; }
+    stats_options &flush_interval(double s) { o_.flush_interval = s; return *this; }
+    stats_options &roll_up_interval(double s) { o_.roll_up_interval = s; return *this; }
+    stats_options &use_ec2_instance_ids(bool on) { o_.use_ec2_instance_ids = on; return *this; }
+    /** false: nothing is sent until flush() or stop(). */
+    stats_options &flush_in_thread(bool on) { o_.flush_in_thread = on; return *this; }
+    stats_options &disabled(bool on) { o_.disabled = on; return *this; }
+    stats_options &max_contexts(std::size_t n) { o_.max_contexts = n; return *this; }
+    stats_options &max_queued_bytes(std::size_t n) { o_.max_queued_bytes = n; return *this; }
+    stats_options &max_payload_bytes(std::size_t n) { o_.max_payload_bytes = n; return *this; }
+    stats_options &shutdown_timeout(double s) { o_.shutdown_timeout = s; return *this; }
+    stats_options &request_timeout(double s) { o_.request_timeout = s; return *this; }
+
+    /** The C struct, its strings pointing into this object (valid while it lives unchanged). */
+    dog_stats_options_t c_options() const {
+        dog_stats_options_t o = o_;
+        o.api_key = api_key_.c_str();
+        o.api_host = api_host_.c_str();
+        o.site = site_.c_str();
+        o.host = host_.c_str();
+        o.device = device_.c_str();
+        return o;
+    }
+
+private:
+    dog_stats_options_t o_;
+    detail::opt_string api_key_, api_host_, site_, host_, device_;
+};
+
+/** dogapi's optional point arguments (see `dog_stats_increment_ex()`). */
+struct point_options {
+    /** POSIX seconds; 0: now. */
+    double timestamp = 0;
+    /** Keep the point with this probability (0 < rate <= 1); counts are scaled by 1/rate. */
+    double sample_rate = 1;
+    /** Host of this point; NULL: the aggregator's host. */
+    const char *host = nullptr;
+};
+
+/**
+ * The stats aggregator (dogapi's DogStatsApi): owns a `dog_stats_t` (or refers to the
+ * process-wide one, see global()). Move-only; share it between threads by reference.
+ *
+ * Error policy: start(), flush(), stop() and telemetry() throw dogapi::error. The recording
+ * calls (increment, gauge, histogram, timers) are meant for hot paths: they never throw and
+ * return a `std::error_code` instead (a dropped point is also counted in the telemetry).
+ */
+class stats {
+public:
+    /** `dog_stats_new()`: created, not started. Throws when it cannot be created. */
+    stats() : s_(dog_stats_new()), owned_(true) {
+        if (!s_) throw error(DOG_ERR_INTERNAL, detail::to_string(dog_last_error()));
+    }
+    /** The process-wide instance (`dog_stats_default()`); never freed. */
+    static stats global() { return stats(dog_stats_default(), false); }
+
+    stats(stats &&o) noexcept : s_(o.s_), owned_(o.owned_) { o.s_ = nullptr; }
+    stats &operator=(stats &&o) noexcept {
+        if (this != &o) {
+            reset();
+            s_ = o.s_;
+            owned_ = o.owned_;
+            o.s_ = nullptr;
+        }
+        return *this;
+    }
+    stats(const stats &) = delete;
+    stats &operator=(const stats &) = delete;
+    /** `dog_stats_free()`: stops (flushing within the shutdown timeout) and frees. */
+    ~stats() { reset(); }
+
+    /** The C handle (still owned by this object). */
+    dog_stats_t *get() const noexcept { return s_; }
+
+    /** `dog_stats_start()` with the defaults (background flushing every 10 s). */
+    void start() { check(dog_stats_start(s_, nullptr)); }
+    /** `dog_stats_start()` with `opts`. */
+    void start(const stats_options &opts) {
+        dog_stats_options_t o = opts.c_options();
+        check(dog_stats_start(s_, &o));
+    }
+    /** `dog_stats_flush()`: sends finished buckets (timestamp 0: now). */
+    void flush(double timestamp = 0) { check(dog_stats_flush(s_, timestamp)); }
+    /** `dog_stats_stop()`: sends everything, the current bucket included (0: the option's timeout). */
+    void stop(double timeout_seconds = 0) { check(dog_stats_stop(s_, timeout_seconds)); }
+    /** `dog_stats_telemetry()`. */
+    dog_stats_telemetry_t telemetry() const {
+        dog_stats_telemetry_t t;
+        check(dog_stats_telemetry(s_, &t));
+        return t;
+    }
+
+    /** `dog_stats_increment()` (counter). `tags` comma-separated, NULL / "" for none. */
+    std::error_code increment(const char *name, double value = 1, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_increment(s_, name, value, tags));
+    }
+    /** `dog_stats_increment_ex()`. */
+    std::error_code increment(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_increment_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_gauge()` (last value wins). */
+    std::error_code gauge(const char *name, double value, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_gauge(s_, name, value, tags));
+    }
+    /** `dog_stats_gauge_ex()`. */
+    std::error_code gauge(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_gauge_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_histogram()` (min/max/avg/count/percentiles). */
+    std::error_code histogram(const char *name, double value, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_histogram(s_, name, value, tags));
+    }
+    /** `dog_stats_histogram_ex()`. */
+    std::error_code histogram(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_histogram_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+
+private:
+    stats(dog_stats_t *s, bool owned) noexcept : s_(s), owned_(owned) {}
+    void reset() noexcept {
+        if (s_ && owned_) dog_stats_free(s_);
+        s_ = nullptr;
+    }
+    dog_stats_t *s_;
+    bool owned_;
+};
+
+/**
+ * Records the lifetime of a scope as a histogram point of `name` in seconds (dogapi's
+ * `timed` / `timer`; the C++ form of `DOG_STATS_TIMED`), also when the scope is left by
+ * `return` or an exception. `name` and `tags` are copied.
+ *
+ * @code
+ * { dogapi::scoped_timer t(st, "db.query.time", "db:users"); run_query(); }
+ * @endcode
+ */
+class scoped_timer {
+public:
+    scoped_timer(stats &s, std::string name, std::string tags = std::string())
+        : s_(&s), name_(std::move(name)), tags_(std::move(tags)), t_(dog_stats_timer_start()), active_(true) {}
+    scoped_timer(const scoped_timer &) = delete;
+    scoped_timer &operator=(const scoped_timer &) = delete;
+    ~scoped_timer() { (void)stop(); }
+
+    /** Records now instead of at the end of the scope (once); returns the recording's status. */
+    std::error_code stop() noexcept {
+        if (!active_) return std::error_code();
+        active_ = false;
+        return dogapi::make_error_code(dog_stats_timer_stop(s_->get(), t_, name_.c_str(), tags_.empty() ? nullptr : tags_.c_str()));
+    }
+    /** Records nothing. */
+    void cancel() noexcept { active_ = false; }
+
+private:
+    stats *s_;
+    std::string name_, tags_;
+    dog_stats_timer_t t_;
+    bool active_;
+};
+#endif /* DOG_STATS_TIMED */
+
+} // namespace dogapi
+
+/**
+ * Found by argument-dependent lookup (`dog_status_t` is a global type), so that
+ * `std::error_code ec = DOG_ERR_TIMEOUT;` and `ec == DOG_ERR_TIMEOUT` work.
+ */
+inline std::error_code make_error_code(dog_status_t status) noexcept {
+    return dogapi::make_error_code(status);
+}
+
+/** @cond DOGAPI_INTERNAL */
+namespace std {
+template <> struct is_error_code_enum<dog_status_t> : true_type {};
+} // namespace std
+/** @endcond */
+
+#endif /* DOGAPI_HPP */

@@ -1,0 +1,210 @@
+// Tests of the header-only C++ layer (include/dogapi.hpp), run under the local intake
+// (`dog-intake run --strict -- test_dogapi_hpp`, which sets DATADOG_HOST).
+#include "dogapi.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+static int failures = 0;
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            ++failures;                                                              \
+        }                                                                            \
+    } while (0)
+
+static_assert(!std::is_copy_constructible<dogapi::http>::value, "http is move-only");
+static_assert(std::is_move_constructible<dogapi::http>::value, "http is movable");
+static_assert(!std::is_copy_constructible<dogapi::response>::value, "response is move-only");
+static_assert(std::is_nothrow_move_constructible<dogapi::response>::value, "response moves nothrow");
+static_assert(std::is_base_of<std::system_error, dogapi::error>::value, "error is a system_error");
+
+static void test_offline() {
+    CHECK(dogapi::version() == DOGAPI_VERSION_STRING);
+    CHECK(dogapi::join_tags({"env:prod", "role:db"}) == "env:prod,role:db");
+    CHECK(dogapi::join_tags(std::vector<std::string>()) == "");
+
+    std::error_code ec = DOG_ERR_TIMEOUT;
+    CHECK(ec == DOG_ERR_TIMEOUT);
+    CHECK(ec != DOG_ERR_TLS);
+    CHECK(std::string(ec.category().name()) == "dogapi");
+    CHECK(ec.message() == "DOG_ERR_TIMEOUT");
+    CHECK(!std::error_code(DOG_OK));
+
+    dogapi::response empty;
+    CHECK(!empty.valid());
+    CHECK(empty.status() == 0);
+    CHECK(empty.body().empty());
+    CHECK(empty.header("Retry-After").empty());
+
+    bool threw = false;
+    try {
+        dogapi::check(DOG_OK);
+    } catch (...) {
+        threw = true;
+    }
+    CHECK(!threw);
+}
+
+static dogapi::http make_client() {
+    dogapi::http dd("fake-api-key", "fake-app-key");
+    dd.set_timeout(10).set_swallow(false);
+    return dd; // moved out
+}
+
+static void test_against_intake() {
+    dogapi::http dd = make_client();
+    CHECK(dd.get() != nullptr);
+
+    dogapi::response ev = dd.event_post("hpp test event", "from dogapi.hpp",
+                                        dogapi::event_options()
+                                            .tags(dogapi::join_tags({"lang:cpp", "test:hpp"}))
+                                            .priority("low")
+                                            .extra_json("{\"alert_type\":\"info\"}"));
+    CHECK(ev.valid());
+    CHECK(ev.status() >= 200 && ev.status() < 300);
+
+    dogapi::response moved = std::move(ev);
+    CHECK(moved.valid());
+    CHECK(!ev.valid()); // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+
+    dogapi::response m = dd.metric_post("hpp.test.metric", 42.5,
+                                        dogapi::metric_options().host("hpp-host").tags("lang:cpp").type("count"));
+    CHECK(m.status() >= 200 && m.status() < 300);
+
+    std::vector<dog_point_t> pts;
+    dog_point_t p1 = {1700000000.0, 1.0}, p2 = {1700000010.0, 2.0};
+    pts.push_back(p1);
+    pts.push_back(p2);
+    CHECK(dd.metric_post_points("hpp.test.points", pts, dogapi::metric_options().host("hpp-host")).status() / 100 == 2);
+
+    // An invalid argument is detected before anything is sent: exception with the status.
+    bool threw = false;
+    try {
+        dd.metric_post("hpp.test.bad", 1.0, dogapi::metric_options().type("bogus"));
+    } catch (const dogapi::error &e) {
+        threw = true;
+        CHECK(e.status() == DOG_ERR_INVALID_ARGUMENT);
+        CHECK(e.code() == DOG_ERR_INVALID_ARGUMENT);
+        CHECK(std::strlen(e.what()) > 0);
+        CHECK(!e.response().valid());
+        CHECK(e.http_status() == 0);
+    }
+    CHECK(threw);
+
+    // Empty point list: rejected by the library, surfaced as an exception.
+    threw = false;
+    try {
+        dd.metric_post_points("hpp.test.none", std::vector<dog_point_t>());
+    } catch (const dogapi::error &e) {
+        threw = true;
+        CHECK(e.status() != DOG_OK);
+    }
+    CHECK(threw);
+
+    // A server error keeps the response: make the intake answer 500 once (a body without an
+    // `errors` key, so the status is DOG_ERR_HTTP_STATUS rather than DOG_ERR_API).
+    dogapi::response f = dd.request("POST", "/_intake/fault", nullptr,
+                                    "{\"kind\":\"status\",\"code\":500,\"body\":\"{\\\"message\\\":\\\"boom\\\"}\",\"count\":1}");
+    CHECK(f.status() / 100 == 2);
+    threw = false;
+    try {
+        dd.metric_post("hpp.test.fails", 1.0);
+    } catch (const dogapi::error &e) {
+        threw = true;
+        CHECK(e.status() == DOG_ERR_HTTP_STATUS);
+        CHECK(e.http_status() == 500);
+        CHECK(e.response().body().find("boom") != std::string::npos);
+        dogapi::error copy = e; // exceptions are copyable, the response is shared
+        CHECK(copy.http_status() == 500);
+    }
+    CHECK(threw);
+
+    // What arrived, as the intake recorded it.
+    dogapi::response rec = dd.request("GET", "/_intake/requests");
+    std::string body = rec.body();
+    CHECK(body.find("hpp test event") != std::string::npos);
+    CHECK(body.find("hpp.test.metric") != std::string::npos);
+    CHECK(body.find("hpp.test.points") != std::string::npos);
+    CHECK(body.find("hpp.test.bad") == std::string::npos);
+}
+
+#ifdef DOGAPI_HPP_HAS_STATS
+static int timed_work(dogapi::stats &st) {
+    dogapi::scoped_timer t(st, "hpp.stats.timed", "lang:cpp");
+    return 7; // recorded on the way out
+}
+
+static void test_stats() {
+    dogapi::stats st;
+    // not started yet: recording reports DOG_ERR_NOT_STARTED instead of throwing
+    CHECK(st.increment("hpp.stats.early") == DOG_ERR_NOT_STARTED);
+
+    st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10));
+    CHECK(!st.increment("hpp.stats.count"));
+    CHECK(!st.increment("hpp.stats.count", 2, "lang:cpp"));
+    CHECK(!st.gauge("hpp.stats.gauge", 3.5, "lang:cpp"));
+    CHECK(!st.histogram("hpp.stats.hist", 0.25));
+    dogapi::point_options half;
+    half.sample_rate = 0.5;
+    CHECK(!st.increment("hpp.stats.sampled", 1, nullptr, half));
+    CHECK(st.gauge("hpp.stats.bad", std::numeric_limits<double>::quiet_NaN()) ==
+          DOG_ERR_INVALID_ARGUMENT);
+    CHECK(timed_work(st) == 7);
+    {
+        dogapi::scoped_timer cancelled(st, "hpp.stats.cancelled");
+        cancelled.cancel();
+    }
+    st.stop(10); // sends everything, the current bucket included
+
+    dog_stats_telemetry_t t = st.telemetry();
+    CHECK(t.payloads_sent >= 1);
+    CHECK(t.series_sent >= 4);
+
+    dogapi::http dd("fake-api-key", nullptr);
+    std::string body = dd.request("GET", "/_intake/requests", "path=/api/v1/series").body();
+    CHECK(body.find("hpp.stats.count") != std::string::npos);
+    CHECK(body.find("hpp.stats.gauge") != std::string::npos);
+    CHECK(body.find("hpp.stats.hist") != std::string::npos);
+    CHECK(body.find("hpp.stats.timed") != std::string::npos);
+    CHECK(body.find("hpp.stats.cancelled") == std::string::npos);
+    CHECK(body.find("hpp.stats.early") == std::string::npos);
+
+    dogapi::stats moved = std::move(st); // frees once, in moved's destructor
+    CHECK(moved.get() != nullptr);
+    CHECK(st.get() == nullptr); // NOLINT(bugprone-use-after-move)
+}
+#endif
+
+int main() {
+    test_offline();
+    if (!std::getenv("DATADOG_HOST")) {
+        std::fprintf(stderr, "DATADOG_HOST not set: run under `dog-intake run --strict -- %s`\n", "test_dogapi_hpp");
+        return 1;
+    }
+    try {
+        test_against_intake();
+#ifdef DOGAPI_HPP_HAS_STATS
+        test_stats();
+#else
+        std::puts("stats API not in this dogapi.h: dogapi::stats not tested");
+#endif
+    } catch (const dogapi::error &e) {
+        std::fprintf(stderr, "unexpected dogapi::error: %s (%s, http %d)\n", e.what(), e.code().message().c_str(),
+                     e.http_status());
+        return 1;
+    }
+    if (failures) {
+        std::fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    std::puts("test_dogapi_hpp: OK");
+    return 0;
+}
