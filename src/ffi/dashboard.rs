@@ -20,17 +20,22 @@ unsafe fn dash_args<'a>(
     graphs_json: *const c_char,
     template_variables_json: *const c_char,
 ) -> Result<Dash<'a>, crate::error::Error> {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        Ok(Dash {
-            title: req_str(title, "title")?,
-            description: req_str(description, "description")?,
-            graphs: parse_array("graphs_json", req_str(graphs_json, "graphs_json")?)?,
-            template_variables: opt_str(template_variables_json, "template_variables_json")?
-                .map(|t| parse_array("template_variables_json", t))
-                .transpose()?,
-        })
-    }
+    // SAFETY: forwarded caller contract. Every string is converted (NULL / UTF-8 checks)
+    // before any JSON is parsed, so the first problem reported is the argument's own.
+    let (title, description, graphs, template_variables) = unsafe {
+        (
+            req_str(title, "title")?,
+            req_str(description, "description")?,
+            req_str(graphs_json, "graphs_json")?,
+            opt_str(template_variables_json, "template_variables_json")?,
+        )
+    };
+    Ok(Dash {
+        title,
+        description,
+        graphs: parse_array("graphs_json", graphs)?,
+        template_variables: template_variables.map(|t| parse_array("template_variables_json", t)).transpose()?,
+    })
 }
 
 /// Fetches a legacy timeboard (dogapi `dashboard`): `GET /api/v1/dash/{dash_id}`.

@@ -20,6 +20,19 @@ static INSTANCES: Mutex<Vec<Weak<Stats>>> = Mutex::new(Vec::new());
 /// Strong references held from prepare until the parent/child handler.
 static HELD: Mutex<Vec<Arc<Stats>>> = Mutex::new(Vec::new());
 static INSTALL: Once = Once::new();
+/// What a fork child inherits from the parent and must neither use nor drop (the flusher
+/// thread does not exist in the child; dropping the HTTP client could write to connections the
+/// parent still uses). Kept here, reachable, instead of leaked with `mem::forget`, so leak
+/// checkers in the child see no lost memory.
+static FORK_LEFTOVERS: Mutex<Vec<Box<dyn std::any::Any + Send>>> = Mutex::new(Vec::new());
+
+/// Parks an inherited object for the life of the child process.
+fn keep_from_parent(obj: Box<dyn std::any::Any + Send>) {
+    match FORK_LEFTOVERS.try_lock() {
+        Some(mut list) => list.push(obj),
+        None => std::mem::forget(obj),
+    }
+}
 
 /// Incremented in every forked child.
 #[inline]
@@ -75,10 +88,10 @@ impl Stats {
             let q = &mut *self.queue.data_ptr();
             q.clear();
             if let Some(f) = (*self.flusher.data_ptr()).take() {
-                std::mem::forget(f);
+                keep_from_parent(Box::new(f));
             }
             if let Some(c) = (*self.client.data_ptr()).take() {
-                std::mem::forget(c);
+                keep_from_parent(Box::new(c));
             }
         }
         self.counters.reset();

@@ -97,11 +97,16 @@ def value_for(ptype, pname, decls, cleanups, idx):
         return "false"
     if t.endswith("_fn"):
         return "NULL"
+    if t in STRUCTS:
+        decls.append(f"{t} {var}; memset(&{var}, 0, sizeof {var});")
+        return var
     return "1"
 
 
 def zero_for(ptype):
     t = " ".join(ptype.split())
+    if t in STRUCTS:
+        return "(%s){0}" % t
     if t.endswith("*") or t.endswith("_fn"):
         return "NULL"
     if t in ("double", "float"):
@@ -142,8 +147,12 @@ def emit_call(out, ret, name, args, label, decls, cleanups, expect=None, expect_
     out.append("    }")
 
 
+STRUCTS = set()
+
+
 def main():
     header = open(sys.argv[1]).read()
+    STRUCTS.update(re.findall(r"}\s*(dog_\w+_t)\s*;", header))
     funcs = parse(header)
     for ret, name, params in funcs:
         for ptype, _ in params:
@@ -166,7 +175,20 @@ def main():
         "}",
     ]
     if has_stats:
-        out += ["static dog_stats_t *dt_stats(void) { return DT_STATS_NEW(); }"]
+        out += [
+            "/* A started aggregator that flushes only when asked, to the intake. */",
+            "static dog_stats_t *dt_stats(void) {",
+            "    dog_stats_options_t o;",
+            "    dog_stats_t *s = dog_stats_new();",
+            "    dog_stats_options_init(&o);",
+            '    o.api_key = "test-api-key";',
+            "    o.api_host = dt_intake_url();",
+            "    o.flush_in_thread = false;",
+            "    o.shutdown_timeout = 1.0;",
+            "    if (s == NULL || dog_stats_start(s, &o) != DOG_OK) { fprintf(stderr, \"cannot start stats: %s\\n\", dog_last_error()); exit(2); }",
+            "    return s;",
+            "}",
+        ]
     out += ["", "int main(void) {", f"    /* {len(funcs)} exported functions */"]
     covered = 0
     for ret, name, params in funcs:
