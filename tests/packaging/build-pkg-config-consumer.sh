@@ -13,7 +13,7 @@ mkdir -p "$out"
 set -x
 # shellcheck disable=SC2046
 $CC -std=c11 -Wall -Wextra -Werror -pedantic "$here/consumer/consumer.c" -o "$out/consumer" $($PKG_CONFIG --cflags --libs dogapi)
-# static, as docs/packaging.md shows it: the archive plus Libs.private
+# static, as the README shows it: the archive plus Libs.private
 # shellcheck disable=SC2046
 $CC -std=c11 -Wall -Wextra -Werror -pedantic "$here/consumer/consumer.c" -o "$out/consumer_static" \
     $($PKG_CONFIG --cflags dogapi) "$prefix/$libdir/libdogapi.a" $($PKG_CONFIG --libs-only-l --static dogapi | sed 's/-ldogapi//')
