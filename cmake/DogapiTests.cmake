@@ -122,7 +122,8 @@ endif()
 set(DOGAPI_VALGRIND_CMD "${DOGAPI_VALGRIND}" --quiet --tool=memcheck --leak-check=full
     --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
     --error-exitcode=99 --track-origins=yes
-    "--suppressions=${_src}/tests/valgrind-ring.supp")
+    "--suppressions=${_src}/tests/valgrind-ring.supp"
+    "--suppressions=${_src}/tests/valgrind-fork.supp")
 
 # dogapi_c_program(<target> <lang C|CXX> SOURCES ... [SANITIZE] [OPTIONS ...])
 function(dogapi_program target)
