@@ -2,115 +2,37 @@
 //! muting through the C ABI against the local intake: requests, contracts, results, errors.
 #![allow(deprecated)]
 
+mod common;
+use common::*;
 use dogapi::ffi::downtime::*;
 use dogapi::ffi::host::{dog_host_mute, dog_host_unmute};
-use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, dog_http_set_json_responses, DogHttp};
-use dogapi::ffi::response::{dog_response_free, dog_response_id, dog_response_id_int, dog_response_result, dog_response_status, DogResponse};
+use dogapi::ffi::http::dog_http_set_json_responses;
+use dogapi::ffi::response::{DogResponse, dog_response_id_int};
 use dogapi::ffi::status::dog_status_t::{self, *};
-use dogapi_intake::{Contract, Fault, Intake, Recorded};
-use serde_json::{json, Value};
-use std::ffi::{CStr, CString};
+use serde_json::json;
 use std::ptr::null;
 use std::time::Duration;
-
-struct Ctx {
-    intake: Intake,
-    h: *mut DogHttp,
-}
-
-impl Drop for Ctx {
-    fn drop(&mut self) {
-        unsafe { dog_http_free(self.h) };
-    }
-}
-
-fn setup() -> Ctx {
-    let intake = Intake::start();
-    let (k, a, u) = (cs("test-api-key"), cs("test-app-key"), cs(&intake.url()));
-    let h = unsafe { dog_http_new(k.as_ptr(), a.as_ptr()) };
-    assert!(!h.is_null());
-    assert_eq!(unsafe { dog_http_set_api_host(h, u.as_ptr()) }, DOG_OK);
-    Ctx { intake, h }
-}
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-/// Owns a response handed out by a call.
-struct Resp(*mut DogResponse);
-
-impl Drop for Resp {
-    fn drop(&mut self) {
-        unsafe { dog_response_free(self.0) };
-    }
-}
-
-impl Resp {
-    fn result(&self) -> Option<Value> {
-        let p = dog_response_result(self.0);
-        (!p.is_null()).then(|| serde_json::from_str(unsafe { CStr::from_ptr(p) }.to_str().unwrap()).unwrap())
-    }
-    fn status(&self) -> i32 {
-        dog_response_status(self.0)
-    }
-}
-
-/// Runs a call, returns its status and response.
-fn call(f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t) -> (dog_status_t, Resp) {
-    let mut r: *mut DogResponse = std::ptr::null_mut();
-    let st = f(&mut r);
-    (st, Resp(r))
-}
-
-fn one(ctx: &Ctx) -> Recorded {
-    let mut v = ctx.intake.wait_for(1, Duration::from_secs(5));
-    assert_eq!(v.len(), 1, "expected exactly one request: {v:?}");
-    ctx.intake.clear();
-    v.remove(0)
-}
-
-impl Resp {
-    fn id(&self) -> Option<String> {
-        let p = dog_response_id(self.0);
-        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string())
-    }
-}
-
-type Call<'a> = Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>;
-
-fn each_fails_with_404(ctx: &Ctx, calls: &[(&str, Call)]) {
-    for (name, f) in calls {
-        ctx.intake.push_fault(Fault::Status { code: 404, body: r#"{"errors":["Not found"]}"#.into() });
-        let (st, r) = call(f);
-        assert_eq!(st, DOG_ERR_API, "{name}");
-        assert!(!r.0.is_null(), "{name}: the response is handed out");
-        assert_eq!(r.status(), 404, "{name}");
-        assert!(r.result().is_none() && r.id().is_none(), "{name}");
-        one(ctx);
-    }
-}
 
 #[test]
 fn v1_schedule_update_get_list_cancel() {
     let ctx = setup();
-    let (scope, msg) = (cs("env:staging, role:db"), cs("maintenance"));
+    let (scope, msg) = (c("env:staging, role:db"), c("maintenance"));
     let (st, r) = call(|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), 1_900_000_000, 1_900_003_600, msg.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
     let id = dog_response_id_int(r.0);
     assert!(id > 0);
-    assert_eq!(r.result(), Some(json!(id)), "dogapi's x['id']");
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), Some(json!(id)), "dogapi's x['id']");
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str(), rec.raw_query.as_str()), ("POST", "/api/v1/downtime", ""));
     assert_eq!(rec.json(), json!({"scope": ["env:staging", "role:db"], "start": 1_900_000_000, "end": 1_900_003_600, "message": "maintenance"}));
     assert_eq!(rec.contract, Contract::Valid);
 
-    let s2 = cs("env:prod");
+    let s2 = c("env:prod");
     let (st, r) = call(|o| unsafe { dog_downtime_update(ctx.h, id, s2.as_ptr(), 0, 1_900_007_200, null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result(), Some(json!(id)));
+    assert_eq!(r.result_value(), Some(json!(id)));
     assert_eq!(r.id(), Some(id.to_string()));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("PUT", format!("/api/v1/downtime/{id}")));
     assert_eq!(rec.json(), json!({"scope": ["env:prod"], "end": 1_900_007_200}));
     assert_eq!(rec.contract, Contract::Valid);
@@ -118,33 +40,33 @@ fn v1_schedule_update_get_list_cancel() {
     let (st, r) = call(|o| unsafe { dog_downtime_update(ctx.h, id, null(), 0, 0, null(), o) });
     assert_eq!(st, DOG_OK);
     drop(r);
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!(rec.body_str(), "{}", "only the given fields, as dogapi");
     assert_eq!(rec.contract, Contract::Valid);
 
     let (st, r) = call(|o| dog_downtime_get(ctx.h, id, o));
     assert_eq!(st, DOG_OK);
-    let d = r.result().unwrap();
+    let d = r.result_value().unwrap();
     assert_eq!((d["id"].clone(), d["scope"].clone(), d["message"].clone()), (json!(id), json!(["env:prod"]), json!("maintenance")));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("GET", format!("/api/v1/downtime/{id}")));
     assert_eq!(rec.contract, Contract::NoBody);
 
     let (st, r) = call(|o| dog_downtime_get_all(ctx.h, true, o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap().as_array().map(Vec::len), Some(1));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap().as_array().map(Vec::len), Some(1));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str(), rec.raw_query.as_str()), ("GET", "/api/v1/downtime", "current_only=true"));
     assert_eq!(rec.contract, Contract::NoBody);
     let (st, _r) = call(|o| dog_downtime_get_all(ctx.h, false, o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(one(&ctx).raw_query, "");
+    assert_eq!(take_one(&ctx.intake).raw_query, "");
 
     let (st, r) = call(|o| dog_downtime_cancel(ctx.h, id, o));
     assert_eq!(st, DOG_OK);
     assert_eq!(r.status(), 204);
-    assert_eq!(r.result(), None);
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), None);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("DELETE", format!("/api/v1/downtime/{id}")));
     assert_eq!(rec.contract, Contract::NoBody);
 }
@@ -153,31 +75,31 @@ fn v1_schedule_update_get_list_cancel() {
 fn v1_minimal_schedule_and_json_responses() {
     let ctx = setup();
     assert_eq!(dog_http_set_json_responses(ctx.h, true), DOG_OK);
-    let scope = cs("*");
+    let scope = c("*");
     let (st, r) = call(|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), 0, 0, null(), o) });
     assert_eq!(st, DOG_OK);
-    let whole = r.result().unwrap();
+    let whole = r.result_value().unwrap();
     assert_eq!(whole["scope"], json!(["*"]));
     assert_eq!(whole["id"].to_string(), r.id().unwrap());
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!(rec.json(), json!({"scope": ["*"]}));
     assert_eq!(rec.contract, Contract::Valid);
     let (st, r) = call(|o| dog_downtime_cancel(ctx.h, dog_response_id_int(r.0), o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result(), Some(json!({})));
+    assert_eq!(r.result_value(), Some(json!({})));
 }
 
 #[test]
 fn v2_create_get_update_list_cancel() {
     let ctx = setup();
-    let (scope, tags, msg) = (cs("env:prod AND service:web"), cs("team:a, service:web"), cs("upgrade"));
+    let (scope, tags, msg) = (c("env:prod AND service:web"), c("team:a, service:web"), c("upgrade"));
     let (st, r) = call(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, tags.as_ptr(), 1_900_000_000, 1_900_003_600, msg.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
     let id = r.id().expect("uuid");
-    let data = r.result().unwrap();
+    let data = r.result_value().unwrap();
     assert_eq!(data["id"], json!(id));
     assert_eq!(data["type"], json!("downtime"));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("POST", "/api/v2/downtime"));
     assert_eq!(
         rec.json(),
@@ -189,19 +111,19 @@ fn v2_create_get_update_list_cancel() {
     );
     assert_eq!(rec.contract, Contract::NotInSpec, "v2: outside the v1 spec");
 
-    let idc = cs(&id);
+    let idc = c(&id);
     let (st, r) = call(|o| unsafe { dog_downtime_v2_get(ctx.h, idc.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap()["attributes"]["message"], json!("upgrade"));
+    assert_eq!(r.result_value().unwrap()["attributes"]["message"], json!("upgrade"));
     assert_eq!(r.id(), Some(id.clone()));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("GET", format!("/api/v2/downtime/{id}")));
 
-    let m2 = cs("longer upgrade");
+    let m2 = c("longer upgrade");
     let (st, r) = call(|o| unsafe { dog_downtime_v2_update(ctx.h, idc.as_ptr(), null(), 77, null(), 0, 1_900_007_200, m2.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap()["attributes"]["message"], json!("longer upgrade"));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap()["attributes"]["message"], json!("longer upgrade"));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("PATCH", format!("/api/v2/downtime/{id}")));
     assert_eq!(
         rec.json(),
@@ -211,20 +133,20 @@ fn v2_create_get_update_list_cancel() {
 
     let (st, r) = call(|o| dog_downtime_v2_list(ctx.h, true, 0, 50, o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap().as_array().map(Vec::len), Some(1));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap().as_array().map(Vec::len), Some(1));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("GET", "/api/v2/downtime"));
     assert_eq!(rec.query_param("current_only"), Some("true"));
     assert_eq!(rec.query_param("page[limit]"), Some("50"));
     assert_eq!(rec.query_param("page[offset]"), None);
     let (st, _r) = call(|o| dog_downtime_v2_list(ctx.h, false, 0, 0, o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(one(&ctx).raw_query, "");
+    assert_eq!(take_one(&ctx.intake).raw_query, "");
 
     let (st, r) = call(|o| unsafe { dog_downtime_v2_cancel(ctx.h, idc.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.status(), 204);
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("DELETE", format!("/api/v2/downtime/{id}")));
     let (st, _r) = call(|o| unsafe { dog_downtime_v2_get(ctx.h, idc.as_ptr(), o) });
     assert_eq!(st, DOG_ERR_API, "cancelled");
@@ -233,37 +155,37 @@ fn v2_create_get_update_list_cancel() {
 #[test]
 fn v2_defaults_to_every_monitor() {
     let ctx = setup();
-    let scope = cs("*");
+    let scope = c("*");
     let (st, _r) = call(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, null(), 0, 0, null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(one(&ctx).json(), json!({"data": {"type": "downtime", "attributes": {"scope": "*", "monitor_identifier": {"monitor_tags": ["*"]}}}}));
+    assert_eq!(take_one(&ctx.intake).json(), json!({"data": {"type": "downtime", "attributes": {"scope": "*", "monitor_identifier": {"monitor_tags": ["*"]}}}}));
     let (st, _r) = call(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 9, null(), 0, 0, null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(one(&ctx).json()["data"]["attributes"]["monitor_identifier"], json!({"monitor_id": 9}));
+    assert_eq!(take_one(&ctx.intake).json()["data"]["attributes"]["monitor_identifier"], json!({"monitor_id": 9}));
 }
 
 #[test]
 fn host_mute_and_unmute() {
     let ctx = setup();
-    let (host, msg) = (cs("web-1.example"), cs("deploying"));
+    let (host, msg) = (c("web-1.example"), c("deploying"));
     let (st, r) = call(|o| unsafe { dog_host_mute(ctx.h, host.as_ptr(), 1_900_000_000, true, msg.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap()["action"], json!("Muted"));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap()["action"], json!("Muted"));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("POST", "/api/v1/host/web-1.example/mute"));
     assert_eq!(rec.json(), json!({"end": 1_900_000_000, "message": "deploying", "override": true}));
     assert_eq!(rec.contract, Contract::Valid);
 
     let (st, _r) = call(|o| unsafe { dog_host_mute(ctx.h, host.as_ptr(), 0, false, null(), o) });
     assert_eq!(st, DOG_OK);
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!(rec.body_str(), "{}");
     assert_eq!(rec.contract, Contract::Valid);
 
     let (st, r) = call(|o| unsafe { dog_host_unmute(ctx.h, host.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result(), Some(json!({"action": "Unmuted", "hostname": "web-1.example"})));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), Some(json!({"action": "Unmuted", "hostname": "web-1.example"})));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("POST", "/api/v1/host/web-1.example/unmute"));
     assert!(rec.body.is_empty(), "unmute takes no JSON arguments");
     assert_eq!(rec.contract, Contract::NoBody);
@@ -272,7 +194,7 @@ fn host_mute_and_unmute() {
 #[test]
 fn errors_from_the_server_are_reported_with_the_response() {
     let ctx = setup();
-    let (scope, idc, host) = (cs("env:a"), cs("00000000-0000-4000-8000-000000000001"), cs("h"));
+    let (scope, idc, host) = (c("env:a"), c("00000000-0000-4000-8000-000000000001"), c("h"));
     let calls: Vec<(&str, Call)> = vec![
         ("schedule", Box::new(|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), 0, 0, null(), o) })),
         ("update", Box::new(|o| unsafe { dog_downtime_update(ctx.h, 5, scope.as_ptr(), 0, 0, null(), o) })),
@@ -297,7 +219,7 @@ fn errors_from_the_server_are_reported_with_the_response() {
 #[test]
 fn bad_arguments_send_nothing() {
     let ctx = setup();
-    let (scope, blank, idc, ws) = (cs("env:a"), cs(" , "), cs("abc"), cs("   "));
+    let (scope, blank, idc, ws) = (c("env:a"), c(" , "), c("abc"), c("   "));
     let inv = |f: &dyn Fn(*mut *mut DogResponse) -> dog_status_t| {
         let (st, r) = call(f);
         assert!(r.0.is_null());

@@ -3,87 +3,19 @@
 //! NotInSpec), the result view and id, error answers, and argument checks that send nothing.
 #![allow(deprecated)]
 
-use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, dog_http_set_json_responses, DogHttp};
+mod common;
+use common::*;
+use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::monitor::*;
-use dogapi::ffi::response::{dog_response_free, dog_response_id, dog_response_result, dog_response_status, DogResponse};
-use dogapi::ffi::status::dog_status_t::{self, *};
-use dogapi_intake::{Contract, Fault, Intake, Recorded};
-use serde_json::{json, Value};
-use std::ffi::{c_char, CStr, CString};
+use dogapi::ffi::status::dog_status_t::*;
+use serde_json::json;
+use std::ffi::CStr;
 use std::ptr::null;
 use std::time::Duration;
 
-struct Ctx {
-    intake: Intake,
-    h: *mut DogHttp,
-}
-
-impl Drop for Ctx {
-    fn drop(&mut self) {
-        unsafe { dog_http_free(self.h) };
-    }
-}
-
-fn setup() -> Ctx {
-    let intake = Intake::start();
-    let (k, a, u) = (cs("test-api-key"), cs("test-app-key"), cs(&intake.url()));
-    let h = unsafe { dog_http_new(k.as_ptr(), a.as_ptr()) };
-    assert!(!h.is_null());
-    assert_eq!(unsafe { dog_http_set_api_host(h, u.as_ptr()) }, DOG_OK);
-    Ctx { intake, h }
-}
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-/// Owns a response handed out by a call.
-struct Resp(*mut DogResponse);
-
-impl Drop for Resp {
-    fn drop(&mut self) {
-        unsafe { dog_response_free(self.0) };
-    }
-}
-
-impl Resp {
-    fn result(&self) -> Option<Value> {
-        let p = dog_response_result(self.0);
-        (!p.is_null()).then(|| serde_json::from_str(unsafe { CStr::from_ptr(p) }.to_str().unwrap()).unwrap())
-    }
-    fn status(&self) -> i32 {
-        dog_response_status(self.0)
-    }
-}
-
-/// Runs a call, returns its status and response.
-fn call(f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t) -> (dog_status_t, Resp) {
-    let mut r: *mut DogResponse = std::ptr::null_mut();
-    let st = f(&mut r);
-    (st, Resp(r))
-}
-
-fn one(ctx: &Ctx) -> Recorded {
-    let mut v = ctx.intake.wait_for(1, Duration::from_secs(5));
-    assert_eq!(v.len(), 1, "expected exactly one request: {v:?}");
-    ctx.intake.clear();
-    v.remove(0)
-}
-
-fn opt(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(null(), |c| c.as_ptr())
-}
-
-impl Resp {
-    fn id(&self) -> Option<String> {
-        let p = dog_response_id(self.0);
-        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string())
-    }
-}
-
 /// Creates a monitor and returns its id (the intake's store is fresh per test).
 fn create(ctx: &Ctx, query: &str) -> i64 {
-    let (t, q) = (cs("metric alert"), cs(query));
+    let (t, q) = (c("metric alert"), c(query));
     let (st, r) = call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), null(), o) });
     assert_eq!(st, DOG_OK);
     ctx.intake.wait_for(1, Duration::from_secs(5));
@@ -94,13 +26,13 @@ fn create(ctx: &Ctx, query: &str) -> i64 {
 #[test]
 fn create_update_get_delete() {
     let ctx = setup();
-    let (t, q, n, m) = (cs("Query Alert"), cs("avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 100"), cs("Bytes"), cs("@ops"));
-    let opts = Some(cs(r#"{"notify_no_data":true,"no_data_timeframe":20}"#));
-    let (st, r) = call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), n.as_ptr(), m.as_ptr(), opt(&opts), o) });
+    let (t, q, n, m) = (c("Query Alert"), c("avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 100"), c("Bytes"), c("@ops"));
+    let opts = Some(c(r#"{"notify_no_data":true,"no_data_timeframe":20}"#));
+    let (st, r) = call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), n.as_ptr(), m.as_ptr(), p(&opts), o) });
     assert_eq!(st, DOG_OK);
     let id = r.id().expect("monitor id");
-    assert_eq!(r.result(), Some(json!(id.parse::<i64>().unwrap())), "result is the id, as dogapi's x['id']");
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), Some(json!(id.parse::<i64>().unwrap())), "result is the id, as dogapi's x['id']");
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str(), rec.raw_query.as_str()), ("POST", "/api/v1/monitor", ""));
     assert_eq!(
         rec.json(),
@@ -111,23 +43,23 @@ fn create_update_get_delete() {
     assert_eq!(rec.header("content-type"), Some("application/json"));
 
     let id_n: i64 = id.parse().unwrap();
-    let q2 = cs("avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 200");
-    let (st, r) = call(|o| unsafe { dog_monitor_update(ctx.h, id_n, q2.as_ptr(), null(), cs("").as_ptr(), null(), o) });
+    let q2 = c("avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 200");
+    let (st, r) = call(|o| unsafe { dog_monitor_update(ctx.h, id_n, q2.as_ptr(), null(), c("").as_ptr(), null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.id().as_deref(), Some(id.as_str()));
-    assert_eq!(r.result(), Some(json!(id_n)));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), Some(json!(id_n)));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("PUT", format!("/api/v1/monitor/{id}")));
     assert_eq!(rec.json(), json!({"query": "avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 200"}), "no type, empty message omitted");
     assert_eq!(rec.contract, Contract::Valid);
 
-    let gs = cs("alert, warn");
+    let gs = c("alert, warn");
     let (st, r) = call(|o| unsafe { dog_monitor_get(ctx.h, id_n, gs.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    let mon = r.result().unwrap();
+    let mon = r.result_value().unwrap();
     assert_eq!(mon["id"], json!(id_n));
     assert_eq!(mon["name"], json!("Bytes"));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("GET", format!("/api/v1/monitor/{id}")));
     assert_eq!(rec.query_param("group_states"), Some("alert,warn"));
     assert_eq!(rec.contract, Contract::NoBody);
@@ -135,12 +67,12 @@ fn create_update_get_delete() {
     let (st, r) = call(|o| unsafe { dog_monitor_get(ctx.h, id_n, null(), o) });
     assert_eq!(st, DOG_OK);
     drop(r);
-    assert_eq!(one(&ctx).raw_query, "");
+    assert_eq!(take_one(&ctx.intake).raw_query, "");
 
     let (st, r) = call(|o| dog_monitor_delete(ctx.h, id_n, o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result(), Some(json!({"deleted_monitor_id": id_n})));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), Some(json!({"deleted_monitor_id": id_n})));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("DELETE", format!("/api/v1/monitor/{id}")));
     assert_eq!(rec.contract, Contract::NoBody);
 }
@@ -149,52 +81,52 @@ fn create_update_get_delete() {
 fn get_all_sends_group_states_and_tags() {
     let ctx = setup();
     let id = create(&ctx, "avg(last_1m):avg:a.b{*} > 1");
-    let (gs, tags) = (cs("all"), cs("host:host0, env:prod"));
+    let (gs, tags) = (c("all"), c("host:host0, env:prod"));
     let (st, r) = call(|o| unsafe { dog_monitor_get_all(ctx.h, gs.as_ptr(), tags.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    let list = r.result().unwrap();
+    let list = r.result_value().unwrap();
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     assert_eq!(list[0]["id"], json!(id));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("GET", "/api/v1/monitor"));
     assert_eq!(rec.raw_query, "group_states=all&tags=host%3Ahost0%2Cenv%3Aprod");
     assert_eq!(rec.contract, Contract::NoBody);
     let (st, _r) = call(|o| unsafe { dog_monitor_get_all(ctx.h, null(), null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(one(&ctx).raw_query, "");
+    assert_eq!(take_one(&ctx.intake).raw_query, "");
 }
 
 #[test]
 fn deprecated_mute_endpoints_send_dogapi_requests() {
     let ctx = setup();
     let id = create(&ctx, "avg(last_1m):avg:a.b{*} > 1");
-    let scope = cs("host:web1");
+    let scope = c("host:web1");
     let (st, r) = call(|o| unsafe { dog_monitor_mute(ctx.h, id, scope.as_ptr(), 1_900_000_000, o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap()["options"]["silenced"], json!({"host:web1": 1_900_000_000}));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap()["options"]["silenced"], json!({"host:web1": 1_900_000_000}));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("POST", format!("/api/v1/monitor/{id}/mute")));
     assert_eq!(rec.json(), json!({"scope": "host:web1", "end": 1_900_000_000}));
     assert_eq!(rec.contract, Contract::NotInSpec);
 
     let (st, _r) = call(|o| unsafe { dog_monitor_mute(ctx.h, id, null(), 0, o) });
     assert_eq!(st, DOG_OK);
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!(rec.body_str(), "{}", "always a JSON body, as dogapi");
     assert_eq!(rec.header("content-type"), Some("application/json"));
 
     let (st, r) = call(|o| unsafe { dog_monitor_unmute(ctx.h, id, scope.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap()["options"]["silenced"], json!({"*": null}));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap()["options"]["silenced"], json!({"*": null}));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("POST", format!("/api/v1/monitor/{id}/unmute")));
     assert_eq!(rec.json(), json!({"scope": "host:web1"}));
     assert_eq!(rec.contract, Contract::NotInSpec);
 
     let (st, r) = call(|o| dog_monitor_mute_all(ctx.h, o));
     assert_eq!(st, DOG_OK);
-    assert_eq!(r.result().unwrap()["scope"], json!(["*"]));
-    let rec = one(&ctx);
+    assert_eq!(r.result_value().unwrap()["scope"], json!(["*"]));
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("POST", "/api/v1/monitor/mute_all"));
     assert!(rec.body.is_empty());
     assert_eq!(rec.contract, Contract::NotInSpec);
@@ -202,8 +134,8 @@ fn deprecated_mute_endpoints_send_dogapi_requests() {
     let (st, r) = call(|o| dog_monitor_unmute_all(ctx.h, o));
     assert_eq!(st, DOG_OK);
     assert_eq!(r.status(), 200);
-    assert_eq!(r.result(), None, "empty answer: no result (dogapi's None)");
-    let rec = one(&ctx);
+    assert_eq!(r.result_value(), None, "empty answer: no result (dogapi's None)");
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("POST", "/api/v1/monitor/unmute_all"));
     assert!(rec.body.is_empty());
     assert_eq!(rec.contract, Contract::NotInSpec);
@@ -212,14 +144,14 @@ fn deprecated_mute_endpoints_send_dogapi_requests() {
 #[test]
 fn muting_through_a_v2_downtime() {
     let ctx = setup();
-    let msg = cs("deploy");
+    let msg = c("deploy");
     let (st, r) = call(|o| unsafe { dog_monitor_mute_downtime(ctx.h, 42, null(), 1_900_000_000, msg.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
     let id = r.id().expect("downtime id");
-    let data = r.result().unwrap();
+    let data = r.result_value().unwrap();
     assert_eq!(data["id"], json!(id));
     assert_eq!(data["attributes"]["monitor_identifier"], json!({"monitor_id": 42}));
-    let rec = one(&ctx);
+    let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("POST", "/api/v2/downtime"));
     assert_eq!(
         rec.json(),
@@ -229,30 +161,29 @@ fn muting_through_a_v2_downtime() {
     );
     assert_eq!(rec.contract, Contract::NotInSpec, "v2 is outside the v1 spec");
 
-    let scope = cs("host:web1");
+    let scope = c("host:web1");
     let (st, _r) = call(|o| unsafe { dog_monitor_mute_downtime(ctx.h, 42, scope.as_ptr(), 0, null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(one(&ctx).json(), json!({"data": {"type": "downtime", "attributes": {"scope": "host:web1", "monitor_identifier": {"monitor_id": 42}}}}));
+    assert_eq!(take_one(&ctx.intake).json(), json!({"data": {"type": "downtime", "attributes": {"scope": "host:web1", "monitor_identifier": {"monitor_id": 42}}}}));
 }
 
 #[test]
 fn json_responses_give_the_whole_body() {
     let ctx = setup();
     assert_eq!(dog_http_set_json_responses(ctx.h, true), DOG_OK);
-    let (t, q) = (cs("service check"), cs("\"http.can_connect\".over(\"*\").by(\"host\").last(2).count_by_status()"));
+    let (t, q) = (c("service check"), c("\"http.can_connect\".over(\"*\").by(\"host\").last(2).count_by_status()"));
     let (st, r) = call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), null(), o) });
     assert_eq!(st, DOG_OK);
-    let whole = r.result().unwrap();
+    let whole = r.result_value().unwrap();
     assert_eq!(whole["type"], json!("service check"));
     assert_eq!(whole["id"].to_string(), r.id().unwrap(), "the id is still there");
-    assert_eq!(one(&ctx).contract, Contract::Valid);
+    assert_eq!(take_one(&ctx.intake).contract, Contract::Valid);
 }
 
 #[test]
 fn errors_from_the_server_are_reported_with_the_response() {
     let ctx = setup();
-    let (t, q, s) = (cs("metric alert"), cs("avg(last_1m):avg:a.b{*} > 1"), cs("host:a"));
-    type Call<'a> = Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>;
+    let (t, q, s) = (c("metric alert"), c("avg(last_1m):avg:a.b{*} > 1"), c("host:a"));
     let calls: Vec<(&str, Call)> = vec![
         ("create", Box::new(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), null(), o) })),
         ("update", Box::new(|o| unsafe { dog_monitor_update(ctx.h, 7, q.as_ptr(), null(), null(), null(), o) })),
@@ -265,15 +196,7 @@ fn errors_from_the_server_are_reported_with_the_response() {
         ("unmute", Box::new(|o| unsafe { dog_monitor_unmute(ctx.h, 7, null(), o) })),
         ("mute_downtime", Box::new(|o| unsafe { dog_monitor_mute_downtime(ctx.h, 7, null(), 0, null(), o) })),
     ];
-    for (name, f) in &calls {
-        ctx.intake.push_fault(Fault::Status { code: 404, body: r#"{"errors":["Not found"]}"#.into() });
-        let (st, r) = call(f);
-        assert_eq!(st, DOG_ERR_API, "{name}");
-        assert!(!r.0.is_null(), "{name}: the response is handed out");
-        assert_eq!(r.status(), 404, "{name}");
-        assert!(r.id().is_none() && r.result().is_none(), "{name}");
-        one(&ctx);
-    }
+    each_fails_with_404(&ctx, &calls);
     // The intake's own answer for a monitor that does not exist.
     let (st, r) = call(|o| unsafe { dog_monitor_get(ctx.h, 999_999, null(), o) });
     assert_eq!(st, DOG_ERR_API);
@@ -283,11 +206,11 @@ fn errors_from_the_server_are_reported_with_the_response() {
 #[test]
 fn client_side_checks_send_nothing() {
     let ctx = setup();
-    let q = cs("avg(last_1m):avg:a.b{*} > 1");
+    let q = c("avg(last_1m):avg:a.b{*} > 1");
     let check = |t: &str, opts: Option<&str>| {
-        let t = cs(t);
-        let o = opts.map(cs);
-        let (st, r) = call(|out| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), opt(&o), out) });
+        let t = c(t);
+        let o = opts.map(c);
+        let (st, r) = call(|out| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), p(&o), out) });
         assert!(r.0.is_null());
         st
     };
@@ -295,7 +218,7 @@ fn client_side_checks_send_nothing() {
     assert_eq!(check("metric alert", Some("{")), DOG_ERR_INVALID_ARGUMENT, "malformed options JSON");
     assert_eq!(check("metric alert", Some("[1,2]")), DOG_ERR_INVALID_ARGUMENT, "options must be an object");
     assert_eq!(check("metric alert", Some("\"x\"")), DOG_ERR_INVALID_ARGUMENT);
-    let bad = cs("{\"a\":");
+    let bad = c("{\"a\":");
     let (st, _r) = call(|o| unsafe { dog_monitor_update(ctx.h, 5, q.as_ptr(), null(), null(), bad.as_ptr(), o) });
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
     let (st, _r) = call(|o| unsafe { dog_monitor_update(ctx.h, 5, null(), null(), null(), null(), o) });
@@ -310,7 +233,7 @@ fn client_side_checks_send_nothing() {
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT, "negative end");
     let (st, _r) = call(|o| unsafe { dog_monitor_mute_downtime(ctx.h, 0, null(), 0, null(), o) });
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
-    let t = cs("metric alert");
+    let t = c("metric alert");
     let (st, _r) = call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), null(), null(), null(), null(), o) });
     assert_eq!(st, DOG_ERR_NULL_ARGUMENT);
     let (st, _r) = call(|o| dog_monitor_mute_all(std::ptr::null_mut(), o));

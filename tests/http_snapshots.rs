@@ -2,111 +2,24 @@
 //! today's spec) and dogapi's `/graph/snapshot_status/...` (not in the spec) with its URL
 //! rewriting.
 
-use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, dog_http_set_json_responses, DogHttp};
-use dogapi::ffi::response::*;
+mod common;
+use common::*;
+use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::snapshot::*;
-use dogapi::ffi::status::dog_status_t::{self, *};
-use dogapi_intake::{Contract, Fault, Intake, Recorded};
-use serde_json::{json, Value};
-use std::ffi::{CStr, CString};
+use dogapi::ffi::status::dog_status_t::*;
+use serde_json::json;
 use std::ptr::null;
-use std::time::Duration;
-
-// ---- helpers (shared shape with the other tests/http_*.rs files) ----
-
-struct Client(*mut DogHttp);
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        unsafe { dog_http_free(self.0) }
-    }
-}
-
-fn client(i: &Intake) -> Client {
-    let h = unsafe { dog_http_new(c"test-api-key".as_ptr(), c"test-app-key".as_ptr()) };
-    assert!(!h.is_null());
-    let url = CString::new(i.url()).unwrap();
-    assert_eq!(unsafe { dog_http_set_api_host(h, url.as_ptr()) }, DOG_OK);
-    Client(h)
-}
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-/// What a call handed out, copied before the response is freed.
-#[derive(Debug)]
-struct Out {
-    status: dog_status_t,
-    http: Option<i32>,
-    body: Option<String>,
-    result: Option<String>,
-    id: Option<String>,
-}
-
-impl Out {
-    fn result_json(&self) -> Value {
-        serde_json::from_str(self.result.as_deref().expect("a result")).expect("result is JSON")
-    }
-}
-
-fn text(p: *const std::ffi::c_char) -> Option<String> {
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string())
-}
-
-fn run(f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t) -> Out {
-    let mut r: *mut DogResponse = std::ptr::null_mut();
-    let status = f(&mut r);
-    let out = if r.is_null() {
-        Out { status, http: None, body: None, result: None, id: None }
-    } else {
-        Out {
-            status,
-            http: Some(dog_response_status(r)),
-            body: text(dog_response_body(r)),
-            result: text(dog_response_result(r)),
-            id: text(dog_response_id(r)),
-        }
-    };
-    unsafe { dog_response_free(r) };
-    out
-}
-
-fn one(i: &Intake) -> Recorded {
-    let rs = i.wait_for(1, Duration::from_secs(5));
-    assert_eq!(rs.len(), 1, "expected exactly one request, got {rs:#?}");
-    i.clear();
-    rs.into_iter().next().unwrap()
-}
-
-fn assert_api_error(i: &Intake, o: Out) {
-    assert_eq!(o.status, DOG_ERR_API, "{o:?}");
-    assert_eq!(o.http, Some(404), "the response is handed out on failure");
-    assert!(o.body.as_deref().unwrap().contains("Not found"));
-    assert!(o.result.is_none() && o.id.is_none());
-    one(i);
-}
-
-fn fault_404(i: &Intake) {
-    i.push_fault(Fault::Status { code: 404, body: r#"{"errors":["Not found"]}"#.into() });
-}
-
-fn assert_nothing_sent(i: &Intake) {
-    std::thread::sleep(Duration::from_millis(50));
-    assert!(i.requests().is_empty(), "nothing may be sent: {:#?}", i.requests());
-}
-
 
 const SNAP_URL: &str = "https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png";
 
 #[test]
 fn snapshot_sends_the_query_and_returns_the_whole_answer() {
     let i = Intake::start();
-    let c = client(&i);
-    let (q, e) = (cs("avg:system.load.1{*} by {host}"), cs("tags:deploy"));
-    let o = run(|r| unsafe { dog_snapshot_create(c.0, q.as_ptr(), 1_700_000_000, 1_700_003_600, e.as_ptr(), r) });
+    let cl = Client::new(&i);
+    let (q, e) = (c("avg:system.load.1{*} by {host}"), c("tags:deploy"));
+    let o = run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 1_700_000_000, 1_700_003_600, e.as_ptr(), r) });
     assert_eq!(o.status, DOG_OK, "{o:?}");
-    let r = one(&i);
+    let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/api/v1/graph/snapshot"));
     assert_eq!(
         r.query,
@@ -125,27 +38,27 @@ fn snapshot_sends_the_query_and_returns_the_whole_answer() {
     assert_eq!(o.id, None);
 
     // event_query NULL or empty is left out.
-    let o = run(|r| unsafe { dog_snapshot_create(c.0, q.as_ptr(), 1, 2, null(), r) });
+    let o = run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 1, 2, null(), r) });
     assert_eq!(o.status, DOG_OK);
-    assert_eq!(one(&i).raw_query, "metric_query=avg%3Asystem.load.1%7B%2A%7D%20by%20%7Bhost%7D&start=1&end=2");
-    let o = run(|r| unsafe { dog_snapshot_create(c.0, q.as_ptr(), 1, 2, c"".as_ptr(), r) });
+    assert_eq!(take_one(&i).raw_query, "metric_query=avg%3Asystem.load.1%7B%2A%7D%20by%20%7Bhost%7D&start=1&end=2");
+    let o = run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 1, 2, c"".as_ptr(), r) });
     assert_eq!(o.status, DOG_OK);
-    assert_eq!(one(&i).query_param("event_query"), None);
+    assert_eq!(take_one(&i).query_param("event_query"), None);
 
     fault_404(&i);
-    assert_api_error(&i, run(|r| unsafe { dog_snapshot_create(c.0, q.as_ptr(), 1, 2, null(), r) }));
+    assert_api_error(&i, run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 1, 2, null(), r) }));
 }
 
 #[test]
 fn snapshot_from_def_sends_the_definition_on_one_line() {
     let i = Intake::start();
-    let c = client(&i);
+    let cl = Client::new(&i);
     let def = "{\n  \"requests\": [ {\"q\": \"avg:system.load.1{*}\"} ],\n  \"viz\": \"timeseries\"\n}";
-    let d = cs(def);
-    assert_eq!(dog_http_set_json_responses(c.0, true), DOG_OK);
-    let o = run(|r| unsafe { dog_snapshot_create_from_def(c.0, d.as_ptr(), 100, 200, r) });
+    let d = c(def);
+    assert_eq!(dog_http_set_json_responses(cl.0, true), DOG_OK);
+    let o = run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 100, 200, r) });
     assert_eq!(o.status, DOG_OK, "{o:?}");
-    let r = one(&i);
+    let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/api/v1/graph/snapshot"));
     let sent = r.query_param("graph_def").unwrap();
     assert_eq!(sent, r#"{"requests":[{"q":"avg:system.load.1{*}"}],"viz":"timeseries"}"#);
@@ -158,71 +71,71 @@ fn snapshot_from_def_sends_the_definition_on_one_line() {
     assert!(a["snapshot_url"].is_string());
 
     fault_404(&i);
-    assert_api_error(&i, run(|r| unsafe { dog_snapshot_create_from_def(c.0, d.as_ptr(), 100, 200, r) }));
+    assert_api_error(&i, run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 100, 200, r) }));
 }
 
 #[test]
 fn invalid_arguments_send_nothing() {
     let i = Intake::start();
-    let c = client(&i);
-    let q = cs("avg:system.load.1{*}");
-    assert_eq!(run(|r| unsafe { dog_snapshot_create(c.0, q.as_ptr(), 200, 100, null(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_snapshot_create(c.0, c"".as_ptr(), 1, 2, null(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_snapshot_create(c.0, null(), 1, 2, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
+    let cl = Client::new(&i);
+    let q = c("avg:system.load.1{*}");
+    assert_eq!(run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 200, 100, null(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(run(|r| unsafe { dog_snapshot_create(cl.0, c"".as_ptr(), 1, 2, null(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(run(|r| unsafe { dog_snapshot_create(cl.0, null(), 1, 2, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
     for bad in ["{", "[1]", "\"def\"", ""] {
-        let d = cs(bad);
-        assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(c.0, d.as_ptr(), 1, 2, r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        let d = c(bad);
+        assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 1, 2, r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
     }
-    let d = cs("{}");
-    assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(c.0, d.as_ptr(), 2, 1, r) }).status, DOG_ERR_INVALID_ARGUMENT);
+    let d = c("{}");
+    assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 2, 1, r) }).status, DOG_ERR_INVALID_ARGUMENT);
     for bad in ["https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc", "https://p.datadoghq.com/snapshot/view/.png", "not a url", ""] {
-        let u = cs(bad);
-        assert_eq!(run(|r| unsafe { dog_snapshot_status(c.0, u.as_ptr(), r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        let u = c(bad);
+        assert_eq!(run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
     }
-    assert_eq!(run(|r| unsafe { dog_snapshot_status(c.0, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
+    assert_eq!(run(|r| unsafe { dog_snapshot_status(cl.0, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
     assert_nothing_sent(&i);
 }
 
 #[test]
 fn status_rewrites_the_url_like_dogapi() {
     let i = Intake::start();
-    let c = client(&i);
-    let u = cs(SNAP_URL);
-    let o = run(|r| unsafe { dog_snapshot_status(c.0, u.as_ptr(), r) });
+    let cl = Client::new(&i);
+    let u = c(SNAP_URL);
+    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.status, DOG_OK, "{o:?}");
-    let r = one(&i);
+    let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.as_str(), r.raw_query.as_str()), ("GET", "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc", ""));
     assert_eq!(r.contract, Contract::NotInSpec);
     assert_eq!(o.result.as_deref(), Some("200"), "dogapi's formatter: int(x['status_code'])");
 
     // The URL a snapshot call returned, polled as dogapi's users do.
-    let q = cs("avg:system.load.1{*}");
-    let snap = run(|r| unsafe { dog_snapshot_create(c.0, q.as_ptr(), 1, 2, null(), r) });
-    one(&i);
-    let url = cs(snap.result_json()["snapshot_url"].as_str().unwrap());
-    let o = run(|r| unsafe { dog_snapshot_status(c.0, url.as_ptr(), r) });
+    let q = c("avg:system.load.1{*}");
+    let snap = run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 1, 2, null(), r) });
+    take_one(&i);
+    let url = c(snap.result_json()["snapshot_url"].as_str().unwrap());
+    let o = run(|r| unsafe { dog_snapshot_status(cl.0, url.as_ptr(), r) });
     assert_eq!(o.status, DOG_OK);
-    assert_eq!(one(&i).path, "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2026-01-01/abc");
+    assert_eq!(take_one(&i).path, "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2026-01-01/abc");
 
     // A string status code is converted as int() does; json_responses gives the whole answer.
     let path = "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc";
     i.set_response("GET", path, 200, r#"{"status_code":"403"}"#);
-    let o = run(|r| unsafe { dog_snapshot_status(c.0, u.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.result.as_deref(), Some("403"));
-    one(&i);
-    assert_eq!(dog_http_set_json_responses(c.0, true), DOG_OK);
-    let o = run(|r| unsafe { dog_snapshot_status(c.0, u.as_ptr(), r) });
+    take_one(&i);
+    assert_eq!(dog_http_set_json_responses(cl.0, true), DOG_OK);
+    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.result_json(), json!({"status_code": "403"}));
-    one(&i);
+    take_one(&i);
 
     // An answer without status_code cannot be formatted.
-    assert_eq!(dog_http_set_json_responses(c.0, false), DOG_OK);
+    assert_eq!(dog_http_set_json_responses(cl.0, false), DOG_OK);
     i.set_response("GET", path, 200, r#"{"ok":true}"#);
-    let o = run(|r| unsafe { dog_snapshot_status(c.0, u.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.status, DOG_ERR_INVALID_RESPONSE);
     assert_eq!(o.http, Some(200));
-    one(&i);
+    take_one(&i);
 
     fault_404(&i);
-    assert_api_error(&i, run(|r| unsafe { dog_snapshot_status(c.0, u.as_ptr(), r) }));
+    assert_api_error(&i, run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) }));
 }

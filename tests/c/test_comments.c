@@ -1,109 +1,8 @@
 /* Comments through the C ABI (dog_comment_*, deprecated, /api/v1/comments).
  * Run under `dog-intake run --strict --`. */
-#include "dogapi.h"
+#include "dogtest.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static int passed, failed;
 static dog_http_t *h;
-
-#define CHECK(cond, what)                                                          \
-    do {                                                                           \
-        if (cond) {                                                                \
-            passed++;                                                              \
-        } else {                                                                   \
-            failed++;                                                              \
-            fprintf(stderr, "FAIL %s:%d: %s (last error: %s)\n", __FILE__, __LINE__, \
-                    (what), dog_last_error() ? dog_last_error() : "-");            \
-        }                                                                          \
-    } while (0)
-
-#define CHECK_STATUS(st, want, what)                                                \
-    do {                                                                            \
-        dog_status_t st_ = (st);                                                    \
-        if (st_ != (want))                                                          \
-            fprintf(stderr, "  %s: got %s, want %s\n", (what), dog_status_str((int)st_), \
-                    dog_status_str((int)(want)));                                   \
-        CHECK(st_ == (want), what);                                                 \
-    } while (0)
-
-static char *dup_str(const char *s) {
-    size_t n;
-    char *d;
-    if (s == NULL) return NULL;
-    n = strlen(s) + 1;
-    d = malloc(n);
-    if (d != NULL) memcpy(d, s, n);
-    return d;
-}
-
-/* What the intake recorded for `path` (a JSON array as text); caller frees. */
-static char *recorded(const char *path) {
-    dog_response_t *r = NULL;
-    char query[512];
-    char *out = NULL;
-    snprintf(query, sizeof query, "path=%s", path);
-    if (dog_http_request(h, "GET", "/_intake/requests", query, NULL, &r) == DOG_OK) {
-        out = dup_str(dog_response_body(r));
-    }
-    dog_response_free(r);
-    return out != NULL ? out : dup_str("");
-}
-
-static int has(const char *haystack, const char *needle) {
-    return haystack != NULL && strstr(haystack, needle) != NULL;
-}
-
-static void intake_post(const char *what, const char *body) {
-    dog_response_t *r = NULL;
-    if (dog_http_request(h, "POST", what, NULL, body, &r) != DOG_OK) {
-        fprintf(stderr, "intake control %s failed: %s\n", what, dog_last_error());
-        failed++;
-    }
-    dog_response_free(r);
-}
-
-
-static void push_404(void) {
-    intake_post("/_intake/fault", "{\"kind\":\"status\",\"code\":404,\"body\":\"{\\\"errors\\\":[\\\"Not found\\\"]}\"}");
-}
-
-/* A failing call still hands out the response with the server's error body. */
-static void check_api_error(dog_status_t st, dog_response_t *r, const char *what) {
-    CHECK_STATUS(st, DOG_ERR_API, what);
-    CHECK(r != NULL && dog_response_status(r) == 404, "the 404 response is handed out");
-    CHECK(r != NULL && has(dog_response_body(r), "Not found"), "the error body is readable");
-    dog_response_free(r);
-}
-
-/* The result view as a malloc'd string (NULL when none); frees the response. */
-static char *take_result(dog_response_t *r) {
-    char *s = dup_str(dog_response_result(r));
-    dog_response_free(r);
-    return s;
-}
-
-static int setup(void) {
-    const char *url = getenv("DOG_INTAKE_URL");
-    if (url == NULL || *url == '\0') {
-        fprintf(stderr, "DOG_INTAKE_URL is not set (run me under dog-intake run)\n");
-        return 0;
-    }
-    h = dog_http_new("test-api-key", "test-app-key");
-    if (h == NULL || dog_http_set_api_host(h, url) != DOG_OK) {
-        fprintf(stderr, "cannot create the client: %s\n", dog_last_error());
-        return 0;
-    }
-    return 1;
-}
-
-static int finish(void) {
-    dog_http_free(h);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
-}
 
 int main(void) {
     dog_response_t *r = NULL;
@@ -111,20 +10,20 @@ int main(void) {
     char *rec, *res, path[128], expect[128];
     long long id, reply;
 
-    if (!setup()) return 2;
+    h = dt_client();
 
     st = dog_comment_post(h, "ops@example.com", "C comment", 0, &r);
     CHECK_STATUS(st, DOG_OK, "dog_comment_post");
     id = (long long)dog_response_id_int(r);
     CHECK(id > 0, "dog_comment_post gives the id");
-    res = take_result(r);
+    res = dt_take_result(r);
     CHECK(res != NULL && atoll(res) == id, "dog_comment_post result is the id (x['comment']['id'])");
     free(res);
-    rec = recorded("/api/v1/comments");
-    CHECK(has(rec, "\"method\":\"POST\""), "POST /api/v1/comments recorded");
-    CHECK(has(rec, "\"handle\":\"ops@example.com\"") && has(rec, "\"message\":\"C comment\""), "handle and message sent");
-    CHECK(!has(rec, "related_event_id"), "related_event_id 0 is left out");
-    CHECK(has(rec, "\"contract\":\"not_in_spec\""), "/comments is not in today's spec");
+    rec = dt_requests(h, "/api/v1/comments");
+    CHECK(dt_has(rec, "\"method\":\"POST\""), "POST /api/v1/comments recorded");
+    CHECK(dt_has(rec, "\"handle\":\"ops@example.com\"") && dt_has(rec, "\"message\":\"C comment\""), "handle and message sent");
+    CHECK(!dt_has(rec, "related_event_id"), "related_event_id 0 is left out");
+    CHECK(dt_has(rec, "\"contract\":\"not_in_spec\""), "/comments is not in today's spec");
     free(rec);
 
     st = dog_comment_post(h, NULL, "C reply", (int64_t)id, &r);
@@ -132,20 +31,20 @@ int main(void) {
     reply = (long long)dog_response_id_int(r);
     dog_response_free(r);
     CHECK(reply > 0 && reply != id, "the reply has its own id");
-    rec = recorded("/api/v1/comments");
+    rec = dt_requests(h, "/api/v1/comments");
     snprintf(expect, sizeof expect, "\"related_event_id\":%lld", id);
-    CHECK(has(rec, expect), "related_event_id sent");
+    CHECK(dt_has(rec, expect), "related_event_id sent");
     free(rec);
 
     snprintf(path, sizeof path, "/api/v1/comments/%lld", id);
     st = dog_comment_update(h, (int64_t)id, "ops@example.com", "C comment edited", &r);
     CHECK_STATUS(st, DOG_OK, "dog_comment_update");
     CHECK(dog_response_id_int(r) == id, "dog_comment_update gives the id");
-    res = take_result(r);
+    res = dt_take_result(r);
     CHECK(res != NULL && atoll(res) == id, "dog_comment_update result is the id");
     free(res);
-    rec = recorded(path);
-    CHECK(has(rec, "\"method\":\"PUT\"") && has(rec, "\"message\":\"C comment edited\""), "PUT /api/v1/comments/{id}");
+    rec = dt_requests(h, path);
+    CHECK(dt_has(rec, "\"method\":\"PUT\"") && dt_has(rec, "\"message\":\"C comment edited\""), "PUT /api/v1/comments/{id}");
     free(rec);
 
     st = dog_comment_post(h, "never sent", "", 0, &r);
@@ -153,26 +52,27 @@ int main(void) {
     CHECK(r == NULL, "no response when nothing was sent");
     st = dog_comment_update(h, (int64_t)id, "never sent", NULL, &r);
     CHECK_STATUS(st, DOG_ERR_NULL_ARGUMENT, "NULL message");
-    rec = recorded("/api/v1/comments");
-    CHECK(!has(rec, "never sent"), "invalid calls sent nothing");
+    rec = dt_requests(h, "/api/v1/comments");
+    CHECK(!dt_has(rec, "never sent"), "invalid calls sent nothing");
     free(rec);
 
     st = dog_comment_delete(h, (int64_t)id, &r);
     CHECK_STATUS(st, DOG_OK, "dog_comment_delete");
     dog_response_free(r);
-    rec = recorded(path);
-    CHECK(has(rec, "\"method\":\"DELETE\""), "DELETE /api/v1/comments/{id} recorded");
+    rec = dt_requests(h, path);
+    CHECK(dt_has(rec, "\"method\":\"DELETE\""), "DELETE /api/v1/comments/{id} recorded");
     free(rec);
 
-    push_404();
+    dt_fault_404(h);
     st = dog_comment_post(h, NULL, "x", 0, &r);
-    check_api_error(st, r, "dog_comment_post 404");
-    push_404();
+    CHECK_API_ERROR(st, r, "dog_comment_post 404");
+    dt_fault_404(h);
     st = dog_comment_update(h, 1, NULL, "x", &r);
-    check_api_error(st, r, "dog_comment_update 404");
-    push_404();
+    CHECK_API_ERROR(st, r, "dog_comment_update 404");
+    dt_fault_404(h);
     st = dog_comment_delete(h, 1, &r);
-    check_api_error(st, r, "dog_comment_delete 404");
+    CHECK_API_ERROR(st, r, "dog_comment_delete 404");
 
-    return finish();
+    dog_http_free(h);
+    return dt_finish("test_comments");
 }

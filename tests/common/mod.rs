@@ -5,6 +5,7 @@ use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, DogH
 use dogapi::ffi::response::*;
 use dogapi::ffi::status::dog_status_t;
 use std::ffi::{c_char, CStr, CString};
+use std::time::Duration;
 
 pub use dogapi_intake::{Contract, Fault, Intake, Recorded};
 
@@ -18,6 +19,7 @@ pub fn p(s: &Option<CString>) -> *const c_char {
     s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
 }
 
+/// A client handle, freed on drop.
 pub struct Client(pub *mut DogHttp);
 
 impl Client {
@@ -30,6 +32,7 @@ impl Client {
         Client(h)
     }
 
+    /// The raw handle for the C functions.
     pub fn ptr(&self) -> *mut DogHttp {
         self.0
     }
@@ -49,9 +52,11 @@ fn opt(p: *const c_char) -> Option<String> {
 }
 
 impl Resp {
+    /// No response yet (a NULL handle).
     pub fn null() -> Resp {
         Resp(std::ptr::null_mut())
     }
+    /// Where a call hands out its response.
     pub fn out(&mut self) -> *mut *mut DogResponse {
         &mut self.0
     }
@@ -70,6 +75,10 @@ impl Resp {
     pub fn result_json(&self) -> serde_json::Value {
         serde_json::from_str(&self.result().expect("a result view")).unwrap()
     }
+    /// The result view parsed as JSON, None when there is none.
+    pub fn result_value(&self) -> Option<serde_json::Value> {
+        self.result().map(|s| serde_json::from_str(&s).unwrap())
+    }
     pub fn id(&self) -> Option<String> {
         opt(dog_response_id(self.0))
     }
@@ -84,6 +93,7 @@ impl Drop for Resp {
     }
 }
 
+/// dog_last_error() as a String.
 pub fn last_error() -> String {
     unsafe { CStr::from_ptr(dogapi::ffi::last_error::dog_last_error()) }.to_str().unwrap().to_string()
 }
@@ -98,4 +108,95 @@ pub fn only_request(intake: &Intake) -> Recorded {
     let reqs = intake.take_requests();
     assert_eq!(reqs.len(), 1, "expected exactly one request, got {:?}", reqs.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>());
     reqs.into_iter().next().unwrap()
+}
+
+/// Runs a call that hands out a response; returns its status and the (owned) response.
+pub fn call(f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t) -> (dog_status_t, Resp) {
+    let mut r = Resp::null();
+    let st = f(r.out());
+    (st, r)
+}
+
+/// What a call handed out, copied before the response is freed.
+#[derive(Debug)]
+pub struct Out {
+    pub status: dog_status_t,
+    pub http: Option<i32>,
+    pub body: Option<String>,
+    pub result: Option<String>,
+    pub id: Option<String>,
+}
+
+impl Out {
+    /// The result view parsed as JSON (panics when there is none).
+    pub fn result_json(&self) -> serde_json::Value {
+        serde_json::from_str(self.result.as_deref().expect("a result")).expect("result is JSON")
+    }
+}
+
+/// Runs a call that hands out a response and copies out what it gave (see `Out`).
+pub fn run(f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t) -> Out {
+    let (status, r) = call(f);
+    if r.is_null() {
+        return Out { status, http: None, body: None, result: None, id: None };
+    }
+    Out { status, http: Some(r.status()), body: r.body(), result: r.result(), id: r.id() }
+}
+
+/// Waits (up to 5 s) for the one request a call sent, asserts it is the only one, then clears the intake (requests and queued faults).
+pub fn take_one(intake: &Intake) -> Recorded {
+    let mut v = intake.wait_for(1, Duration::from_secs(5));
+    assert_eq!(v.len(), 1, "expected exactly one request: {v:#?}");
+    intake.clear();
+    v.remove(0)
+}
+
+/// Makes the intake answer the next request with 404 {"errors":["Not found"]}.
+pub fn fault_404(intake: &Intake) {
+    intake.push_fault(Fault::Status { code: 404, body: r#"{"errors":["Not found"]}"#.into() });
+}
+
+/// Asserts a call answered with `fault_404` failed with DOG_ERR_API, handing out the 404 with its body and no result or id, and takes its request.
+pub fn assert_api_error(intake: &Intake, o: Out) {
+    assert_eq!(o.status, dog_status_t::DOG_ERR_API, "{o:?}");
+    assert_eq!(o.http, Some(404), "the response is handed out on failure");
+    assert!(o.body.as_deref().unwrap().contains("Not found"));
+    assert!(o.result.is_none() && o.id.is_none());
+    take_one(intake);
+}
+
+/// Asserts that the intake recorded nothing (after a short grace period).
+pub fn assert_nothing_sent(intake: &Intake) {
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(intake.requests().is_empty(), "nothing may be sent: {:#?}", intake.requests());
+}
+
+/// An intake and a client pointed at it (`h`, freed on drop).
+pub struct Ctx {
+    pub h: *mut DogHttp,
+    client: Client,
+    pub intake: Intake,
+}
+
+/// Starts an intake and a client for it.
+pub fn setup() -> Ctx {
+    let intake = Intake::start();
+    let client = Client::new(&intake);
+    Ctx { h: client.ptr(), client, intake }
+}
+
+/// A named call for `each_fails_with_404`.
+pub type Call<'a> = Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>;
+
+/// For each call: the next request is answered 404, and the call fails with DOG_ERR_API, handing out the 404 without result or id.
+pub fn each_fails_with_404(ctx: &Ctx, calls: &[(&str, Call)]) {
+    for (name, f) in calls {
+        fault_404(&ctx.intake);
+        let (st, r) = call(f);
+        assert_eq!(st, dog_status_t::DOG_ERR_API, "{name}");
+        assert!(!r.is_null(), "{name}: the response is handed out");
+        assert_eq!(r.status(), 404, "{name}");
+        assert!(r.result_value().is_none() && r.id().is_none(), "{name}");
+        take_one(&ctx.intake);
+    }
 }
