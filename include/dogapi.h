@@ -897,8 +897,9 @@ dog_status_t dog_http_set_site(dog_http_t *client, const char *site);
 dog_status_t dog_http_set_api_version(dog_http_t *client, const char *version);
 
 /**
- * Sets the timeout of a whole request (connect, send and read), in seconds; > 0 and finite.
- * Default 2.
+ * Sets dogapi's socket timeout, in seconds (> 0, finite; default 2): the longest wait for
+ * connecting, for any one write and for any one read (`DOG_ERR_TIMEOUT`). A whole request is
+ * also bounded by twice this value, so a server that drips bytes cannot hold a call longer.
  */
 dog_status_t dog_http_set_timeout(dog_http_t *client, double seconds);
 

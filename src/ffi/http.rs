@@ -81,8 +81,9 @@ pub unsafe extern "C" fn dog_http_set_api_version(client: *mut DogHttp, version:
     with_client(client, |c| c.set_api_version(unsafe { req_str(version, "version")? }))
 }
 
-/// Sets the timeout of a whole request (connect, send and read), in seconds; > 0 and finite.
-/// Default 2.
+/// Sets dogapi's socket timeout, in seconds (> 0, finite; default 2): the longest wait for
+/// connecting, for any one write and for any one read (`DOG_ERR_TIMEOUT`). A whole request is
+/// also bounded by twice this value, so a server that drips bytes cannot hold a call longer.
 #[no_mangle]
 pub extern "C" fn dog_http_set_timeout(client: *mut DogHttp, seconds: f64) -> dog_status_t {
     with_client(client, |c| {

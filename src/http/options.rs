@@ -13,7 +13,7 @@ pub struct Options {
     pub site: String,
     /// Second path segment: `/api/<api_version>/...`.
     pub api_version: String,
-    /// Whole-request timeout (connect, send, read).
+    /// Socket timeout: connect, each write, each read (a whole request: at most twice this).
     pub timeout: Duration,
     /// Timeouts in a row that put the client into backoff.
     pub max_timeouts: u32,

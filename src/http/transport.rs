@@ -33,10 +33,17 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         Some(p) => Some(ureq::Proxy::new(p).map_err(|e| Error::invalid(format!("proxy {p:?}: {e}")))?),
         None => None,
     };
+    // dogapi's timeout is a socket timeout: the longest wait for connecting, for any one write
+    // and for any one read. A fixed per-read/per-write value also lets the socket keep its
+    // timeout between requests (a shrinking "time left" meant two setsockopt calls per
+    // request). The whole request is still bounded, by twice the timeout, against a peer that
+    // drips bytes.
     let t = opts.timeout;
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(t))
+        .timeout_global(Some(t * 2))
+        .timeout_per_read(Some(t))
+        .timeout_per_write(Some(t))
         .timeout_resolve(Some(t))
         .timeout_connect(Some(t))
         .proxy(proxy)
