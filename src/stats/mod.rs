@@ -8,6 +8,7 @@
 //! - [`fork`]: `pthread_atfork` handling (the child never re-sends the parent's points).
 
 pub mod aggregator;
+pub mod cache;
 pub mod fork;
 pub mod histogram;
 pub mod key;
@@ -390,7 +391,18 @@ impl Stats {
         }
     }
 
-    /// Records one point. Hot path: no allocation and no global lock for an existing context.
+    /// The bucket of `ts`, clamped so that it never equals a slot sentinel.
+    #[inline]
+    fn bucket_of(&self, ts: f64) -> i64 {
+        // floor() without a libm call (the baseline x86-64 target has no SSE4.1 `roundsd`):
+        // truncate, then step down for negative non-integers; saturates like `floor() as i64`.
+        let q = ts / self.roll_up();
+        let t = q as i64;
+        let b = if (t as f64) > q { t.saturating_sub(1) } else { t };
+        b.max(aggregator::MIN_BUCKET)
+    }
+
+    /// Records one point. No allocation and no global lock for an existing context.
     #[inline]
     pub fn record(self: &Arc<Self>, kind: Kind, p: &Point<'_>) -> Result<(), Error> {
         match self.state.load(Ordering::Relaxed) {
@@ -414,13 +426,67 @@ impl Stats {
             weight = 1.0 / p.sample_rate;
         }
         let ts = if p.timestamp == 0.0 { now_coarse() } else { p.timestamp };
-        let bucket = (ts / self.roll_up()).floor() as i64;
-        match self.agg.record(kind, p.name, p.tags, p.host, bucket, p.value, weight) {
+        self.record_at(kind, p.name, p.tags, p.host, self.bucket_of(ts), p.value, weight)
+    }
+
+    /// Through the map (and into this thread's cache).
+    #[allow(clippy::too_many_arguments)]
+    fn record_at(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<(), Error> {
+        match self.agg.record(kind, name, tags, host, bucket, value, weight) {
             Recorded::Ok => Ok(()),
             Recorded::ContextLimit => Err(Error::new(
                 ErrorKind::ContextLimit,
-                format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().opts.max_contexts, p.name),
+                format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().opts.max_contexts, name),
             )),
+        }
+    }
+
+    /// The hot path: records a point whose raw arguments (bytes not yet validated) this thread
+    /// has recorded before, straight into the cached context. `None` when it cannot (a cache
+    /// miss, an instance not running, a fork to adapt to, an out-of-range sample rate): the
+    /// caller then validates and calls [`record`](Self::record), which gives exactly the
+    /// result and error it always gave. `value`, `timestamp`, `sample_rate` must be finite.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_cached(&self, kind: Kind, name: &[u8], tags: Option<&[u8]>, host: Option<&[u8]>, value: f64, timestamp: f64, sample_rate: f64) -> Option<Result<(), Error>> {
+        if self.state.load(Ordering::Relaxed) != RUNNING || self.fork_gen.load(Ordering::Relaxed) != fork::generation() || !(sample_rate > 0.0 && sample_rate <= 1.0) {
+            return None;
+        }
+        enum Step {
+            Done,
+            Retired(i64, f64),
+        }
+        let key = cache::RawKey::new(kind, name, tags, host);
+        let step = cache::with_hit(self.agg.id(), &key, |ctx, cell, memo| {
+            // A hit: the arguments are valid (they equal those of a successful call).
+            let mut weight = 1.0;
+            if sample_rate < 1.0 {
+                if histogram::next_f64() >= sample_rate {
+                    add(&self.counters.sampled_out, 1);
+                    return (Step::Done, false);
+                }
+                weight = 1.0 / sample_rate;
+            }
+            let ts = if timestamp == 0.0 { now_coarse() } else { timestamp };
+            let bucket = memo.get(ts, self.roll_up(), || self.bucket_of(ts));
+            if ctx.record(bucket, value, weight) {
+                cell.bump();
+                (Step::Done, false)
+            } else {
+                (Step::Retired(bucket, weight), true)
+            }
+        })?;
+        match step {
+            Step::Done => Some(Ok(())),
+            Step::Retired(bucket, weight) => {
+                // SAFETY: the bytes equal those of a cache entry, filled from validated `&str`s
+                // (that is what a hit means).
+                fn s(b: &[u8]) -> &str {
+                    // SAFETY: see above.
+                    unsafe { std::str::from_utf8_unchecked(b) }
+                }
+                Some(self.record_at(kind, s(name), tags.map(s), host.map(s), bucket, value, weight))
+            }
         }
     }
 
