@@ -1038,3 +1038,119 @@ mod dogapi_tests {
         assert_eq!(t.points_recorded + t.points_sampled_out, 2 * n);
     }
 }
+
+/// The per-thread cache (`cache.rs`) and the lock-free slot protocol (`aggregator.rs`).
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn started() -> Arc<Stats> {
+        let s = Stats::new();
+        s.start(StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() }).unwrap();
+        s
+    }
+
+    /// As the C entry points do: the cached path, else the full one. `true` on a cache hit.
+    fn rec(s: &Arc<Stats>, kind: Kind, name: &str, tags: Option<&str>, v: f64, ts: f64) -> bool {
+        match s.record_cached(kind, name.as_bytes(), tags.map(str::as_bytes), None, v, ts, 1.0) {
+            Some(r) => {
+                r.unwrap();
+                true
+            }
+            None => {
+                s.record(kind, &Point { name, value: v, tags, timestamp: ts, sample_rate: 1.0, host: None }).unwrap();
+                false
+            }
+        }
+    }
+
+    fn sum(m: &[Value], name: &str) -> f64 {
+        m.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).sum()
+    }
+
+    #[test]
+    fn hits_skip_the_map_and_raw_spellings_share_a_context() {
+        let s = started();
+        assert!(!rec(&s, Kind::Counter, "c", Some("b,a"), 1.0, 100.0));
+        assert!(rec(&s, Kind::Counter, "c", Some("b,a"), 2.0, 100.0));
+        assert!(!rec(&s, Kind::Counter, "c", Some(" a , b"), 4.0, 100.0));
+        assert!(rec(&s, Kind::Counter, "c", Some(" a , b"), 8.0, 100.0));
+        assert!(!rec(&s, Kind::Counter, "c", None, 16.0, 100.0));
+        assert!(!rec(&s, Kind::Counter, "c", Some(""), 32.0, 100.0));
+        assert!(rec(&s, Kind::Counter, "c", Some(""), 64.0, 100.0));
+        let m = s.flush_series(200.0);
+        assert_eq!(m.len(), 2);
+        assert_eq!(sum(&m, "c"), 127.0);
+        assert_eq!(s.telemetry().points_recorded, 7);
+        assert_eq!(s.telemetry().contexts, 2);
+        // Invalid UTF-8 never hits (it was never filled) and still fails on the full path.
+        assert!(s.record_cached(Kind::Counter, b"\xff", None, None, 1.0, 0.0, 1.0).is_none());
+    }
+
+    #[test]
+    fn a_cached_context_that_was_retired_loses_nothing() {
+        let s = started();
+        for kind in [Kind::Counter, Kind::Gauge, Kind::Histogram] {
+            rec(&s, kind, "r", Some("t:1"), 1.0, 100.0);
+            assert!(rec(&s, kind, "r", Some("t:1"), 1.0, 100.0));
+        }
+        assert_eq!(s.flush_series(200.0).len(), 2 + 8);
+        // Nothing flushed and nothing held: every context is retired and leaves the map...
+        assert!(s.flush_series(300.0).is_empty());
+        assert_eq!(s.telemetry().contexts, 0);
+        // ...but this thread's cache still holds them: the point goes to a new context.
+        for kind in [Kind::Counter, Kind::Gauge, Kind::Histogram] {
+            assert!(rec(&s, kind, "r", Some("t:1"), 5.0, 300.0), "a hit on the retired context");
+            assert!(rec(&s, kind, "r", Some("t:1"), 5.0, 300.0), "then a hit on the new one");
+        }
+        assert_eq!(s.telemetry().contexts, 3);
+        let m = s.flush_series(400.0);
+        assert_eq!(sum(&m, "r"), 5.0 + 10.0);
+        assert_eq!(sum(&m, "r.count"), 2.0);
+        assert_eq!(s.telemetry().points_recorded, 12);
+    }
+
+    #[test]
+    fn recorders_racing_flushes_lose_and_duplicate_nothing() {
+        // Two threads record on cached contexts (several buckets at once, so slots are
+        // claimed, sealed, freed and overflow lists used) while this thread extracts every
+        // bucket over and over (sealing live slots and retiring idle contexts under them).
+        let s = started();
+        let n = 200_000u64;
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..2)
+            .map(|t| {
+                let (s, done) = (Arc::clone(&s), Arc::clone(&done));
+                std::thread::spawn(move || {
+                    for i in 0..n {
+                        let ts = 100.0 + ((i / 7) % 5) as f64 * 10.0;
+                        rec(&s, Kind::Counter, "race.c", Some("k:v"), 1.0, ts);
+                        if i % 4 == t {
+                            rec(&s, Kind::Histogram, "race.h", None, i as f64, ts);
+                        }
+                        if i % 1000 == 0 {
+                            rec(&s, Kind::Counter, &format!("race.sparse.{t}"), None, 1.0, ts);
+                        }
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut flushes = 0;
+        while done.load(Ordering::SeqCst) < 2 {
+            all.extend(s.flush_series(1e12));
+            flushes += 1;
+        }
+        for t in threads {
+            t.join().unwrap();
+        }
+        all.extend(s.flush_series(1e12));
+        assert!(flushes > 10, "only {flushes} flushes raced the recorders");
+        assert_eq!(sum(&all, "race.c"), (2 * n) as f64);
+        assert_eq!(sum(&all, "race.h.count"), (2 * n / 4) as f64);
+        assert_eq!(sum(&all, "race.sparse.0") + sum(&all, "race.sparse.1"), (2 * n / 1000) as f64);
+        assert_eq!(s.telemetry().points_recorded, 2 * n + 2 * n / 4 + 2 * n / 1000);
+    }
+}
