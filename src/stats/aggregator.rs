@@ -1,26 +1,72 @@
 //! The context map and the per-bucket values.
 //!
-//! Contexts live in `SHARDS` cache-line-padded shards, each a `RwLock<HashTable<Box<Context>>>`
-//! probed with a precomputed hash and an in-place equality (no key is built). Recording takes
-//! the shard's *read* lock only; an existing context is updated with atomics (counter: CAS add
-//! of f64 bits; gauge: store) or under its own small mutex (histogram). A context keeps two
-//! bucket slots, so the usual "current bucket + previous, not yet flushed" needs no allocation;
-//! more buckets at once (late or future timestamps) go to a small overflow list.
+//! Contexts live in `SHARDS` cache-line-padded shards, each a `RwLock<HashTable<Arc<Context>>>`
+//! probed with a precomputed hash and an in-place equality (no key is built). A context is
+//! also reachable without the shard lock, from the per-thread cache of [`super::cache`], which
+//! holds an `Arc` to it: the shard lock only protects the *map*, never the values.
 //!
+//! # Values (counters and gauges)
+//! A context keeps two bucket slots, so the usual "current bucket + previous, not yet flushed"
+//! needs no allocation; more buckets at once (late or future timestamps) go to a small
+//! overflow list under the context's mutex. A slot is two words, `bucket` and `bits` (the f64
+//! value). `bits` holds [`SEALED`], a NaN that arithmetic on finite inputs never produces,
+//! whenever the slot does not accept points:
+//!
+//! | state   | bucket    | bits        |
+//! |---------|-----------|-------------|
+//! | free    | `FREE`    | `SEALED`    |
+//! | live b  | b         | the value   |
+//! | retired | `RETIRED` | `SEALED`    |
+//!
+//! A recorder (no lock) loads `bucket == b`, loads `bits` (not `SEALED`), re-checks `bucket`
+//! and CASes `bits` from the value it read to the new value. The flusher takes a bucket with
+//! one `swap(SEALED)` under the context's mutex, then marks the slot free. So every CAS either
+//! happens before the swap (its point is in the value taken) or fails (it then sees `SEALED`
+//! or another bucket and goes to the locked slow path, which records the point into a fresh
+//! slot or the overflow list, flushed next time): **no point is lost or counted twice.**
+//! Claiming a free slot, retiring a context and extracting all happen under the context's
+//! mutex, so a slot is never claimed twice and a live slot is only ever sealed by the flusher.
+//!
+//! The one imprecision left: a recorder that read the value `x` of bucket b and then stalls
+//! until (1) the flusher took b and freed the slot and (2) another thread claimed the slot for
+//! a newer bucket b' whose first value has exactly the bits `x`, has its CAS succeed on b'. Its
+//! point is then counted once, in bucket b' instead of b (for a gauge: its value replaces the
+//! one of b', as if the call had happened at that moment). Nothing is lost either way.
+//!
+//! # Histograms
+//! Recorded under the context's mutex (min/max/sum/count/reservoir), as before.
+//!
+//! # Retirement
 //! Flushing takes each shard's *write* lock briefly, moves out every bucket older than the cut
-//! and renders it; contexts that had nothing to flush and hold nothing are removed, so idle
-//! contexts do not accumulate (memory is bounded by the live-context cap).
+//! and renders it; a context that had nothing to flush and holds nothing is *retired* under
+//! its mutex (its slots go to the retired state, or its histogram is flagged) and removed from
+//! the map, so idle contexts do not accumulate (memory is bounded by the live-context cap). A
+//! retired context refuses every point (`record` returns `false`: the caller drops its cache
+//! entry and records through the map, which creates a new context); per-thread caches may
+//! still hold it (by `Arc`) until they evict it. Because a retired context never accepts a
+//! point again and retiring happens under the same mutex as claiming, there is no window in
+//! which a point can go into a context that no later flush sees.
 
+use super::cache;
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
 use super::payload::{Rendered, SeriesStyle};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 pub const SHARDS: usize = 64;
 /// A free bucket slot.
 const FREE: i64 = i64::MIN;
+/// A slot of a retired context.
+const RETIRED: i64 = i64::MIN + 1;
+/// The lowest bucket a point may use (callers clamp, so a bucket never equals a sentinel).
+pub(crate) const MIN_BUCKET: i64 = i64::MIN + 2;
+/// `bits` of a slot that takes no points: a signalling NaN with a payload. Values are finite
+/// (checked at the API) and arithmetic only ever produces quiet NaNs, so a value never has
+/// these bits.
+const SEALED: u64 = 0x7ff4_5ea1_ed00_0001;
 
 struct Slot {
     bucket: AtomicI64,
@@ -29,105 +75,184 @@ struct Slot {
 
 impl Slot {
     const fn new() -> Slot {
-        Slot { bucket: AtomicI64::new(FREE), bits: AtomicU64::new(0) }
+        Slot { bucket: AtomicI64::new(FREE), bits: AtomicU64::new(SEALED) }
     }
 }
 
-struct Scalar {
-    slots: [Slot; 2],
-    /// Buckets beyond the two slots; also serialises claiming a slot.
-    overflow: Mutex<Vec<(i64, f64)>>,
-}
-
 struct Hist {
+    /// Set once, by the flusher, when the context leaves the map.
+    retired: bool,
     slots: [(i64, HistAgg); 2],
     overflow: Vec<(i64, HistAgg)>,
 }
 
-enum Store {
-    Scalar(Scalar),
-    Hist(Box<Mutex<Hist>>),
+/// What the context's mutex protects. (A scalar context is retired when its slots hold
+/// `RETIRED`, a histogram when `Hist::retired` is set; both change only under this mutex.)
+struct Locked {
+    /// Scalar buckets beyond the two slots (rare: late or future timestamps).
+    overflow: Option<Box<Vec<(i64, f64)>>>,
+    /// Histogram contexts only.
+    hist: Option<Box<Hist>>,
 }
 
-/// One context: name + sorted tags + host (+ kind).
-#[repr(align(64))]
+/// One context: name + sorted tags + host (+ kind). Shared by the map and per-thread caches.
+///
+/// Layout (`repr(C)`, 96 bytes; 112 with the `Arc` counts, a 128-byte malloc chunk): what a
+/// recording call touches — `kind`, the slots, the mutex — is one contiguous 64-byte range at
+/// the start. Two contexts' chunks are at least 128 bytes apart, so their hot ranges never
+/// share a cache line (no false sharing between threads on distinct contexts) without
+/// aligning the allocation (a 64-byte-aligned `Arc` costed ~140 more bytes per context).
+#[repr(C)]
 pub struct Context {
-    hash: u64,
     kind: Kind,
-    name: Box<str>,
-    /// Sorted, comma-joined; `""` for none.
-    tags: Box<str>,
-    host: Option<Box<str>>,
-    store: Store,
+    slots: [Slot; 2],
+    lock: Mutex<Locked>,
+    hash: u64,
+    /// name, then the sorted comma-joined tags, then the host, in one allocation; valid UTF-8.
+    strings: Box<[u8]>,
+    name_len: u32,
+    tags_len: u32,
+    /// `u32::MAX`: no host (the default host).
+    host_len: u32,
 }
 
 impl Context {
+    fn new(hash: u64, kind: Kind, name: &str, tags: &str, host: Option<&str>) -> Context {
+        let h = host.unwrap_or("");
+        let mut s = Vec::with_capacity(name.len() + tags.len() + h.len());
+        s.extend_from_slice(name.as_bytes());
+        s.extend_from_slice(tags.as_bytes());
+        s.extend_from_slice(h.as_bytes());
+        let len = |x: usize| u32::try_from(x).expect("metric strings under 4 GiB");
+        let hist = (kind == Kind::Histogram).then(|| Box::new(Hist { retired: false, slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() }));
+        Context {
+            kind,
+            slots: [Slot::new(), Slot::new()],
+            lock: Mutex::new(Locked { overflow: None, hist }),
+            hash,
+            strings: s.into_boxed_slice(),
+            name_len: len(name.len()),
+            tags_len: len(tags.len()),
+            host_len: if host.is_some() { len(h.len()) } else { u32::MAX },
+        }
+    }
+
+    #[inline]
+    fn str_at(&self, from: usize, len: usize) -> &str {
+        // SAFETY: `strings` is the concatenation of three `&str`s, split at their boundaries.
+        unsafe { std::str::from_utf8_unchecked(&self.strings[from..from + len]) }
+    }
+
+    #[inline]
+    pub fn name(&self) -> &str {
+        self.str_at(0, self.name_len as usize)
+    }
+
+    /// Sorted, comma-joined; `""` for none.
+    #[inline]
+    pub fn tags(&self) -> &str {
+        self.str_at(self.name_len as usize, self.tags_len as usize)
+    }
+
+    #[inline]
+    pub fn host(&self) -> Option<&str> {
+        (self.host_len != u32::MAX).then(|| self.str_at((self.name_len + self.tags_len) as usize, self.host_len as usize))
+    }
+
+    #[inline]
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
     #[inline]
     fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, host: Option<&str>) -> bool {
-        self.hash == hash && self.kind == kind && &*self.name == name && self.host.as_deref() == host && tags.matches(&self.tags)
-    }
-}
-
-#[inline]
-fn apply(kind: Kind, slot: &Slot, v: f64) {
-    match kind {
-        Kind::Gauge => slot.bits.store(v.to_bits(), Ordering::Relaxed),
-        _ => {
-            let mut cur = slot.bits.load(Ordering::Relaxed);
-            loop {
-                let new = (f64::from_bits(cur) + v).to_bits();
-                match slot.bits.compare_exchange_weak(cur, new, Ordering::Relaxed, Ordering::Relaxed) {
-                    Ok(_) => return,
-                    Err(x) => cur = x,
-                }
-            }
-        }
-    }
-}
-
-impl Scalar {
-    fn new() -> Scalar {
-        Scalar { slots: [Slot::new(), Slot::new()], overflow: Mutex::new(Vec::new()) }
+        self.hash == hash && self.kind == kind && self.name() == name && self.host() == host && tags.matches(self.tags())
     }
 
+    /// Adds one point to `bucket`. `weight` scales counters and histogram counts. `false`: the
+    /// context is retired and took nothing (record through the map instead).
     #[inline]
-    fn record(&self, kind: Kind, bucket: i64, v: f64) {
-        for s in &self.slots {
-            if s.bucket.load(Ordering::Acquire) == bucket {
-                apply(kind, s, v);
-                return;
+    pub fn record(&self, bucket: i64, value: f64, weight: f64) -> bool {
+        match self.kind {
+            Kind::Histogram => {
+                let mut l = self.lock.lock();
+                let h = l.hist.as_mut().expect("histogram context");
+                if h.retired {
+                    return false;
+                }
+                h.record(bucket, value, weight);
+                true
+            }
+            kind => {
+                let v = if kind == Kind::Counter { value * weight } else { value };
+                for s in &self.slots {
+                    if s.bucket.load(Ordering::Relaxed) == bucket {
+                        if try_apply(kind, s, bucket, v) {
+                            return true;
+                        }
+                        break;
+                    }
+                }
+                self.record_slow(bucket, v)
             }
         }
-        self.record_slow(kind, bucket, v);
     }
 
     #[cold]
-    fn record_slow(&self, kind: Kind, bucket: i64, v: f64) {
-        let mut ov = self.overflow.lock();
+    fn record_slow(&self, bucket: i64, v: f64) -> bool {
+        let mut l = self.lock.lock();
+        if self.slots[0].bucket.load(Ordering::Relaxed) == RETIRED {
+            return false;
+        }
         for s in &self.slots {
-            if s.bucket.load(Ordering::Acquire) == bucket {
-                apply(kind, s, v);
-                return;
+            // Under the mutex a live slot cannot be sealed (only the flusher seals, under the
+            // mutex too), so the CAS loop succeeds.
+            if s.bucket.load(Ordering::Relaxed) == bucket && try_apply(self.kind, s, bucket, v) {
+                return true;
             }
         }
         for s in &self.slots {
             if s.bucket.load(Ordering::Relaxed) == FREE {
-                // Free slots hold 0; only this thread (holding `overflow`) can claim one, and
-                // nobody updates it before the bucket is published.
-                s.bits.store(v.to_bits(), Ordering::Relaxed);
-                s.bucket.store(bucket, Ordering::Release);
-                return;
+                // bits is SEALED until published: recorders seeing the bucket first wait on
+                // the mutex (slow path) and then find the slot live.
+                s.bucket.store(bucket, Ordering::Relaxed);
+                s.bits.store(v.to_bits(), Ordering::Release);
+                return true;
             }
         }
+        let ov = l.overflow.get_or_insert_with(Default::default);
         match ov.iter_mut().find(|(b, _)| *b == bucket) {
             Some((_, x)) => {
-                if kind == Kind::Gauge {
+                if self.kind == Kind::Gauge {
                     *x = v
                 } else {
                     *x += v
                 }
             }
             None => ov.push((bucket, v)),
+        }
+        true
+    }
+}
+
+/// The lock-free update of a live slot; `false` if the slot no longer holds `bucket` or is
+/// sealed (the caller takes the locked path). See the module documentation.
+#[inline]
+fn try_apply(kind: Kind, slot: &Slot, bucket: i64, v: f64) -> bool {
+    let mut cur = slot.bits.load(Ordering::Acquire);
+    loop {
+        // Re-checked after every read of `bits` (Acquire pairs with the Release of a claim):
+        // a value read from a newer life of the slot comes with its newer bucket.
+        if cur == SEALED || slot.bucket.load(Ordering::Relaxed) != bucket {
+            return false;
+        }
+        let new = match kind {
+            Kind::Gauge => v.to_bits(),
+            _ => (f64::from_bits(cur) + v).to_bits(),
+        };
+        match slot.bits.compare_exchange_weak(cur, new, Ordering::Relaxed, Ordering::Acquire) {
+            Ok(_) => return true,
+            Err(x) => cur = x,
         }
     }
 }
@@ -160,10 +285,7 @@ impl Hist {
 
 #[repr(align(128))]
 struct Shard {
-    map: RwLock<HashTable<Box<Context>>>,
-    /// Points recorded into this shard's contexts (kept here, not in one global counter, so
-    /// threads on different contexts do not share a cache line).
-    points: AtomicU64,
+    map: RwLock<HashTable<Arc<Context>>>,
 }
 
 /// Outcome of a recording call.
@@ -176,18 +298,80 @@ pub enum Recorded {
 
 /// One histogram bucket moved out of the map, rendered after the shard lock is released.
 struct HistOut {
-    name: Box<str>,
-    tags: Box<str>,
-    host: Option<Box<str>>,
+    ctx: Arc<Context>,
     bucket: i64,
     agg: HistAgg,
 }
 
+/// "Points recorded" without a shared read-modify-write per call: each thread counts in its
+/// own cache-line-sized cell (plain load + store: a cell has one writer), summed at read-out.
+/// Cells of threads that exited are folded into `base` when a new cell is registered.
+#[derive(Default)]
+pub(crate) struct Points {
+    base: AtomicU64,
+    cells: Mutex<Vec<Arc<PointCell>>>,
+}
+
+#[repr(align(128))]
+#[derive(Default)]
+pub struct PointCell(AtomicU64);
+
+impl PointCell {
+    /// Only the owning thread calls this.
+    #[inline]
+    pub fn bump(&self) {
+        self.0.store(self.0.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    }
+}
+
+impl Points {
+    fn total(&self) -> u64 {
+        let cells = self.cells.lock();
+        cells.iter().fold(self.base.load(Ordering::Relaxed), |a, c| a.wrapping_add(c.0.load(Ordering::Relaxed)))
+    }
+
+    /// A new cell for the calling thread.
+    pub(crate) fn register(&self) -> Arc<PointCell> {
+        let mut cells = self.cells.lock();
+        cells.retain(|c| {
+            // Only the registry holds it: its thread exited (the cache is gone), no more writes.
+            if Arc::strong_count(c) == 1 {
+                self.base.fetch_add(c.0.load(Ordering::Relaxed), Ordering::Relaxed);
+                false
+            } else {
+                true
+            }
+        });
+        let c = Arc::new(PointCell::default());
+        cells.push(Arc::clone(&c));
+        c
+    }
+
+    /// A point counted without a thread cell (thread-local storage already destroyed).
+    pub(crate) fn count_shared(&self) {
+        self.base.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// No recorder may run (fork child, or the caller excludes them).
+    fn reset(&self, cells: &[Arc<PointCell>]) {
+        self.base.store(0, Ordering::Relaxed);
+        for c in cells {
+            c.0.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 pub struct Aggregator {
+    /// Unique for the process lifetime (never reused, unlike an address): per-thread cache
+    /// entries are keyed by it.
+    id: u64,
     shards: Box<[Shard]>,
     live: AtomicUsize,
     max_contexts: AtomicUsize,
     dropped_context_limit: AtomicU64,
+    pub(crate) points: Points,
 }
 
 /// Totals of one extraction.
@@ -198,8 +382,20 @@ pub struct Extracted {
 
 impl Aggregator {
     pub fn new(max_contexts: usize) -> Aggregator {
-        let shards = (0..SHARDS).map(|_| Shard { map: RwLock::new(HashTable::new()), points: AtomicU64::new(0) }).collect();
-        Aggregator { shards, live: AtomicUsize::new(0), max_contexts: AtomicUsize::new(max_contexts), dropped_context_limit: AtomicU64::new(0) }
+        let shards = (0..SHARDS).map(|_| Shard { map: RwLock::new(HashTable::new()) }).collect();
+        Aggregator {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            shards,
+            live: AtomicUsize::new(0),
+            max_contexts: AtomicUsize::new(max_contexts),
+            dropped_context_limit: AtomicU64::new(0),
+            points: Points::default(),
+        }
+    }
+
+    #[inline]
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn set_max_contexts(&self, n: usize) {
@@ -211,67 +407,67 @@ impl Aggregator {
     }
 
     pub fn points(&self) -> u64 {
-        self.shards.iter().map(|s| s.points.load(Ordering::Relaxed)).sum()
+        self.points.total()
     }
 
     pub fn dropped_context_limit(&self) -> u64 {
         self.dropped_context_limit.load(Ordering::Relaxed)
     }
 
-    /// Adds one point. `weight` scales counters and histogram counts (1 / sample_rate).
-    #[inline]
+    /// Adds one point through the map (no cache lookup) and puts the context in the calling
+    /// thread's cache under the raw key (`name`, `tags`, `host` exactly as the caller passed
+    /// them), so the next identical call skips all of this. `weight` scales counters and
+    /// histogram counts (1 / sample_rate).
+    #[allow(clippy::too_many_arguments)]
     pub fn record(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Recorded {
         let sorted = SortedTags::parse(tags);
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
-        {
+        let ctx = {
             let map = shard.map.read();
-            if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, &sorted, host)) {
-                Self::update(ctx, bucket, value, weight);
-                shard.points.fetch_add(1, Ordering::Relaxed);
-                return Recorded::Ok;
+            match map.find(hash, |c| c.is(hash, kind, name, &sorted, host)) {
+                Some(ctx) => {
+                    // Under the read lock the flusher (write lock) cannot retire it.
+                    let ok = ctx.record(bucket, value, weight);
+                    debug_assert!(ok);
+                    Arc::clone(ctx)
+                }
+                None => {
+                    drop(map);
+                    match self.record_new(shard, hash, kind, name, &sorted, host, bucket, value, weight) {
+                        Ok(ctx) => ctx,
+                        Err(r) => return r,
+                    }
+                }
             }
-        }
-        self.record_new(shard, hash, kind, name, &sorted, host, bucket, value, weight)
-    }
-
-    #[inline]
-    fn update(ctx: &Context, bucket: i64, value: f64, weight: f64) {
-        match &ctx.store {
-            Store::Scalar(s) => s.record(ctx.kind, bucket, if ctx.kind == Kind::Counter { value * weight } else { value }),
-            Store::Hist(h) => h.lock().record(bucket, value, weight),
-        }
+        };
+        cache::fill(self, cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)), ctx);
+        Recorded::Ok
     }
 
     #[cold]
     #[allow(clippy::too_many_arguments)]
-    fn record_new(&self, shard: &Shard, hash: u64, kind: Kind, name: &str, sorted: &SortedTags<'_>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Recorded {
+    fn record_new(&self, shard: &Shard, hash: u64, kind: Kind, name: &str, sorted: &SortedTags<'_>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, Recorded> {
         let mut map = shard.map.write();
         // Another thread may have created it between the two locks.
         if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, host)) {
-            Self::update(ctx, bucket, value, weight);
-            shard.points.fetch_add(1, Ordering::Relaxed);
-            return Recorded::Ok;
+            ctx.record(bucket, value, weight);
+            return Ok(Arc::clone(ctx));
         }
         let max = self.max_contexts.load(Ordering::Relaxed);
         if self.live.fetch_add(1, Ordering::Relaxed) >= max {
             self.live.fetch_sub(1, Ordering::Relaxed);
             self.dropped_context_limit.fetch_add(1, Ordering::Relaxed);
-            return Recorded::ContextLimit;
+            return Err(Recorded::ContextLimit);
         }
-        let store = match kind {
-            Kind::Histogram => Store::Hist(Box::new(Mutex::new(Hist { slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() }))),
-            _ => Store::Scalar(Scalar::new()),
-        };
-        let ctx = Box::new(Context { hash, kind, name: name.into(), tags: sorted.joined().into_boxed_str(), host: host.map(Into::into), store });
-        Self::update(&ctx, bucket, value, weight);
-        map.insert_unique(hash, ctx, |c| c.hash);
-        shard.points.fetch_add(1, Ordering::Relaxed);
-        Recorded::Ok
+        let ctx = Arc::new(Context::new(hash, kind, name, &sorted.joined(), host));
+        ctx.record(bucket, value, weight);
+        map.insert_unique(hash, Arc::clone(&ctx), |c| c.hash);
+        Ok(ctx)
     }
 
     /// Moves out every bucket `< cut` and renders it into `out` (bucket start = index ×
-    /// `roll_up`). Contexts with nothing left and nothing flushed now are removed.
+    /// `roll_up`). Contexts with nothing left and nothing flushed now are retired and removed.
     pub fn extract(&self, cut: i64, roll_up: f64, style: &SeriesStyle<'_>, out: &mut Rendered) -> Extracted {
         let mut totals = Extracted::default();
         let mut hists: Vec<HistOut> = Vec::new();
@@ -281,48 +477,50 @@ impl Aggregator {
             map.retain(|ctx| {
                 let mut flushed = false;
                 let mut holds = false;
-                match &ctx.store {
-                    Store::Scalar(s) => {
+                let mut l = ctx.lock.lock();
+                let l = &mut *l;
+                match l.hist.as_mut() {
+                    None => {
                         let count = ctx.kind == Kind::Counter;
-                        for slot in &s.slots {
+                        for slot in &ctx.slots {
                             let b = slot.bucket.load(Ordering::Relaxed);
-                            if b == FREE {
+                            if b == FREE || b == RETIRED {
                                 continue;
                             }
                             if b < cut {
-                                let v = f64::from_bits(slot.bits.swap(0, Ordering::Relaxed));
+                                // The atomic take: CASes before it are in `v`, later ones fail.
+                                let v = f64::from_bits(slot.bits.swap(SEALED, Ordering::AcqRel));
                                 slot.bucket.store(FREE, Ordering::Relaxed);
-                                out.push(style, &ctx.name, "", b as f64 * roll_up, v, count, &ctx.tags, ctx.host.as_deref());
+                                out.push(style, ctx.name(), "", b as f64 * roll_up, v, count, ctx.tags(), ctx.host());
                                 flushed = true;
                             } else {
                                 holds = true;
                             }
                         }
-                        let mut ov = s.overflow.lock();
-                        ov.retain(|(b, v)| {
-                            if *b < cut {
-                                out.push(style, &ctx.name, "", *b as f64 * roll_up, *v, count, &ctx.tags, ctx.host.as_deref());
-                                flushed = true;
-                                false
-                            } else {
-                                holds = true;
-                                true
+                        if let Some(ov) = l.overflow.as_mut() {
+                            ov.retain(|(b, v)| {
+                                if *b < cut {
+                                    out.push(style, ctx.name(), "", *b as f64 * roll_up, *v, count, ctx.tags(), ctx.host());
+                                    flushed = true;
+                                    false
+                                } else {
+                                    holds = true;
+                                    true
+                                }
+                            });
+                            if ov.is_empty() {
+                                l.overflow = None;
                             }
-                        });
-                        if ov.is_empty() && ov.capacity() > 0 {
-                            ov.shrink_to_fit();
                         }
                     }
-                    Store::Hist(h) => {
-                        let mut h = h.lock();
-                        let h = &mut *h;
+                    Some(h) => {
                         for (b, agg) in h.slots.iter_mut() {
                             if *b == FREE {
                                 continue;
                             }
                             if *b < cut {
                                 let taken = std::mem::take(agg);
-                                hists.push(HistOut { name: ctx.name.clone(), tags: ctx.tags.clone(), host: ctx.host.clone(), bucket: *b, agg: taken });
+                                hists.push(HistOut { ctx: Arc::clone(ctx), bucket: *b, agg: taken });
                                 *b = FREE;
                                 flushed = true;
                             } else {
@@ -333,17 +531,21 @@ impl Aggregator {
                         while i < h.overflow.len() {
                             if h.overflow[i].0 < cut {
                                 let (b, agg) = h.overflow.swap_remove(i);
-                                hists.push(HistOut { name: ctx.name.clone(), tags: ctx.tags.clone(), host: ctx.host.clone(), bucket: b, agg });
+                                hists.push(HistOut { ctx: Arc::clone(ctx), bucket: b, agg });
                                 flushed = true;
                             } else {
                                 holds = true;
                                 i += 1;
                             }
                         }
+                        if h.overflow.is_empty() && h.overflow.capacity() > 0 {
+                            h.overflow = Vec::new();
+                        }
                     }
                 }
                 let keep = flushed || holds;
                 if !keep {
+                    retire(ctx, l);
                     removed += 1;
                 }
                 keep
@@ -356,53 +558,64 @@ impl Aggregator {
         for mut h in hists {
             let ts = h.bucket as f64 * roll_up;
             for (suffix, v, count) in h.agg.stats() {
-                out.push(style, &h.name, suffix, ts, v, count, &h.tags, h.host.as_deref());
+                out.push(style, h.ctx.name(), suffix, ts, v, count, h.ctx.tags(), h.ctx.host());
             }
         }
         totals
     }
 
-    /// Empties every context (after fork(): the parent sends what was recorded before).
-    /// Callers must hold every shard's write lock or otherwise exclude recorders.
+    /// Empties every context. Callers exclude recorders (values recorded meanwhile are
+    /// discarded with the rest). Cached references to the old contexts see them retired.
     pub fn clear(&self) {
         for shard in self.shards.iter() {
-            // SAFETY of the protocol: see `fork.rs`; here we simply take the lock.
             let mut map = shard.map.write();
+            for ctx in map.iter() {
+                retire(ctx, &mut ctx.lock.lock());
+            }
             map.clear();
-            shard.points.store(0, Ordering::Relaxed);
         }
+        self.points.reset(&self.points.cells.lock());
         self.live.store(0, Ordering::Relaxed);
         self.dropped_context_limit.store(0, Ordering::Relaxed);
     }
 
-    /// Write-locks every shard (fork prepare); released with [`unlock_all`](Self::unlock_all).
+    /// Write-locks every shard and the point registry (fork prepare); released with
+    /// [`unlock_all`](Self::unlock_all).
     pub fn lock_all(&self) {
         for shard in self.shards.iter() {
             std::mem::forget(shard.map.write());
         }
+        std::mem::forget(self.points.cells.lock());
     }
 
     /// # Safety
     /// Only after [`lock_all`](Self::lock_all) on this thread (or in the forked child).
     pub unsafe fn unlock_all(&self) {
+        // SAFETY: lock_all left these locks held with their guards forgotten.
+        unsafe { self.points.cells.force_unlock() };
         for shard in self.shards.iter() {
-            // SAFETY: lock_all left every write lock held with its guard forgotten.
+            // SAFETY: as above.
             unsafe { shard.map.force_unlock_write() };
         }
     }
 
-    /// Like [`clear`](Self::clear) while [`lock_all`](Self::lock_all) is held.
+    /// Like [`clear`](Self::clear) while [`lock_all`](Self::lock_all) is held, in the forked
+    /// child. Context mutexes are not taken: another parent thread may have held one at the
+    /// fork, and it does not exist here. The contexts are only dropped from the map; the
+    /// child's per-thread cache (the forking thread's) is discarded on its next use, because
+    /// the fork generation changed.
     ///
     /// # Safety
-    /// Every shard's write lock is held by this thread (forgotten guards), so no recorder or
-    /// flusher is inside any context.
+    /// Every shard's write lock and the point registry are held by this thread (forgotten
+    /// guards), and this is the only thread.
     pub unsafe fn clear_locked(&self) {
         for shard in self.shards.iter() {
             // SAFETY: the caller holds the write lock, so nobody else has access.
             let map = unsafe { &mut *shard.map.data_ptr() };
             map.clear();
-            shard.points.store(0, Ordering::Relaxed);
         }
+        // SAFETY: the caller holds the registry lock.
+        self.points.reset(unsafe { &*self.points.cells.data_ptr() });
         self.live.store(0, Ordering::Relaxed);
         self.dropped_context_limit.store(0, Ordering::Relaxed);
     }
@@ -413,15 +626,37 @@ impl Aggregator {
             .iter()
             .map(|s| {
                 let m = s.map.read();
-                m.capacity() * (std::mem::size_of::<Box<Context>>() + 1) + m.len() * std::mem::size_of::<Context>()
+                m.capacity() * (std::mem::size_of::<Arc<Context>>() + 1) + m.len() * (std::mem::size_of::<Context>() + 16)
             })
             .sum()
+    }
+}
+
+/// Under the context's mutex: it refuses every point from now on.
+fn retire(ctx: &Context, l: &mut Locked) {
+    if let Some(h) = l.hist.as_mut() {
+        h.retired = true;
+    }
+    for s in &ctx.slots {
+        s.bits.store(SEALED, Ordering::Relaxed);
+        s.bucket.store(RETIRED, Ordering::Relaxed);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_layout_keeps_the_hot_range_in_64_bytes_and_the_chunk_at_128() {
+        // See the comment on `Context`: kind + slots + mutex first, and an Arc allocation of at
+        // most 120 bytes (one 128-byte glibc chunk).
+        assert!(std::mem::size_of::<Context>() + 16 <= 120, "{}", std::mem::size_of::<Context>());
+        let c = Context::new(1, Kind::Counter, "n", "", None);
+        let base = &c as *const Context as usize;
+        let end = &c.lock as *const _ as usize + std::mem::size_of_val(&c.lock);
+        assert!(end - base <= 64, "hot range is {} bytes", end - base);
+    }
 
     fn style() -> SeriesStyle<'static> {
         SeriesStyle { default_host: "h", device: None, interval: 10 }

@@ -88,32 +88,45 @@ const K: u64 = 0x517c_c1b7_2722_0a95;
 /// A small, fast, non-cryptographic hasher (FxHash-style mixing of 8-byte words, finished with
 /// murmur3's fmix64 so that the shard bits are well spread).
 #[derive(Clone, Copy)]
-struct Hasher(u64);
+pub(super) struct Hasher(pub(super) u64);
 
 impl Hasher {
     #[inline]
-    fn word(&mut self, w: u64) {
+    pub(super) fn word(&mut self, w: u64) {
         self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
     }
 
     #[inline]
-    fn bytes(&mut self, b: &[u8]) {
-        let mut chunks = b.chunks_exact(8);
-        for c in &mut chunks {
-            self.word(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.word(u64::from_le_bytes(buf));
-        }
+    pub(super) fn bytes(&mut self, b: &[u8]) {
+        self.words(b);
         // Length separates "ab","c" from "a","bc".
         self.word(b.len() as u64);
     }
 
+    /// The bytes as little-endian words, without the length. Short tails are read with
+    /// overlapping loads (no byte-wise copy to the stack, which stalled store forwarding):
+    /// injective for a given length, which callers hash separately.
     #[inline]
-    fn finish(self) -> u64 {
+    pub(super) fn words(&mut self, b: &[u8]) {
+        let n = b.len();
+        let w64 = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let w32 = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")) as u64;
+        if n >= 8 {
+            let mut i = 0;
+            while i + 8 < n {
+                self.word(w64(i));
+                i += 8;
+            }
+            self.word(w64(n - 8));
+        } else if n >= 4 {
+            self.word(w32(0) | (w32(n - 4) << 32));
+        } else if n > 0 {
+            self.word(b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16);
+        }
+    }
+
+    #[inline]
+    pub(super) fn finish(self) -> u64 {
         let mut h = self.0;
         h ^= h >> 33;
         h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);

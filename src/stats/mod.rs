@@ -8,6 +8,7 @@
 //! - [`fork`]: `pthread_atfork` handling (the child never re-sends the parent's points).
 
 pub mod aggregator;
+pub mod cache;
 pub mod fork;
 pub mod histogram;
 pub mod key;
@@ -390,7 +391,18 @@ impl Stats {
         }
     }
 
-    /// Records one point. Hot path: no allocation and no global lock for an existing context.
+    /// The bucket of `ts`, clamped so that it never equals a slot sentinel.
+    #[inline]
+    fn bucket_of(&self, ts: f64) -> i64 {
+        // floor() without a libm call (the baseline x86-64 target has no SSE4.1 `roundsd`):
+        // truncate, then step down for negative non-integers; saturates like `floor() as i64`.
+        let q = ts / self.roll_up();
+        let t = q as i64;
+        let b = if (t as f64) > q { t.saturating_sub(1) } else { t };
+        b.max(aggregator::MIN_BUCKET)
+    }
+
+    /// Records one point. No allocation and no global lock for an existing context.
     #[inline]
     pub fn record(self: &Arc<Self>, kind: Kind, p: &Point<'_>) -> Result<(), Error> {
         match self.state.load(Ordering::Relaxed) {
@@ -414,13 +426,67 @@ impl Stats {
             weight = 1.0 / p.sample_rate;
         }
         let ts = if p.timestamp == 0.0 { now_coarse() } else { p.timestamp };
-        let bucket = (ts / self.roll_up()).floor() as i64;
-        match self.agg.record(kind, p.name, p.tags, p.host, bucket, p.value, weight) {
+        self.record_at(kind, p.name, p.tags, p.host, self.bucket_of(ts), p.value, weight)
+    }
+
+    /// Through the map (and into this thread's cache).
+    #[allow(clippy::too_many_arguments)]
+    fn record_at(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<(), Error> {
+        match self.agg.record(kind, name, tags, host, bucket, value, weight) {
             Recorded::Ok => Ok(()),
             Recorded::ContextLimit => Err(Error::new(
                 ErrorKind::ContextLimit,
-                format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().opts.max_contexts, p.name),
+                format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().opts.max_contexts, name),
             )),
+        }
+    }
+
+    /// The hot path: records a point whose raw arguments (bytes not yet validated) this thread
+    /// has recorded before, straight into the cached context. `None` when it cannot (a cache
+    /// miss, an instance not running, a fork to adapt to, an out-of-range sample rate): the
+    /// caller then validates and calls [`record`](Self::record), which gives exactly the
+    /// result and error it always gave. `value`, `timestamp`, `sample_rate` must be finite.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_cached(&self, kind: Kind, name: &[u8], tags: Option<&[u8]>, host: Option<&[u8]>, value: f64, timestamp: f64, sample_rate: f64) -> Option<Result<(), Error>> {
+        if self.state.load(Ordering::Relaxed) != RUNNING || self.fork_gen.load(Ordering::Relaxed) != fork::generation() || !(sample_rate > 0.0 && sample_rate <= 1.0) {
+            return None;
+        }
+        enum Step {
+            Done,
+            Retired(i64, f64),
+        }
+        let key = cache::RawKey::new(kind, name, tags, host);
+        let step = cache::with_hit(self.agg.id(), &key, |ctx, cell, memo| {
+            // A hit: the arguments are valid (they equal those of a successful call).
+            let mut weight = 1.0;
+            if sample_rate < 1.0 {
+                if histogram::next_f64() >= sample_rate {
+                    add(&self.counters.sampled_out, 1);
+                    return (Step::Done, false);
+                }
+                weight = 1.0 / sample_rate;
+            }
+            let ts = if timestamp == 0.0 { now_coarse() } else { timestamp };
+            let bucket = memo.get(ts, self.roll_up(), || self.bucket_of(ts));
+            if ctx.record(bucket, value, weight) {
+                cell.bump();
+                (Step::Done, false)
+            } else {
+                (Step::Retired(bucket, weight), true)
+            }
+        })?;
+        match step {
+            Step::Done => Some(Ok(())),
+            Step::Retired(bucket, weight) => {
+                // SAFETY: the bytes equal those of a cache entry, filled from validated `&str`s
+                // (that is what a hit means).
+                fn s(b: &[u8]) -> &str {
+                    // SAFETY: see above.
+                    unsafe { std::str::from_utf8_unchecked(b) }
+                }
+                Some(self.record_at(kind, s(name), tags.map(s), host.map(s), bucket, value, weight))
+            }
         }
     }
 
@@ -970,5 +1036,121 @@ mod dogapi_tests {
         assert_eq!(val(get(&m, "sampled.h.avg")[0]), 3.0);
         let t = s.telemetry();
         assert_eq!(t.points_recorded + t.points_sampled_out, 2 * n);
+    }
+}
+
+/// The per-thread cache (`cache.rs`) and the lock-free slot protocol (`aggregator.rs`).
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn started() -> Arc<Stats> {
+        let s = Stats::new();
+        s.start(StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() }).unwrap();
+        s
+    }
+
+    /// As the C entry points do: the cached path, else the full one. `true` on a cache hit.
+    fn rec(s: &Arc<Stats>, kind: Kind, name: &str, tags: Option<&str>, v: f64, ts: f64) -> bool {
+        match s.record_cached(kind, name.as_bytes(), tags.map(str::as_bytes), None, v, ts, 1.0) {
+            Some(r) => {
+                r.unwrap();
+                true
+            }
+            None => {
+                s.record(kind, &Point { name, value: v, tags, timestamp: ts, sample_rate: 1.0, host: None }).unwrap();
+                false
+            }
+        }
+    }
+
+    fn sum(m: &[Value], name: &str) -> f64 {
+        m.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).sum()
+    }
+
+    #[test]
+    fn hits_skip_the_map_and_raw_spellings_share_a_context() {
+        let s = started();
+        assert!(!rec(&s, Kind::Counter, "c", Some("b,a"), 1.0, 100.0));
+        assert!(rec(&s, Kind::Counter, "c", Some("b,a"), 2.0, 100.0));
+        assert!(!rec(&s, Kind::Counter, "c", Some(" a , b"), 4.0, 100.0));
+        assert!(rec(&s, Kind::Counter, "c", Some(" a , b"), 8.0, 100.0));
+        assert!(!rec(&s, Kind::Counter, "c", None, 16.0, 100.0));
+        assert!(!rec(&s, Kind::Counter, "c", Some(""), 32.0, 100.0));
+        assert!(rec(&s, Kind::Counter, "c", Some(""), 64.0, 100.0));
+        let m = s.flush_series(200.0);
+        assert_eq!(m.len(), 2);
+        assert_eq!(sum(&m, "c"), 127.0);
+        assert_eq!(s.telemetry().points_recorded, 7);
+        assert_eq!(s.telemetry().contexts, 2);
+        // Invalid UTF-8 never hits (it was never filled) and still fails on the full path.
+        assert!(s.record_cached(Kind::Counter, b"\xff", None, None, 1.0, 0.0, 1.0).is_none());
+    }
+
+    #[test]
+    fn a_cached_context_that_was_retired_loses_nothing() {
+        let s = started();
+        for kind in [Kind::Counter, Kind::Gauge, Kind::Histogram] {
+            rec(&s, kind, "r", Some("t:1"), 1.0, 100.0);
+            assert!(rec(&s, kind, "r", Some("t:1"), 1.0, 100.0));
+        }
+        assert_eq!(s.flush_series(200.0).len(), 2 + 8);
+        // Nothing flushed and nothing held: every context is retired and leaves the map...
+        assert!(s.flush_series(300.0).is_empty());
+        assert_eq!(s.telemetry().contexts, 0);
+        // ...but this thread's cache still holds them: the point goes to a new context.
+        for kind in [Kind::Counter, Kind::Gauge, Kind::Histogram] {
+            assert!(rec(&s, kind, "r", Some("t:1"), 5.0, 300.0), "a hit on the retired context");
+            assert!(rec(&s, kind, "r", Some("t:1"), 5.0, 300.0), "then a hit on the new one");
+        }
+        assert_eq!(s.telemetry().contexts, 3);
+        let m = s.flush_series(400.0);
+        assert_eq!(sum(&m, "r"), 5.0 + 10.0);
+        assert_eq!(sum(&m, "r.count"), 2.0);
+        assert_eq!(s.telemetry().points_recorded, 12);
+    }
+
+    #[test]
+    fn recorders_racing_flushes_lose_and_duplicate_nothing() {
+        // Two threads record on cached contexts (several buckets at once, so slots are
+        // claimed, sealed, freed and overflow lists used) while this thread extracts every
+        // bucket over and over (sealing live slots and retiring idle contexts under them).
+        let s = started();
+        let n = 200_000u64;
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..2)
+            .map(|t| {
+                let (s, done) = (Arc::clone(&s), Arc::clone(&done));
+                std::thread::spawn(move || {
+                    for i in 0..n {
+                        let ts = 100.0 + ((i / 7) % 5) as f64 * 10.0;
+                        rec(&s, Kind::Counter, "race.c", Some("k:v"), 1.0, ts);
+                        if i % 4 == t {
+                            rec(&s, Kind::Histogram, "race.h", None, i as f64, ts);
+                        }
+                        if i % 1000 == 0 {
+                            rec(&s, Kind::Counter, &format!("race.sparse.{t}"), None, 1.0, ts);
+                        }
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut flushes = 0;
+        while done.load(Ordering::SeqCst) < 2 {
+            all.extend(s.flush_series(1e12));
+            flushes += 1;
+        }
+        for t in threads {
+            t.join().unwrap();
+        }
+        all.extend(s.flush_series(1e12));
+        assert!(flushes > 10, "only {flushes} flushes raced the recorders");
+        assert_eq!(sum(&all, "race.c"), (2 * n) as f64);
+        assert_eq!(sum(&all, "race.h.count"), (2 * n / 4) as f64);
+        assert_eq!(sum(&all, "race.sparse.0") + sum(&all, "race.sparse.1"), (2 * n / 1000) as f64);
+        assert_eq!(s.telemetry().points_recorded, 2 * n + 2 * n / 4 + 2 * n / 1000);
     }
 }

@@ -13,6 +13,8 @@ int main(void) {
     dt_clear(h);
     dog_stats_t *s = st_start(NULL, NULL, true);
     for (int i = 0; i < 10; i++) {
+        /* fork.shared: this thread's context cache holds it when fork() copies the thread */
+        CHECK_STATUS(dog_stats_increment(s, "fork.shared", 1, "k:v"), DOG_OK);
         CHECK_STATUS(dog_stats_increment(s, "fork.pre", 1, "k:v"), DOG_OK);
         CHECK_STATUS(dog_stats_histogram(s, "fork.pre.h", i, NULL), DOG_OK);
     }
@@ -28,14 +30,18 @@ int main(void) {
             bad |= dog_stats_increment(s, "fork.child", 1, NULL) != DOG_OK;
             bad |= dog_stats_increment(s, "fork.both", 1, "k:v") != DOG_OK;
         }
+        /* same arguments as cached before the fork: must not go to the parent's context */
+        for (int i = 0; i < 3; i++) bad |= dog_stats_increment(s, "fork.shared", 1, "k:v") != DOG_OK;
         dog_stats_telemetry_t t = st_tel(s);
-        bad |= t.points_recorded != 14; /* the parent's points are not the child's */
+        bad |= t.points_recorded != 17; /* the parent's points are not the child's */
+        bad |= t.contexts != 3;
         bad |= dog_stats_stop(s, 10) != DOG_OK;
         t = st_tel(s);
-        bad |= t.series_sent != 2;
+        bad |= t.series_sent != 3;
         dog_stats_free(s);
         _exit(bad ? 1 : 0);
     }
+    for (int i = 0; i < 4; i++) CHECK_STATUS(dog_stats_increment(s, "fork.shared", 1, "k:v"), DOG_OK);
     for (int i = 0; i < 5; i++) {
         CHECK_STATUS(dog_stats_increment(s, "fork.parent", 1, NULL), DOG_OK);
         CHECK_STATUS(dog_stats_increment(s, "fork.both", 1, "k:v"), DOG_OK);
@@ -50,6 +56,7 @@ int main(void) {
     CHECK(st_sum(j, "fork.child") == 7, "child points: %g", st_sum(j, "fork.child"));
     CHECK(st_sum(j, "fork.parent") == 5, "parent points: %g", st_sum(j, "fork.parent"));
     CHECK(st_sum(j, "fork.both") == 12, "both: %g", st_sum(j, "fork.both"));
+    CHECK(st_sum(j, "fork.shared") == 17, "cached before the fork, then both: %g", st_sum(j, "fork.shared"));
     CHECK(dt_count(j, "\"contract\":\"invalid\"") == 0, "all valid");
     free(j);
     dog_stats_free(s);

@@ -1,0 +1,66 @@
+//! The per-thread context cache across `dog_stats_free`: entries of a freed instance must
+//! never feed points into another instance (even one allocated at the same address), and
+//! must not crash.
+
+use dogapi::ffi::stats::*;
+use dogapi::ffi::status::dog_status_t::DOG_OK;
+use std::ffi::CString;
+
+fn started() -> *mut DogStats {
+    let mut o = std::mem::MaybeUninit::<dog_stats_options_t>::uninit();
+    let mut o = unsafe {
+        dog_stats_options_init(o.as_mut_ptr());
+        o.assume_init()
+    };
+    let host = CString::new("http://127.0.0.1:9").unwrap();
+    o.api_host = host.as_ptr();
+    o.flush_in_thread = false;
+    o.shutdown_timeout = 0.2;
+    let s = dog_stats_new();
+    assert_eq!(unsafe { dog_stats_start(s, &o) }, DOG_OK);
+    s
+}
+
+fn tel(s: *mut DogStats) -> dog_stats_telemetry_t {
+    let mut t = dog_stats_telemetry_t::default();
+    assert_eq!(unsafe { dog_stats_telemetry(s, &mut t) }, DOG_OK);
+    t
+}
+
+#[test]
+fn freed_instances_cached_entries_never_reach_a_new_instance() {
+    let name = CString::new("cache.m").unwrap();
+    let tags = CString::new("env:prod,role:db").unwrap();
+    // Another thread warms its cache on instance X and keeps it while X is freed.
+    let x = started() as usize;
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<usize>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let (n2, t2) = (name.clone(), tags.clone());
+    let th = std::thread::spawn(move || {
+        for _ in 0..5 {
+            assert_eq!(unsafe { dog_stats_increment(x as *mut DogStats, n2.as_ptr(), 1.0, t2.as_ptr()) }, DOG_OK);
+        }
+        done_tx.send(()).unwrap();
+        let y = go_rx.recv().unwrap();
+        for _ in 0..7 {
+            assert_eq!(unsafe { dog_stats_increment(y as *mut DogStats, n2.as_ptr(), 1.0, t2.as_ptr()) }, DOG_OK);
+        }
+    });
+    done_rx.recv().unwrap();
+    for _ in 0..3 {
+        assert_eq!(unsafe { dog_stats_increment(x as *mut DogStats, name.as_ptr(), 1.0, tags.as_ptr()) }, DOG_OK);
+    }
+    assert_eq!(tel(x as *mut DogStats).points_recorded, 8);
+    unsafe { dog_stats_free(x as *mut DogStats) };
+    // Often at the same address as X.
+    let y = started();
+    for _ in 0..2 {
+        assert_eq!(unsafe { dog_stats_increment(y, name.as_ptr(), 1.0, tags.as_ptr()) }, DOG_OK);
+    }
+    go_tx.send(y as usize).unwrap();
+    th.join().unwrap();
+    let t = tel(y);
+    assert_eq!(t.points_recorded, 9);
+    assert_eq!(t.contexts, 1);
+    unsafe { dog_stats_free(y) };
+}
