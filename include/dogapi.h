@@ -85,27 +85,6 @@ typedef struct dog_stats dog_stats_t;
  */
 #define DOG_CHECK_UNKNOWN 3
 
-#define SHARDS 64
-
-/**
- * Values kept for the percentiles (dogapi's sample size).
- */
-#define RESERVOIR 1000
-
-#define DEFAULT_MAX_CONTEXTS 250000
-
-#define DEFAULT_MAX_QUEUED_BYTES ((64 * 1024) * 1024)
-
-/**
- * v1 series: at most 3.2 MB compressed per request.
- */
-#define MAX_COMPRESSED 3200000
-
-/**
- * v1 series: at most 62 MiB once decompressed.
- */
-#define MAX_DECOMPRESSED 62914560
-
 /**
  * Result of every fallible call. `DOG_OK` is 0; every other value is a failure whose detail
  * `dog_last_error()` gives on the same thread. Values are stable and never renumbered.

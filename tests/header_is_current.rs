@@ -19,3 +19,15 @@ fn committed_header_matches_the_generated_one() {
     let tracked = Command::new("git").args(["ls-files", "--error-unmatch", "include/dogapi.h"]).current_dir(root).output().unwrap();
     assert!(tracked.status.success(), "include/dogapi.h must be committed");
 }
+
+#[test]
+fn header_only_defines_prefixed_names() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/dogapi.h")).unwrap();
+    let stray: Vec<&str> = header
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("#define "))
+        .map(|rest| rest.split(|c: char| c == ' ' || c == '(').next().unwrap_or(""))
+        .filter(|name| !name.starts_with("DOG_") && !name.starts_with("DOGAPI_"))
+        .collect();
+    assert!(stray.is_empty(), "macros without the DOG_/DOGAPI_ prefix leak into users' programs: {stray:?} (make the Rust const pub(crate))");
+}

@@ -56,7 +56,7 @@ use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-pub const SHARDS: usize = 64;
+pub(crate) const SHARDS: usize = 64;
 /// A free bucket slot.
 const FREE: i64 = i64::MIN;
 /// A slot of a retired context.

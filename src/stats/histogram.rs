@@ -4,7 +4,7 @@
 use std::cell::Cell;
 
 /// Values kept for the percentiles (dogapi's sample size).
-pub const RESERVOIR: usize = 1000;
+pub(crate) const RESERVOIR: usize = 1000;
 
 /// The percentiles emitted, in dogapi's order, with their metric suffixes.
 pub const PERCENTILES: [(f64, &str); 4] = [(0.75, ".75percentile"), (0.85, ".85percentile"), (0.95, ".95percentile"), (0.99, ".99percentile")];

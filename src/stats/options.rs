@@ -38,8 +38,8 @@ pub struct StatsOptions {
     pub request_timeout: f64,
 }
 
-pub const DEFAULT_MAX_CONTEXTS: usize = 250_000;
-pub const DEFAULT_MAX_QUEUED_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_CONTEXTS: usize = 250_000;
+pub(crate) const DEFAULT_MAX_QUEUED_BYTES: usize = 64 * 1024 * 1024;
 
 impl Default for StatsOptions {
     fn default() -> Self {

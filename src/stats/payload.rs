@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 /// v1 series: at most 3.2 MB compressed per request.
-pub const MAX_COMPRESSED: usize = 3_200_000;
+pub(crate) const MAX_COMPRESSED: usize = 3_200_000;
 /// v1 series: at most 62 MiB once decompressed.
-pub const MAX_DECOMPRESSED: usize = 62_914_560;
+pub(crate) const MAX_DECOMPRESSED: usize = 62_914_560;
 
 /// Rendered series, one after the other, with their end offsets.
 #[derive(Default)]
