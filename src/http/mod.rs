@@ -19,6 +19,7 @@ pub mod response;
 pub mod screenboards;
 pub mod search;
 pub mod service_checks;
+pub mod tcp;
 pub mod snapshots;
 pub mod tags;
 pub mod transport;

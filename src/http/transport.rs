@@ -53,7 +53,13 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         .max_idle_connections_per_host(32)
         .max_idle_age(Duration::from_secs(30))
         .build();
-    Ok(ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new().chain(super::cork::CorkConnector), super::resolver::CachingResolver::default()))
+    Ok({
+        use ureq::unversioned::transport::{ConnectProxyConnector, RustlsConnector};
+        // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP transport, and the
+        // cork on top so each request leaves in one write (TLS records included).
+        let connector = ().chain(ConnectProxyConnector::default()).chain(super::tcp::TcpConnector).chain(RustlsConnector::default()).chain(super::cork::CorkConnector);
+        ureq::Agent::with_parts(config, connector, super::resolver::CachingResolver::default())
+    })
 }
 
 /// Sends one request and reads the whole answer.
