@@ -101,6 +101,12 @@ fn api_version_is_the_second_path_segment() {
 
 /// A minimal HTTP/1.1 server answering 202 to everything and counting connections.
 fn counting_server() -> (String, Arc<AtomicUsize>) {
+    server(false)
+}
+
+/// `close_after_answer`: the server closes each connection right after answering, without
+/// saying so (no `Connection: close`), as an idle-timeout on a load balancer does.
+fn server(close_after_answer: bool) -> (String, Arc<AtomicUsize>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", l.local_addr().unwrap());
     let conns = Arc::new(AtomicUsize::new(0));
@@ -129,6 +135,9 @@ fn counting_server() -> (String, Arc<AtomicUsize>) {
                     let mut body = vec![0; len];
                     r.read_exact(&mut body).unwrap();
                     w.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}").unwrap();
+                    if close_after_answer {
+                        return;
+                    }
                 }
             });
         }
@@ -145,6 +154,19 @@ fn one_client_keeps_its_connection_alive() {
         assert_eq!(metric(h, &mut Resp::null()), DOG_OK, "{}", last_error());
     }
     assert_eq!(conns.load(Ordering::SeqCst), 1, "20 sequential calls over one connection");
+    unsafe { dog_http_free(h) };
+}
+
+#[test]
+fn a_pooled_connection_the_server_closed_is_not_reused() {
+    let (url, conns) = server(true);
+    let h = unsafe { dog_http_new(c("k").as_ptr(), null()) };
+    assert_eq!(unsafe { dog_http_set_api_host(h, c(&url).as_ptr()) }, DOG_OK);
+    for i in 0..5 {
+        assert_eq!(metric(h, &mut Resp::null()), DOG_OK, "call {i}: {}", last_error());
+        std::thread::sleep(Duration::from_millis(20)); // let the close reach us
+    }
+    assert_eq!(conns.load(Ordering::SeqCst), 5, "each call found its pooled connection closed and opened a new one");
     unsafe { dog_http_free(h) };
 }
 

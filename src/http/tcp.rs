@@ -4,7 +4,9 @@
 //! non-blocking, reading, and switching back (two `ioctl` and one `recvfrom`), and does so when
 //! a connection goes back to the pool and again when it is taken out: six system calls per
 //! request on top of the one write and one read that carry it. Here the probe is a single
-//! `recv(MSG_PEEK | MSG_DONTWAIT)`. Everything else matches ureq's transport: `TCP_NODELAY`,
+//! `recv(MSG_PEEK | MSG_DONTWAIT)`, and only the check-out probe is made: the check-in one
+//! comes right after the answer was read, and whatever it could find (the peer closing, stray
+//! bytes) the check-out probe before the next use finds too. Everything else matches ureq's transport: `TCP_NODELAY`,
 //! socket timeouts set only when they change, timeouts reported as `Error::Timeout`.
 
 use std::io::{self, Read, Write};
@@ -32,7 +34,7 @@ impl<In: Transport> Connector<In> for TcpConnector {
         (details.register_shutdown)(Arc::downgrade(&stream) as Weak<dyn ShutdownHandle>)?;
         let config = details.config;
         let buffers = LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
-        Ok(Some(Either::B(Tcp { stream, buffers, read_timeout: None, write_timeout: None })))
+        Ok(Some(Either::B(Tcp { stream, buffers, read_timeout: None, write_timeout: None, just_used: false })))
     }
 }
 
@@ -66,6 +68,8 @@ pub struct Tcp {
     buffers: LazyBuffers,
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
+    /// I/O happened since the last probe: the next probe is the pool's check-in.
+    just_used: bool,
 }
 
 fn timed_out(e: &io::Error) -> bool {
@@ -115,12 +119,17 @@ impl Transport for Tcp {
             }
         };
         self.buffers.input_appended(amount);
+        self.just_used = true;
         Ok(amount > 0)
     }
 
     /// Open when nothing is waiting to be read and the peer has not closed: one
     /// non-blocking peek, without touching the socket's blocking mode.
     fn is_open(&mut self) -> bool {
+        if std::mem::take(&mut self.just_used) {
+            // The pool's check-in, right after the answer was read; check-out probes.
+            return true;
+        }
         let mut byte = 0u8;
         // SAFETY: a valid socket descriptor owned by self.stream, and a one-byte buffer.
         let n = unsafe { libc::recv(self.stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
