@@ -79,20 +79,89 @@ impl Slot {
     }
 }
 
+/// Histogram stripes per context: a recording thread locks one stripe (its own, see
+/// [`Stripes::record`]), so threads recording into the same histogram do not share a lock or
+/// a cache line; the flusher merges the stripes' buckets.
+const STRIPES: usize = 4;
+
+thread_local! {
+    /// This thread's preferred stripe (`usize::MAX`: not assigned yet).
+    static STRIPE: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+/// Round-robin source of the per-thread stripe index.
+static NEXT_STRIPE: AtomicUsize = AtomicUsize::new(0);
+
+/// One stripe: its own lock and buckets, on its own cache lines (128 bytes: the adjacent-line
+/// prefetcher pairs 64-byte lines).
+#[repr(align(128))]
+struct Stripe(Mutex<Hist>);
+
+/// The histogram state of a context: `STRIPES` independently locked parts.
+struct Stripes([Stripe; STRIPES]);
+
+impl Stripes {
+    fn new() -> Box<Stripes> {
+        Box::new(Stripes(std::array::from_fn(|_| Stripe(Mutex::new(Hist { retired: false, slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() })))))
+    }
+
+    /// Records into the calling thread's stripe. The thread's index is assigned round-robin
+    /// at first use; if its stripe is locked (another thread on it, or the flusher), the
+    /// thread tries the next ones and keeps the first it gets, so two threads that collided
+    /// drift apart. `false`: the context is retired (the flag is set under every stripe's
+    /// lock, so whichever stripe was taken gives the answer).
+    #[inline]
+    fn record(&self, bucket: i64, value: f64, weight: f64) -> bool {
+        let mut i = STRIPE.with(|c| c.get());
+        if i >= STRIPES {
+            i = NEXT_STRIPE.fetch_add(1, Ordering::Relaxed) % STRIPES;
+            STRIPE.with(|c| c.set(i));
+        }
+        let mut guard = self.0[i].0.try_lock();
+        if guard.is_none() {
+            guard = self.record_contended(i);
+        }
+        let mut h = match guard {
+            Some(g) => g,
+            None => self.0[i].0.lock(),
+        };
+        if h.retired {
+            return false;
+        }
+        h.record(bucket, value, weight);
+        true
+    }
+
+    #[cold]
+    fn record_contended(&self, i: usize) -> Option<parking_lot::MutexGuard<'_, Hist>> {
+        for k in 1..STRIPES {
+            let j = (i + k) % STRIPES;
+            if let Some(g) = self.0[j].0.try_lock() {
+                STRIPE.with(|c| c.set(j));
+                return Some(g);
+            }
+        }
+        None
+    }
+
+    /// Every stripe's lock, in index order (the flusher's order; recorders hold only one).
+    fn lock_all(&self) -> [parking_lot::MutexGuard<'_, Hist>; STRIPES] {
+        std::array::from_fn(|i| self.0[i].0.lock())
+    }
+}
+
 struct Hist {
-    /// Set once, by the flusher, when the context leaves the map.
+    /// Set once, by the flusher, when the context leaves the map (under every stripe's lock).
     retired: bool,
     slots: [(i64, HistAgg); 2],
     overflow: Vec<(i64, HistAgg)>,
 }
 
 /// What the context's mutex protects. (A scalar context is retired when its slots hold
-/// `RETIRED`, a histogram when `Hist::retired` is set; both change only under this mutex.)
+/// `RETIRED`, a histogram when `Hist::retired` is set in every stripe; both change only under
+/// this mutex, and for a histogram also under every stripe's lock.)
 struct Locked {
     /// Scalar buckets beyond the two slots (rare: late or future timestamps).
     overflow: Option<Box<Vec<(i64, f64)>>>,
-    /// Histogram contexts only.
-    hist: Option<Box<Hist>>,
 }
 
 /// One context: name + sorted tags + host (+ kind). Shared by the map and per-thread caches.
@@ -107,6 +176,9 @@ pub struct Context {
     kind: Kind,
     slots: [Slot; 2],
     lock: Mutex<Locked>,
+    /// Histogram contexts only (set at creation, never changed): its stripes, each with its
+    /// own lock. Counters and gauges pay only this pointer.
+    hist: Option<Box<Stripes>>,
     hash: u64,
     /// name, then the sorted comma-joined tags, then the host, in one allocation; valid UTF-8.
     strings: Box<[u8]>,
@@ -124,11 +196,11 @@ impl Context {
         s.extend_from_slice(tags.as_bytes());
         s.extend_from_slice(h.as_bytes());
         let len = |x: usize| u32::try_from(x).expect("metric strings under 4 GiB");
-        let hist = (kind == Kind::Histogram).then(|| Box::new(Hist { retired: false, slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() }));
         Context {
             kind,
             slots: [Slot::new(), Slot::new()],
-            lock: Mutex::new(Locked { overflow: None, hist }),
+            lock: Mutex::new(Locked { overflow: None }),
+            hist: (kind == Kind::Histogram).then(Stripes::new),
             hash,
             strings: s.into_boxed_slice(),
             name_len: len(name.len()),
@@ -174,15 +246,7 @@ impl Context {
     #[inline]
     pub fn record(&self, bucket: i64, value: f64, weight: f64) -> bool {
         match self.kind {
-            Kind::Histogram => {
-                let mut l = self.lock.lock();
-                let h = l.hist.as_mut().expect("histogram context");
-                if h.retired {
-                    return false;
-                }
-                h.record(bucket, value, weight);
-                true
-            }
+            Kind::Histogram => self.hist.as_deref().expect("histogram context").record(bucket, value, weight),
             kind => {
                 let v = if kind == Kind::Counter { value * weight } else { value };
                 for s in &self.slots {
@@ -296,11 +360,21 @@ pub enum Recorded {
     ContextLimit,
 }
 
-/// One histogram bucket moved out of the map, rendered after the shard lock is released.
+/// One histogram bucket moved out of the map, merged and rendered after the shard lock is
+/// released: `agg` from one stripe, `more` from the others that held the bucket.
 struct HistOut {
     ctx: Arc<Context>,
     bucket: i64,
     agg: HistAgg,
+    more: Vec<HistAgg>,
+}
+
+/// Adds one stripe's bucket to the outputs of `ctx`, which start at `hists[first]`.
+fn push_part(hists: &mut Vec<HistOut>, first: usize, ctx: &Arc<Context>, bucket: i64, agg: HistAgg) {
+    match hists[first..].iter_mut().find(|h| h.bucket == bucket) {
+        Some(h) => h.more.push(agg),
+        None => hists.push(HistOut { ctx: Arc::clone(ctx), bucket, agg, more: Vec::new() }),
+    }
 }
 
 /// "Points recorded" without a shared read-modify-write per call: each thread counts in its
@@ -479,7 +553,7 @@ impl Aggregator {
                 let mut holds = false;
                 let mut l = ctx.lock.lock();
                 let l = &mut *l;
-                match l.hist.as_mut() {
+                match ctx.hist.as_deref() {
                     None => {
                         let count = ctx.kind == Kind::Counter;
                         for slot in &ctx.slots {
@@ -513,33 +587,45 @@ impl Aggregator {
                             }
                         }
                     }
-                    Some(h) => {
-                        for (b, agg) in h.slots.iter_mut() {
-                            if *b == FREE {
-                                continue;
+                    Some(st) => {
+                        // Every stripe at once: the take is one atomic step for recorders, and
+                        // a context found empty here is retired before any stripe accepts
+                        // another point (nothing lost, nothing counted twice).
+                        let mut stripes = st.lock_all();
+                        let first = hists.len();
+                        for h in stripes.iter_mut() {
+                            for (b, agg) in h.slots.iter_mut() {
+                                if *b == FREE {
+                                    continue;
+                                }
+                                if *b < cut {
+                                    let taken = std::mem::take(agg);
+                                    push_part(&mut hists, first, ctx, *b, taken);
+                                    *b = FREE;
+                                    flushed = true;
+                                } else {
+                                    holds = true;
+                                }
                             }
-                            if *b < cut {
-                                let taken = std::mem::take(agg);
-                                hists.push(HistOut { ctx: Arc::clone(ctx), bucket: *b, agg: taken });
-                                *b = FREE;
-                                flushed = true;
-                            } else {
-                                holds = true;
+                            let mut i = 0;
+                            while i < h.overflow.len() {
+                                if h.overflow[i].0 < cut {
+                                    let (b, agg) = h.overflow.swap_remove(i);
+                                    push_part(&mut hists, first, ctx, b, agg);
+                                    flushed = true;
+                                } else {
+                                    holds = true;
+                                    i += 1;
+                                }
+                            }
+                            if h.overflow.is_empty() && h.overflow.capacity() > 0 {
+                                h.overflow = Vec::new();
                             }
                         }
-                        let mut i = 0;
-                        while i < h.overflow.len() {
-                            if h.overflow[i].0 < cut {
-                                let (b, agg) = h.overflow.swap_remove(i);
-                                hists.push(HistOut { ctx: Arc::clone(ctx), bucket: b, agg });
-                                flushed = true;
-                            } else {
-                                holds = true;
-                                i += 1;
+                        if !(flushed || holds) {
+                            for h in stripes.iter_mut() {
+                                h.retired = true;
                             }
-                        }
-                        if h.overflow.is_empty() && h.overflow.capacity() > 0 {
-                            h.overflow = Vec::new();
                         }
                     }
                 }
@@ -555,9 +641,16 @@ impl Aggregator {
                 totals.contexts_removed += removed;
             }
         }
-        for mut h in hists {
+        for h in hists {
             let ts = h.bucket as f64 * roll_up;
-            for (suffix, v, count) in h.agg.stats() {
+            let mut agg = if h.more.is_empty() {
+                h.agg
+            } else {
+                let mut parts = h.more;
+                parts.push(h.agg);
+                HistAgg::merge(parts)
+            };
+            for (suffix, v, count) in agg.stats() {
                 out.push(style, h.ctx.name(), suffix, ts, v, count, h.ctx.tags(), h.ctx.host());
             }
         }
@@ -633,9 +726,11 @@ impl Aggregator {
 }
 
 /// Under the context's mutex: it refuses every point from now on.
-fn retire(ctx: &Context, l: &mut Locked) {
-    if let Some(h) = l.hist.as_mut() {
-        h.retired = true;
+fn retire(ctx: &Context, _l: &mut Locked) {
+    if let Some(st) = ctx.hist.as_deref() {
+        for mut h in st.lock_all() {
+            h.retired = true;
+        }
     }
     for s in &ctx.slots {
         s.bits.store(SEALED, Ordering::Relaxed);
@@ -723,6 +818,66 @@ mod tests {
         assert_eq!(a.record(Kind::Counter, "a", None, None, 1, 1.0, 1.0), Recorded::Ok);
         assert_eq!(a.dropped_context_limit(), 1);
         assert_eq!(a.points(), 3);
+    }
+
+    #[test]
+    fn histogram_stripes_are_merged_exactly() {
+        // This thread records into each stripe in turn (forced), unevenly, over two buckets;
+        // the flush shows one series set per bucket with exact min/max/count/avg.
+        let a = Aggregator::new(100);
+        let mut want = [(f64::INFINITY, f64::NEG_INFINITY, 0.0, 0.0); 2];
+        let mut i = 0u64;
+        for (stripe, n) in [(0usize, 3_000u64), (1, 700), (2, 1), (3, 1_500), (0, 10)] {
+            STRIPE.with(|c| c.set(stripe));
+            for _ in 0..n {
+                let b = (i % 2) as i64;
+                let v = ((i * 31) % 1_001) as f64;
+                let w = if i % 3 == 0 { 2.0 } else { 1.0 };
+                a.record(Kind::Histogram, "h", Some("t:1"), None, 10 + b, v, w);
+                let x = &mut want[b as usize];
+                *x = (x.0.min(v), x.1.max(v), x.2 + v * w, x.3 + w);
+                i += 1;
+            }
+        }
+        STRIPE.with(|c| c.set(usize::MAX));
+        let ctx_stripes_used = {
+            let map = a.shards.iter().flat_map(|s| s.map.read().iter().cloned().collect::<Vec<_>>()).collect::<Vec<_>>();
+            assert_eq!(map.len(), 1);
+            map[0].hist.as_ref().unwrap().0.iter().filter(|s| s.0.lock().slots.iter().any(|(b, _)| *b != FREE)).count()
+        };
+        assert_eq!(ctx_stripes_used, 4);
+        let s = flush(&a, i64::MAX);
+        for (b, (min, max, sum, count)) in want.iter().enumerate() {
+            let ts = ((10 + b) * 10) as i64;
+            let get = |suffix: &str| {
+                let v: Vec<f64> = s.iter().filter(|x| x["metric"] == format!("h.{suffix}") && x["points"][0][0] == ts).map(|x| x["points"][0][1].as_f64().unwrap()).collect();
+                assert_eq!(v.len(), 1, "h.{suffix} at {ts}: {v:?}");
+                v[0]
+            };
+            assert_eq!(get("min"), *min);
+            assert_eq!(get("max"), *max);
+            assert_eq!(get("count"), *count);
+            assert_eq!(get("avg"), sum / count);
+            assert!(get("99percentile") <= *max && get("75percentile") >= *min);
+        }
+        assert_eq!(s.len(), 16);
+        // Idle now: retired under every stripe's lock, so every stripe refuses points.
+        assert!(flush(&a, i64::MAX).is_empty());
+        assert_eq!(a.live_contexts(), 0);
+    }
+
+    #[test]
+    fn retired_histogram_refuses_points_in_every_stripe() {
+        let a = Aggregator::new(100);
+        a.record(Kind::Histogram, "h", None, None, 1, 1.0, 1.0);
+        let ctx = a.shards.iter().find_map(|s| s.map.read().iter().next().cloned()).unwrap();
+        assert_eq!(flush(&a, i64::MAX).len(), 8);
+        assert!(flush(&a, i64::MAX).is_empty());
+        for stripe in 0..STRIPES {
+            STRIPE.with(|c| c.set(stripe));
+            assert!(!ctx.record(1, 1.0, 1.0), "stripe {stripe} took a point after retirement");
+        }
+        STRIPE.with(|c| c.set(usize::MAX));
     }
 
     #[test]

@@ -107,6 +107,63 @@ impl HistAgg {
         }
     }
 
+    /// Merges the buckets of several stripes of one context (see `aggregator`) into one, as if
+    /// every point had been added to a single `HistAgg`: min, max, sum, count and seen
+    /// combine exactly (sum and count up to float addition order); the reservoir becomes a
+    /// uniform sample of `min(RESERVOIR, total seen)` of all the points.
+    ///
+    /// Why the sample is uniform: part `i`'s reservoir is a uniform random subset of size
+    /// `min(RESERVOIR, seen_i)` of its `seen_i` points (algorithm R). A uniform sample without
+    /// replacement from the union of all points can be drawn one point at a time: the next
+    /// point lies in part `i` with probability `remaining_i / remaining_total` (`remaining_i`
+    /// = part `i`'s points not drawn yet), and given that, it is a uniformly random not-yet-
+    /// drawn point of part `i`. Because part `i`'s reservoir is itself a uniform subset, a
+    /// uniformly random not-yet-taken element of the reservoir has exactly that distribution,
+    /// and the reservoir never runs dry: at most `min(RESERVOIR, seen_i)` points are ever
+    /// drawn from part `i`. When the total seen is at most `RESERVOIR`, every reservoir holds
+    /// all of its points and the merge is their concatenation.
+    pub fn merge(mut parts: Vec<HistAgg>) -> HistAgg {
+        parts.retain(|p| p.seen > 0);
+        if parts.len() <= 1 {
+            return parts.pop().unwrap_or_default();
+        }
+        let mut out = HistAgg::default();
+        for p in &parts {
+            out.min = out.min.min(p.min);
+            out.max = out.max.max(p.max);
+            out.sum += p.sum;
+            out.count += p.count;
+            out.seen += p.seen;
+        }
+        if out.seen <= RESERVOIR as u64 {
+            out.samples = Vec::with_capacity(out.seen as usize);
+            for p in &parts {
+                debug_assert_eq!(p.samples.len() as u64, p.seen);
+                out.samples.extend_from_slice(&p.samples);
+            }
+            return out;
+        }
+        out.samples = Vec::with_capacity(RESERVOIR);
+        let mut remaining: Vec<u64> = parts.iter().map(|p| p.seen).collect();
+        let mut total = out.seen;
+        while out.samples.len() < RESERVOIR {
+            // Part i with probability remaining_i / total.
+            let mut r = below(total);
+            let mut i = 0;
+            while r >= remaining[i] {
+                r -= remaining[i];
+                i += 1;
+            }
+            let s = &mut parts[i].samples;
+            // A uniformly random not-yet-taken element (taken ones are removed).
+            let j = below(s.len() as u64) as usize;
+            out.samples.push(s.swap_remove(j));
+            remaining[i] -= 1;
+            total -= 1;
+        }
+        out
+    }
+
     /// `(suffix, value, is_count)` for `.min .max .count .avg` and the four percentiles, in
     /// dogapi's order. Sorts the sample in place. Nothing for an empty histogram.
     pub fn stats(&mut self) -> Vec<(&'static str, f64, bool)> {
@@ -181,6 +238,97 @@ mod tests {
         assert!((early_frac - 0.25).abs() < 0.03, "first quarter holds {early_frac} of the sample");
         let mean = mean / runs as f64;
         assert!((mean - n as f64 / 2.0).abs() < n as f64 * 0.02, "mean {mean}");
+    }
+
+    /// `n` points `0..n` split into consecutive runs of the given sizes, one `HistAgg` each
+    /// (so a merge that over- or under-weights a part shifts the sample's mean).
+    fn split(sizes: &[u64]) -> Vec<HistAgg> {
+        let mut next = 0u64;
+        sizes
+            .iter()
+            .map(|&k| {
+                let mut h = HistAgg::default();
+                for _ in 0..k {
+                    h.add(next as f64, 1.0);
+                    next += 1;
+                }
+                h
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_reservoir_is_unbiased() {
+        // Uneven stripes: one over the reservoir by far, one barely over, one under, one tiny,
+        // one empty. A uniform sample of the 20,000 values 0..20000 holds each part in
+        // proportion to its size (part 0, values < 12,000: 60 %) and has mean ~10,000.
+        let sizes = [12_000u64, 5_500, 2_000, 480, 20, 0];
+        let n: u64 = sizes.iter().sum();
+        let runs = 40;
+        let mut per_part = [0usize; 6];
+        let mut first_quarter = 0usize;
+        let mut mean = 0.0;
+        for _ in 0..runs {
+            let m = HistAgg::merge(split(&sizes));
+            assert_eq!(m.samples.len(), RESERVOIR);
+            assert_eq!(m.seen, n);
+            // No value twice (the merge takes each sample at most once).
+            let mut v = m.samples.clone();
+            v.sort_unstable_by(f64::total_cmp);
+            v.dedup();
+            assert_eq!(v.len(), RESERVOIR);
+            let mut lo = 0u64;
+            for (i, k) in sizes.iter().enumerate() {
+                per_part[i] += m.samples.iter().filter(|x| **x >= lo as f64 && **x < (lo + k) as f64).count();
+                lo += k;
+            }
+            first_quarter += m.samples.iter().filter(|x| **x < (n / 4) as f64).count();
+            mean += m.samples.iter().sum::<f64>() / RESERVOIR as f64;
+        }
+        let total = (runs * RESERVOIR) as f64;
+        for (i, k) in sizes.iter().enumerate() {
+            let want = *k as f64 / n as f64;
+            let got = per_part[i] as f64 / total;
+            // 40,000 draws: the standard error of a share p is sqrt(p(1-p)/40000) < 0.0025.
+            assert!((got - want).abs() < 0.012, "part {i}: {got} of the sample, want {want}");
+        }
+        let fq = first_quarter as f64 / total;
+        assert!((fq - 0.25).abs() < 0.03, "first quarter holds {fq} of the sample");
+        let mean = mean / runs as f64;
+        assert!((mean - n as f64 / 2.0).abs() < n as f64 * 0.02, "mean {mean}");
+    }
+
+    #[test]
+    fn merge_of_small_parts_keeps_every_value() {
+        let m = HistAgg::merge(split(&[300, 0, 500, 200]));
+        let mut v = m.samples.clone();
+        v.sort_unstable_by(f64::total_cmp);
+        assert_eq!(v, (0..1000).map(|x| x as f64).collect::<Vec<_>>());
+        assert!(HistAgg::merge(Vec::new()).stats().is_empty());
+        assert!(HistAgg::merge(vec![HistAgg::default(), HistAgg::default()]).stats().is_empty());
+    }
+
+    #[test]
+    fn merged_min_max_count_avg_are_exact() {
+        // The same weighted points into one HistAgg and spread over 4 parts unevenly.
+        let mut one = HistAgg::default();
+        let mut parts: Vec<HistAgg> = (0..4).map(|_| HistAgg::default()).collect();
+        for i in 0..7_000u64 {
+            let v = ((i * 7919) % 5_003) as f64 - 2_000.0;
+            let w = [1.0, 2.0, 4.0, 0.5][(i % 4) as usize];
+            one.add(v, w);
+            // Part 0 gets most, part 3 only every 97th point.
+            let p = if i % 97 == 0 { 3 } else if i % 5 == 0 { 2 } else if i % 3 == 0 { 1 } else { 0 };
+            parts[p].add(v, w);
+        }
+        let mut m = HistAgg::merge(parts);
+        assert_eq!((m.min, m.max, m.sum, m.count, m.seen), (one.min, one.max, one.sum, one.count, one.seen));
+        assert_eq!(m.samples.len(), RESERVOIR);
+        let a = m.stats();
+        let b = one.stats();
+        for k in 0..4 {
+            assert_eq!(a[k], b[k]);
+        }
     }
 
     #[test]

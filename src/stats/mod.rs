@@ -1112,6 +1112,61 @@ mod cache_tests {
     }
 
     #[test]
+    fn threads_on_one_histogram_racing_flushes_are_exact() {
+        // Four threads record into the same histogram context (each its own stripe, mostly)
+        // while this thread flushes over and over (taking buckets from every stripe, merging,
+        // retiring the context when idle). Over all flushes: count, min, max and sum exact.
+        let s = started();
+        let (threads_n, n) = (4u64, 100_000u64);
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..threads_n)
+            .map(|t| {
+                let (s, done) = (Arc::clone(&s), Arc::clone(&done));
+                std::thread::spawn(move || {
+                    for i in 0..n {
+                        // Integers, so every partial sum is exact in f64.
+                        let v = (i % 1000) as f64 + (t * 1000) as f64 - 1500.0;
+                        let ts = 100.0 + ((i / 5_000) % 3) as f64 * 10.0;
+                        rec(&s, Kind::Histogram, "one.h", Some("k:v"), v, ts);
+                        if i % 20_000 == 0 {
+                            std::thread::yield_now();
+                        }
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut flushes = 0;
+        while done.load(Ordering::SeqCst) < threads_n as usize {
+            all.extend(s.flush_series(1e12));
+            flushes += 1;
+        }
+        for t in threads {
+            t.join().unwrap();
+        }
+        all.extend(s.flush_series(1e12));
+        assert!(flushes > 10, "only {flushes} flushes raced the recorders");
+        let series = |name: &str| all.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).collect::<Vec<_>>();
+        let counts = series("one.h.count");
+        let avgs = series("one.h.avg");
+        assert_eq!(counts.len(), avgs.len());
+        assert_eq!(counts.iter().sum::<f64>(), (threads_n * n) as f64);
+        // sum = Σ avg × count per flushed bucket; each is an integer up to float rounding.
+        let mut sum = 0.0;
+        for (c, a) in counts.iter().zip(&avgs) {
+            let x = c * a;
+            assert!((x - x.round()).abs() < 1e-6 * x.abs().max(1.0), "{x}");
+            sum += x.round();
+        }
+        let want: f64 = (0..threads_n).map(|t| (0..n).map(|i| (i % 1000) as f64 + (t * 1000) as f64 - 1500.0).sum::<f64>()).sum();
+        assert_eq!(sum, want);
+        assert_eq!(series("one.h.min").into_iter().fold(f64::INFINITY, f64::min), -1500.0);
+        assert_eq!(series("one.h.max").into_iter().fold(f64::NEG_INFINITY, f64::max), 999.0 + ((threads_n - 1) * 1000) as f64 - 1500.0);
+        assert_eq!(s.telemetry().points_recorded, threads_n * n);
+    }
+
+    #[test]
     fn recorders_racing_flushes_lose_and_duplicate_nothing() {
         // Two threads record on cached contexts (several buckets at once, so slots are
         // claimed, sealed, freed and overflow lists used) while this thread extracts every
