@@ -104,21 +104,22 @@ impl Stripes {
         Box::new(Stripes(std::array::from_fn(|_| Stripe(Mutex::new(Hist { retired: false, slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() })))))
     }
 
-    /// Records into the calling thread's stripe. The thread's index is assigned round-robin
-    /// at first use; if its stripe is locked (another thread on it, or the flusher), the
+    /// Records into the calling thread's stripe, `*stripe` (a per-thread index: the cache's
+    /// for the hot path, [`STRIPE`] for the map path), assigned round-robin at first use
+    /// (`usize::MAX`); if that stripe is locked (another thread on it, or the flusher), the
     /// thread tries the next ones and keeps the first it gets, so two threads that collided
     /// drift apart. `false`: the context is retired (the flag is set under every stripe's
     /// lock, so whichever stripe was taken gives the answer).
     #[inline]
-    fn record(&self, bucket: i64, value: f64, weight: f64) -> bool {
-        let mut i = STRIPE.with(|c| c.get());
+    fn record(&self, bucket: i64, value: f64, weight: f64, stripe: &mut usize) -> bool {
+        let mut i = *stripe;
         if i >= STRIPES {
             i = NEXT_STRIPE.fetch_add(1, Ordering::Relaxed) % STRIPES;
-            STRIPE.with(|c| c.set(i));
+            *stripe = i;
         }
         let mut guard = self.0[i].0.try_lock();
         if guard.is_none() {
-            guard = self.record_contended(i);
+            guard = self.record_contended(i, stripe);
         }
         let mut h = match guard {
             Some(g) => g,
@@ -132,11 +133,11 @@ impl Stripes {
     }
 
     #[cold]
-    fn record_contended(&self, i: usize) -> Option<parking_lot::MutexGuard<'_, Hist>> {
+    fn record_contended(&self, i: usize, stripe: &mut usize) -> Option<parking_lot::MutexGuard<'_, Hist>> {
         for k in 1..STRIPES {
             let j = (i + k) % STRIPES;
             if let Some(g) = self.0[j].0.try_lock() {
-                STRIPE.with(|c| c.set(j));
+                *stripe = j;
                 return Some(g);
             }
         }
@@ -246,7 +247,24 @@ impl Context {
     #[inline]
     pub fn record(&self, bucket: i64, value: f64, weight: f64) -> bool {
         match self.kind {
-            Kind::Histogram => self.hist.as_deref().expect("histogram context").record(bucket, value, weight),
+            Kind::Histogram => STRIPE.with(|c| {
+                let mut i = c.get();
+                let r = self.hist.as_deref().expect("histogram context").record(bucket, value, weight, &mut i);
+                c.set(i);
+                r
+            }),
+            _ => self.record_hinted(bucket, value, weight, &mut { usize::MAX }),
+        }
+    }
+
+    /// [`record`](Self::record) with the caller's per-thread stripe index (see
+    /// [`Stripes::record`]; only histograms use it): the hot path keeps it in the per-thread
+    /// cache it has already loaded, saving a second thread-local lookup (`__tls_get_addr` in
+    /// a shared library).
+    #[inline]
+    pub fn record_hinted(&self, bucket: i64, value: f64, weight: f64, stripe: &mut usize) -> bool {
+        match self.kind {
+            Kind::Histogram => self.hist.as_deref().expect("histogram context").record(bucket, value, weight, stripe),
             kind => {
                 let v = if kind == Kind::Counter { value * weight } else { value };
                 for s in &self.slots {

@@ -147,6 +147,8 @@ pub struct BucketMemo {
     ts: u64,
     roll: u64,
     bucket: i64,
+    /// This thread's histogram stripe (see `aggregator::Stripes`); `usize::MAX`: unassigned.
+    pub stripe: usize,
 }
 
 impl BucketMemo {
@@ -156,7 +158,7 @@ impl BucketMemo {
             return self.bucket;
         }
         let b = compute();
-        *self = BucketMemo { ts: ts.to_bits(), roll: roll.to_bits(), bucket: b };
+        (self.ts, self.roll, self.bucket) = (ts.to_bits(), roll.to_bits(), b);
         b
     }
 }
@@ -175,7 +177,7 @@ struct Tls {
 thread_local! {
     // UnsafeCell: every access below is a short, non-reentrant borrow (nothing called while
     // borrowed touches this cache: `Context::record` and dropping an `Arc<Context>` do not).
-    static TLS: UnsafeCell<Tls> = const { UnsafeCell::new(Tls { gen: 0, memo: BucketMemo { ts: u64::MAX, roll: u64::MAX, bucket: 0 }, entries: Vec::new(), keys: Vec::new(), cells: Vec::new() }) };
+    static TLS: UnsafeCell<Tls> = const { UnsafeCell::new(Tls { gen: 0, memo: BucketMemo { ts: u64::MAX, roll: u64::MAX, bucket: 0, stripe: usize::MAX }, entries: Vec::new(), keys: Vec::new(), cells: Vec::new() }) };
 }
 
 /// On a hit, calls `f` with the cached context and this thread's points cell; `f` returns its

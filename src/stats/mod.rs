@@ -469,7 +469,7 @@ impl Stats {
             }
             let ts = if timestamp == 0.0 { now_coarse() } else { timestamp };
             let bucket = memo.get(ts, self.roll_up(), || self.bucket_of(ts));
-            if ctx.record(bucket, value, weight) {
+            if ctx.record_hinted(bucket, value, weight, &mut memo.stripe) {
                 cell.bump();
                 (Step::Done, false)
             } else {
