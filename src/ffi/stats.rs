@@ -370,7 +370,7 @@ pub unsafe extern "C" fn dog_stats_histogram_ex(
 /// `dog_stats_timer_stop()`. Nothing to free.
 #[no_mangle]
 pub extern "C" fn dog_stats_timer_start() -> dog_stats_timer_t {
-    dog_stats_timer_t { start: crate::stats::monotonic() }
+    value_call(dog_stats_timer_t { start: 0.0 }, || dog_stats_timer_t { start: crate::stats::monotonic() })
 }
 
 /// Records the seconds elapsed since `timer` started as a histogram point of `name`, stamped
