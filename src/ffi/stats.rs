@@ -407,7 +407,7 @@ pub unsafe extern "C" fn dog_stats_timer_stop_ex(
 /// queued for retry or was rejected; `DOG_ERR_QUEUE_FULL` when older payloads were dropped;
 /// `DOG_ERR_NOT_STARTED`. With `disabled`: DOG_OK and nothing happens.
 #[no_mangle]
-pub extern "C" fn dog_stats_flush(stats: *mut DogStats, timestamp: f64) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_flush(stats: *mut DogStats, timestamp: f64) -> dog_status_t {
     status_call(|| {
         // SAFETY: live handle (caller's contract).
         let s = unsafe { handle(stats, "stats")? };
@@ -425,7 +425,7 @@ pub extern "C" fn dog_stats_flush(stats: *mut DogStats, timestamp: f64) -> dog_s
 /// when something was dropped; `DOG_ERR_NOT_STARTED`; `DOG_ERR_INVALID_ARGUMENT` for a
 /// negative or non-finite timeout.
 #[no_mangle]
-pub extern "C" fn dog_stats_stop(stats: *mut DogStats, timeout_seconds: f64) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_stop(stats: *mut DogStats, timeout_seconds: f64) -> dog_status_t {
     status_call(|| {
         // SAFETY: live handle (caller's contract).
         let s = unsafe { handle(stats, "stats")? };
