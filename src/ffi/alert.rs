@@ -9,6 +9,33 @@ use super::{opt_str, req_str};
 use crate::http::alerts::Alert;
 use std::ffi::c_char;
 
+/// The arguments shared by `dog_alert_create` and `dog_alert_update`.
+///
+/// # Safety
+/// C strings from the caller.
+unsafe fn alert_args<'a>(
+    query: *const c_char,
+    name: *const c_char,
+    message: *const c_char,
+    silenced: bool,
+    notify_no_data: bool,
+    timeout_h: i64,
+    silenced_timeout_ts: i64,
+) -> Result<Alert<'a>, crate::error::Error> {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        Ok(Alert {
+            query: req_str(query, "query")?,
+            name: opt_str(name, "name")?,
+            message: opt_str(message, "message")?,
+            silenced,
+            notify_no_data,
+            timeout_h,
+            silenced_timeout_ts,
+        })
+    }
+}
+
 /// Creates an alert (dogapi `alert`): `POST /api/v1/alert` with `{"query","silenced"}` always
 /// and `name`, `message` (when not NULL and not empty), `notify_no_data` (when true) and
 /// `timeout_h` (hours, when > 0).
@@ -33,17 +60,7 @@ pub unsafe extern "C" fn dog_alert_create(
 ) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C strings from the caller.
-        let a = unsafe {
-            Alert {
-                query: req_str(query, "query")?,
-                name: opt_str(name, "name")?,
-                message: opt_str(message, "message")?,
-                silenced,
-                notify_no_data,
-                timeout_h,
-                silenced_timeout_ts: 0,
-            }
-        };
+        let a = unsafe { alert_args(query, name, message, silenced, notify_no_data, timeout_h, 0)? };
         Ok(c.alert_create(&a))
     })
 }
@@ -67,17 +84,7 @@ pub unsafe extern "C" fn dog_alert_update(
 ) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C strings from the caller.
-        let a = unsafe {
-            Alert {
-                query: req_str(query, "query")?,
-                name: opt_str(name, "name")?,
-                message: opt_str(message, "message")?,
-                silenced,
-                notify_no_data,
-                timeout_h,
-                silenced_timeout_ts,
-            }
-        };
+        let a = unsafe { alert_args(query, name, message, silenced, notify_no_data, timeout_h, silenced_timeout_ts)? };
         Ok(c.alert_update(alert_id, &a))
     })
 }
