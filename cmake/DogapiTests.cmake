@@ -26,9 +26,13 @@ option(DOGAPI_REQUIRE_ALL_TESTS
 option(DOGAPI_TEST_ASAN "Register the ASan+UBSan variants" ON)
 option(DOGAPI_TEST_VALGRIND "Register the valgrind variants" ON)
 set(DOGAPI_INTAKE_EXECUTABLE "" CACHE FILEPATH "dog-intake binary (empty: build intake/ with cargo)")
-set(DOGAPI_INTAKE_SPEC "" CACHE FILEPATH "OpenAPI spec for dog-intake --spec (empty: it finds ../shared/datadog/v1-openapi.yaml)")
-
 set(_src "${PROJECT_SOURCE_DIR}")
+# Datadog's v1 OpenAPI description vendored in the repository (origin: intake/spec/README.md).
+set(DOGAPI_INTAKE_SPEC "${_src}/intake/spec/v1-openapi.yaml" CACHE FILEPATH
+    "OpenAPI description dog-intake validates requests against (--spec)")
+if(NOT EXISTS "${DOGAPI_INTAKE_SPEC}")
+    message(FATAL_ERROR "DOGAPI_INTAKE_SPEC: no file ${DOGAPI_INTAKE_SPEC}")
+endif()
 set(_bin "${PROJECT_BINARY_DIR}")
 
 function(_dogapi_missing what)
@@ -59,11 +63,7 @@ elseif(EXISTS "${_src}/intake/Cargo.toml")
 else()
     message(FATAL_ERROR "no intake/ crate and no DOGAPI_INTAKE_EXECUTABLE: the tests need dog-intake")
 endif()
-set(DOGAPI_INTAKE_RUN "${DOGAPI_INTAKE}" run --strict)
-if(DOGAPI_INTAKE_SPEC)
-    list(APPEND DOGAPI_INTAKE_RUN --spec "${DOGAPI_INTAKE_SPEC}")
-endif()
-list(APPEND DOGAPI_INTAKE_RUN --)
+set(DOGAPI_INTAKE_RUN "${DOGAPI_INTAKE}" run --strict --spec "${DOGAPI_INTAKE_SPEC}" --)
 
 # Environment of every test: the built library on the loader path (FFI examples), nothing that
 # would send 127.0.0.1 traffic through a proxy.
@@ -89,7 +89,7 @@ function(dogapi_test name)
     if(T_INTAKE)
         set(cmd ${DOGAPI_INTAKE_RUN} ${T_COMMAND})
     elseif(T_INTAKE_LAX) # under the intake, without --strict (contract problems reported only)
-        set(cmd "${DOGAPI_INTAKE}" run -- ${T_COMMAND})
+        set(cmd "${DOGAPI_INTAKE}" run --spec "${DOGAPI_INTAKE_SPEC}" -- ${T_COMMAND})
     endif()
     add_test(NAME ${name} COMMAND ${cmd} WORKING_DIRECTORY "${T_WORKING_DIRECTORY}")
     set(mods ${DOGAPI_TEST_ENV_MOD})

@@ -153,7 +153,7 @@ pub fn validate(method: &str, path: &str, body: Option<&serde_json::Value>) -> C
 }
 
 /// Where the spec would be loaded from without an explicit path: env `DOG_OPENAPI_SPEC`, else
-/// `shared/datadog/v1-openapi.yaml` in an ancestor of this crate's source dir or the current dir.
+/// the copy vendored in this crate, `intake/spec/v1-openapi.yaml`.
 pub fn spec_location() -> Option<PathBuf> {
     spec::locate_default()
 }

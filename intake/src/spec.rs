@@ -14,29 +14,16 @@ use serde_json::{json, Map, Value};
 use crate::Contract;
 
 const SPEC_URI: &str = "urn:dogapi-intake:openapi";
-const SPEC_REL: &str = "shared/datadog/v1-openapi.yaml";
+/// The copy vendored in this crate (`intake/spec/`, origin in `intake/spec/README.md`).
+const VENDORED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/v1-openapi.yaml");
 
-/// Where the spec is looked for when no explicit path is given.
+/// Where the spec is looked for when no explicit path is given: env `DOG_OPENAPI_SPEC` (when
+/// set and not empty), else the vendored copy (a missing file is reported by `load`).
 pub(crate) fn locate_default() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("DOG_OPENAPI_SPEC") {
-        if !p.is_empty() {
-            return Some(PathBuf::from(p));
-        }
+    match std::env::var_os("DOG_OPENAPI_SPEC") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => Some(PathBuf::from(VENDORED)),
     }
-    let mut starts = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
-    if let Ok(cwd) = std::env::current_dir() {
-        starts.push(cwd);
-    }
-    for start in starts {
-        // `<dir>/../shared/datadog/v1-openapi.yaml` for every ancestor <dir>
-        for dir in start.ancestors() {
-            let cand = dir.join(SPEC_REL);
-            if cand.is_file() {
-                return Some(cand);
-            }
-        }
-    }
-    None
 }
 
 /// Loaded specs, by canonical path. `None` = could not be loaded (reported once on stderr).
@@ -450,7 +437,7 @@ mod tests {
     use super::*;
 
     fn spec() -> Arc<Spec> {
-        load(None).expect("v1-openapi.yaml not found (set DOG_OPENAPI_SPEC)")
+        load(None).expect("intake/spec/v1-openapi.yaml not found (or DOG_OPENAPI_SPEC unreadable)")
     }
 
     fn invalid(c: Contract) -> Vec<String> {
