@@ -1,8 +1,8 @@
 # The CTest suite (included by the top-level CMakeLists.txt when DOGAPI_BUILD_TESTS is on).
 #
 # Labels:
-#   c          every tests/c/test_*.c, -std=c11 -Wall -Wextra -Werror -pedantic, against libdogapi.so
-#   asan       the same C tests (and the C++ layer test) built with -fsanitize=address,undefined
+#   c          every tests/c/test_*.c, -std=c11 -Wall -Wextra -Werror -pedantic -O2, against libdogapi.so
+#   asan       the same C tests (and the C++ layer test) built at -O0 with -fsanitize=address,undefined
 #   valgrind   the same C test executables under valgrind memcheck
 #   cpp        tests/cpp: the header-only C++ layer (dogapi.hpp)
 #   header     dogapi.h / dogapi.hpp compile matrix: C99 C11 C17 C++11 C++17 C++20
@@ -26,14 +26,21 @@ option(DOGAPI_REQUIRE_ALL_TESTS
 option(DOGAPI_TEST_ASAN "Register the ASan+UBSan variants" ON)
 option(DOGAPI_TEST_VALGRIND "Register the valgrind variants" ON)
 set(DOGAPI_INTAKE_EXECUTABLE "" CACHE FILEPATH "dog-intake binary (empty: build intake/ with cargo)")
+set(DOGAPI_INTAKE_SPEC "" CACHE FILEPATH
+    "OpenAPI description dog-intake validates requests against (empty: the vendored intake/spec/v1-openapi.yaml)")
+
 set(_src "${PROJECT_SOURCE_DIR}")
-# Datadog's v1 OpenAPI description vendored in the repository (origin: intake/spec/README.md).
-set(DOGAPI_INTAKE_SPEC "${_src}/intake/spec/v1-openapi.yaml" CACHE FILEPATH
-    "OpenAPI description dog-intake validates requests against (--spec)")
-if(NOT EXISTS "${DOGAPI_INTAKE_SPEC}")
-    message(FATAL_ERROR "DOGAPI_INTAKE_SPEC: no file ${DOGAPI_INTAKE_SPEC}")
-endif()
 set(_bin "${PROJECT_BINARY_DIR}")
+
+if(DOGAPI_INTAKE_SPEC)
+    set(_dogapi_spec "${DOGAPI_INTAKE_SPEC}")
+else()
+    # Datadog's v1 OpenAPI description vendored in the repository (origin: intake/spec/README.md)
+    set(_dogapi_spec "${_src}/intake/spec/v1-openapi.yaml")
+endif()
+if(NOT EXISTS "${_dogapi_spec}")
+    message(FATAL_ERROR "no OpenAPI description at ${_dogapi_spec} (DOGAPI_INTAKE_SPEC)")
+endif()
 
 function(_dogapi_missing what)
     if(DOGAPI_REQUIRE_ALL_TESTS)
@@ -63,7 +70,7 @@ elseif(EXISTS "${_src}/intake/Cargo.toml")
 else()
     message(FATAL_ERROR "no intake/ crate and no DOGAPI_INTAKE_EXECUTABLE: the tests need dog-intake")
 endif()
-set(DOGAPI_INTAKE_RUN "${DOGAPI_INTAKE}" run --strict --spec "${DOGAPI_INTAKE_SPEC}" --)
+set(DOGAPI_INTAKE_RUN "${DOGAPI_INTAKE}" run --strict --spec "${_dogapi_spec}" --)
 
 # Environment of every test: the built library on the loader path (FFI examples), nothing that
 # would send 127.0.0.1 traffic through a proxy.
@@ -89,7 +96,7 @@ function(dogapi_test name)
     if(T_INTAKE)
         set(cmd ${DOGAPI_INTAKE_RUN} ${T_COMMAND})
     elseif(T_INTAKE_LAX) # under the intake, without --strict (contract problems reported only)
-        set(cmd "${DOGAPI_INTAKE}" run --spec "${DOGAPI_INTAKE_SPEC}" -- ${T_COMMAND})
+        set(cmd "${DOGAPI_INTAKE}" run --spec "${_dogapi_spec}" -- ${T_COMMAND})
     endif()
     add_test(NAME ${name} COMMAND ${cmd} WORKING_DIRECTORY "${T_WORKING_DIRECTORY}")
     set(mods ${DOGAPI_TEST_ENV_MOD})
@@ -149,15 +156,20 @@ file(GLOB DOGAPI_C_HELPERS CONFIGURE_DEPENDS "${_src}/tests/c/*.c")
 if(DOGAPI_C_TESTS)
     list(REMOVE_ITEM DOGAPI_C_HELPERS ${DOGAPI_C_TESTS})
 endif()
+# Every C test is compiled twice, so that it is warning-free both ways: the plain build at -O2
+# (gcc's -Wformat-overflow, -Wmaybe-uninitialized and -Wstringop-* only see what the optimiser
+# sees) and the sanitizer build at -O0. These come after CMAKE_C_FLAGS_<CONFIG>, so they win.
 set(DOGAPI_C_TEST_FLAGS -std=c11 ${DOGAPI_WARNINGS} -Wno-deprecated-declarations)
+set(DOGAPI_OPT_PLAIN -O2)
+set(DOGAPI_OPT_SANITIZE -O0)
 foreach(t IN LISTS DOGAPI_C_TESTS)
     get_filename_component(n "${t}" NAME_WE)
     dogapi_program(c_${n} SOURCES "${t}" ${DOGAPI_C_HELPERS}
-                   OPTIONS ${DOGAPI_C_TEST_FLAGS} INCLUDE "${_src}/tests/c")
+                   OPTIONS ${DOGAPI_C_TEST_FLAGS} ${DOGAPI_OPT_PLAIN} INCLUDE "${_src}/tests/c")
     dogapi_test(c.${n} INTAKE COMMAND $<TARGET_FILE:c_${n}> LABELS c)
     if(DOGAPI_TEST_ASAN)
         dogapi_program(asan_${n} SANITIZE SOURCES "${t}" ${DOGAPI_C_HELPERS}
-                       OPTIONS ${DOGAPI_C_TEST_FLAGS} INCLUDE "${_src}/tests/c")
+                       OPTIONS ${DOGAPI_C_TEST_FLAGS} ${DOGAPI_OPT_SANITIZE} INCLUDE "${_src}/tests/c")
         dogapi_test(asan.${n} INTAKE COMMAND $<TARGET_FILE:asan_${n}> LABELS asan ENV ${DOGAPI_ASAN_ENV})
     endif()
     if(DOGAPI_TEST_VALGRIND AND DOGAPI_VALGRIND)
@@ -181,11 +193,11 @@ if(Python3_Interpreter_FOUND AND EXISTS "${_src}/tests/c/gen_abi_robustness.py")
     # Built by a test (not by `cmake --build`): when the generator lags behind a new header, that
     # test fails and everything else still builds and runs.
     dogapi_program(c_abi_robustness SOURCES "${_abi_c}" ${DOGAPI_C_HELPERS}
-                   OPTIONS ${DOGAPI_C_TEST_FLAGS} INCLUDE "${_src}/tests/c")
+                   OPTIONS ${DOGAPI_C_TEST_FLAGS} ${DOGAPI_OPT_PLAIN} INCLUDE "${_src}/tests/c")
     set(_abi_targets c_abi_robustness)
     if(DOGAPI_TEST_ASAN)
         dogapi_program(asan_abi_robustness SANITIZE SOURCES "${_abi_c}" ${DOGAPI_C_HELPERS}
-                       OPTIONS ${DOGAPI_C_TEST_FLAGS} INCLUDE "${_src}/tests/c")
+                       OPTIONS ${DOGAPI_C_TEST_FLAGS} ${DOGAPI_OPT_SANITIZE} INCLUDE "${_src}/tests/c")
         list(APPEND _abi_targets asan_abi_robustness)
     endif()
     set_target_properties(${_abi_targets} PROPERTIES EXCLUDE_FROM_ALL ON)
@@ -208,10 +220,10 @@ file(GLOB DOGAPI_CPP_TESTS CONFIGURE_DEPENDS "${_src}/tests/cpp/test_*.cpp")
 foreach(t IN LISTS DOGAPI_CPP_TESTS)
     get_filename_component(n "${t}" NAME_WE)
     # C++11: the oldest standard dogapi.hpp supports
-    dogapi_program(cpp_${n} SOURCES "${t}" OPTIONS -std=c++11 ${DOGAPI_WARNINGS})
+    dogapi_program(cpp_${n} SOURCES "${t}" OPTIONS -std=c++11 ${DOGAPI_WARNINGS} ${DOGAPI_OPT_PLAIN})
     dogapi_test(cpp.${n} INTAKE COMMAND $<TARGET_FILE:cpp_${n}> LABELS cpp)
     if(DOGAPI_TEST_ASAN)
-        dogapi_program(asan_cpp_${n} SANITIZE SOURCES "${t}" OPTIONS -std=c++17 ${DOGAPI_WARNINGS})
+        dogapi_program(asan_cpp_${n} SANITIZE SOURCES "${t}" OPTIONS -std=c++17 ${DOGAPI_WARNINGS} ${DOGAPI_OPT_SANITIZE})
         dogapi_test(asan.cpp.${n} INTAKE COMMAND $<TARGET_FILE:asan_cpp_${n}> LABELS "asan;cpp" ENV ${DOGAPI_ASAN_ENV})
     endif()
     if(DOGAPI_TEST_VALGRIND AND DOGAPI_VALGRIND)

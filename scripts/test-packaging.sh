@@ -36,7 +36,7 @@ jobs=${CTEST_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}
 
 step "configure ($build)"
 # shellcheck disable=SC2086
-cmake -S "$root" -B "$build" -DDOGAPI_REQUIRE_ALL_TESTS=ON ${DOGAPI_CMAKE_ARGS:-}
+cmake -S "$root" -B "$build" -DDOGAPI_BUILD_TESTS=ON -DDOGAPI_REQUIRE_ALL_TESTS=ON ${DOGAPI_CMAKE_ARGS:-}
 
 step "build"
 cmake --build "$build" --parallel "$jobs"

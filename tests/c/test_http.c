@@ -14,7 +14,7 @@ static void count_log(int level, const char *message, void *userdata) {
 
 static void test_event(dog_http_t *h) {
     dog_response_t *r = NULL;
-    char *seen;
+    const char *seen; /* never NULL: "" when the intake could not be read */
     dt_clear(h);
     CHECK_STATUS(dog_event_post(h, "Deploy finished", "build 42 is live", 1700000000, "ops", "low", 0,
                                 "env:prod, role:web", "web-1", NULL, "deploy-42", "jenkins",
@@ -24,7 +24,7 @@ static void test_event(dog_http_t *h) {
     CHECK(dog_response_status(r) == 202, "status %d", dog_response_status(r));
     CHECK(dog_response_id(r) != NULL && dog_response_id_int(r) > 0, "event id");
     CHECK(dog_response_result(r) != NULL && strcmp(dog_response_result(r), dog_response_id(r)) == 0,
-          "result view is the event id (%s)", dog_response_result(r));
+          "result view is the event id (%s)", r && dog_response_result(r) ? dog_response_result(r) : "(none)");
     CHECK(strstr(dog_response_body(r), "\"event\"") != NULL, "raw body kept");
     {
         int64_t id = dog_response_id_int(r);
@@ -35,14 +35,13 @@ static void test_event(dog_http_t *h) {
     }
     dog_response_free(r);
 
-    seen = dt_requests(h, "/api/v1/events");
-    CHECK(seen && strstr(seen, "\"method\":\"POST\""), "POST recorded: %s", seen);
-    CHECK(seen && strstr(seen, "\"tags\":[\"env:prod\",\"role:web\"]"), "tags sent as an array: %s", seen);
-    CHECK(seen && strstr(seen, "\"alert_type\":\"success\""), "extra JSON merged");
-    CHECK(seen && strstr(seen, "\"dd-api-key\":\"test-api-key\""), "key in the header");
-    CHECK(seen && !strstr(seen, "api_key="), "key never in the URL");
-    CHECK(seen && dt_count(seen, "\"contract\":\"valid\"") == 1, "the event post is valid: %s", seen);
-    free(seen);
+    seen = dt_peek_requests(h, "/api/v1/events");
+    CHECK(strstr(seen, "\"method\":\"POST\""), "POST recorded: %s", seen);
+    CHECK(strstr(seen, "\"tags\":[\"env:prod\",\"role:web\"]"), "tags sent as an array: %s", seen);
+    CHECK(strstr(seen, "\"alert_type\":\"success\""), "extra JSON merged");
+    CHECK(strstr(seen, "\"dd-api-key\":\"test-api-key\""), "key in the header");
+    CHECK(!strstr(seen, "api_key="), "key never in the URL");
+    CHECK(dt_count(seen, "\"contract\":\"valid\"") == 1, "the event post is valid: %s", seen);
 
     r = NULL;
     CHECK_STATUS(dog_event_stream(h, 1700000000, 1700003600, "normal", "jenkins,chef", "env:prod", &r), DOG_OK);
@@ -53,7 +52,7 @@ static void test_event(dog_http_t *h) {
 static void test_metrics(dog_http_t *h) {
     dog_point_t pts[3] = {{1700000000, 1.5}, {1700000010, 2.5}, {1700000020, 3.5}};
     dog_response_t *r = NULL;
-    char *seen;
+    const char *seen; /* never NULL: "" when the intake could not be read */
     dt_clear(h);
     CHECK_STATUS(dog_metric_post(h, "app.requests", 12, NULL, NULL, "env:test", "count", &r), DOG_OK);
     CHECK(r && dog_response_status(r) == 202, "202 for series");
@@ -62,28 +61,26 @@ static void test_metrics(dog_http_t *h) {
     CHECK_STATUS(dog_metric_post_points(h, "app.lat", pts, 3, "", NULL, "a,b", "gauge", NULL), DOG_OK);
     CHECK_STATUS(dog_metrics_post(h, "[{\"metric\":\"m.b\",\"points\":[[1700000000,1]],\"type\":\"rate\",\"interval\":10}]", NULL),
                  DOG_OK);
-    seen = dt_requests(h, "/api/v1/series");
-    CHECK(seen && dt_count(seen, "\"contract\":\"valid\"") == 4, "4 valid series posts: %s", seen);
-    CHECK(seen && strstr(seen, "[[1700000000.0,1.5],[1700000010.0,2.5],[1700000020.0,3.5]]"), "points in order");
-    CHECK(seen && strstr(seen, "\"type\":\"count\""), "count type");
-    CHECK(seen && strstr(seen, "\"host\":\"\""), "empty host kept");
-    CHECK(seen && strstr(seen, "\"device\":\"sda\""), "device");
-    free(seen);
+    seen = dt_peek_requests(h, "/api/v1/series");
+    CHECK(dt_count(seen, "\"contract\":\"valid\"") == 4, "4 valid series posts: %s", seen);
+    CHECK(strstr(seen, "[[1700000000.0,1.5],[1700000010.0,2.5],[1700000020.0,3.5]]"), "points in order");
+    CHECK(strstr(seen, "\"type\":\"count\""), "count type");
+    CHECK(strstr(seen, "\"host\":\"\""), "empty host kept");
+    CHECK(strstr(seen, "\"device\":\"sda\""), "device");
 }
 
 static void test_service_check(dog_http_t *h) {
     dog_response_t *r = NULL;
-    char *seen;
+    const char *seen; /* never NULL: "" when the intake could not be read */
     dt_clear(h);
     CHECK_STATUS(dog_service_check_post(h, "app.ok", "web-1", DOG_CHECK_WARNING, 1700000000, "slow", "env:test", &r), DOG_OK);
     dog_response_free(r);
     CHECK_STATUS(dog_service_check_post(h, "app.ok", "web-1", 4, 0, NULL, NULL, NULL), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_service_check_post(h, "app.ok", "web-1", -1, 0, NULL, NULL, NULL), DOG_ERR_INVALID_ARGUMENT);
-    seen = dt_requests(h, "/api/v1/check_run");
-    CHECK(seen && dt_count(seen, "\"method\":\"POST\"") == 1, "invalid statuses sent nothing");
-    CHECK(seen && strstr(seen, "\"status\":1") && strstr(seen, "\"host_name\":\"web-1\""), "check body: %s", seen);
-    CHECK(seen && strstr(seen, "\"contract\":\"valid\""), "check body valid");
-    free(seen);
+    seen = dt_peek_requests(h, "/api/v1/check_run");
+    CHECK(dt_count(seen, "\"method\":\"POST\"") == 1, "invalid statuses sent nothing");
+    CHECK(strstr(seen, "\"status\":1") && strstr(seen, "\"host_name\":\"web-1\""), "check body: %s", seen);
+    CHECK(strstr(seen, "\"contract\":\"valid\""), "check body valid");
 }
 
 static void test_errors(dog_http_t *h) {
