@@ -1,7 +1,18 @@
-//! libdogapi: Datadog's classic Python client `dogapi` (`DogHttpApi` and `DogStatsApi`)
-//! rebuilt in Rust, exported as a C ABI (`include/dogapi.h`).
+//! libdogapi: Datadog's classic Python client `dogapi` rebuilt in Rust and exported as a C ABI
+//! (`include/dogapi.h`, generated from [`ffi`] by `scripts/gen-header.sh`): the HTTP API client
+//! (`DogHttpApi`: events, metrics, service checks, monitors, downtimes, dashboards, tags, ...)
+//! and the in-process metrics aggregator (`DogStatsApi`: counters, gauges, histograms, timers
+//! aggregated into buckets and flushed in the background).
 //!
-//! Layers: [`ffi`] converts C arguments and delegates; [`http`] is the API client core.
+//! Layers (dependencies point downward only; `docs/ARCHITECTURE.md` has the whole picture):
+//! - [`ffi`]: the thin C ABI, one file per C type or API resource: NULL / UTF-8 / number checks,
+//!   the panic boundary, handle casting, `dog_status_t` and `dog_last_error()`. No logic.
+//! - [`stats`]: the aggregator (contexts, buckets, histograms, payloads, the flusher, fork
+//!   handling) behind `dog_stats_t`.
+//! - [`http`]: the API client behind `dog_http_t`: options, transport, backoff, response
+//!   rules, and one file per API resource.
+//! - [`error`], [`log`], [`tags`], [`host`]: the shared bottom (error kinds, the log sink, the
+//!   comma-separated tag lists that cross the ABI, the host name).
 
 pub mod error;
 pub mod ffi;
