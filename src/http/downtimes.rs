@@ -3,7 +3,7 @@
 //! but still described), and their replacement `/api/v2/downtime` (JSON:API bodies).
 
 use super::client::{encode, ApiRequest, Client};
-use super::monitors::{non_negative, positive_id, truthy};
+use super::args::{non_negative, positive_id, truthy};
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Map, Value};

@@ -2,7 +2,7 @@
 //! 1.11.1 (its successor has `Host.mute` / `Host.unmute`).
 
 use super::client::{ApiRequest, Client};
-use super::monitors::{non_negative, truthy};
+use super::args::{non_negative, truthy};
 use super::response::Outcome;
 use super::tags::host_segment;
 use serde_json::{json, Map, Value};

@@ -2,6 +2,7 @@
 //! and one file per API resource.
 
 pub mod alerts;
+pub(crate) mod args;
 pub mod backoff;
 pub mod client;
 pub mod cork;

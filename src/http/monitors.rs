@@ -3,6 +3,7 @@
 //! (`/api/v1/monitor…`), plus muting one monitor through a v2 downtime (today's replacement for
 //! the deprecated mute endpoints).
 
+use super::args::{non_negative, positive_id, truthy};
 use super::client::{ApiRequest, Client};
 use super::downtimes::{DowntimeV2, MonitorIdentifier};
 use super::response::Outcome;
@@ -40,20 +41,6 @@ pub const MONITOR_TYPES: &[&str] = &[
 
 fn id_field(v: &Value) -> Option<Value> {
     v.get("id").cloned()
-}
-
-/// A positive object id for a path (`what` names it in the error).
-pub(crate) fn positive_id(id: i64, what: &str) -> Result<i64, Error> {
-    if id > 0 {
-        Ok(id)
-    } else {
-        Err(Error::invalid(format!("{what} must be a positive id, got {id}")))
-    }
-}
-
-/// NULL and `""` are both "absent" (dogapi sends these fields only when truthy).
-pub(crate) fn truthy(s: Option<&str>) -> Option<&str> {
-    s.filter(|s| !s.is_empty())
 }
 
 /// dogapi's `monitor()` / `update_monitor()` arguments.
@@ -215,14 +202,6 @@ impl Client {
             message,
         };
         self.create_downtime_v2(&d)
-    }
-}
-
-pub(crate) fn non_negative(t: i64, what: &str) -> Result<(), Error> {
-    if t < 0 {
-        Err(Error::invalid(format!("{what} must be a POSIX time >= 0, got {t}")))
-    } else {
-        Ok(())
     }
 }
 

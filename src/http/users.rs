@@ -2,7 +2,7 @@
 //! replacement, user creation through `POST /api/v2/users`.
 
 use super::client::{ApiRequest, Client};
-use super::monitors::truthy;
+use super::args::truthy;
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
