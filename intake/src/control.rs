@@ -12,8 +12,9 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::http::{Req, Resp};
-use crate::server::Inner;
-use crate::{parse_query, Fault, Recorded};
+use crate::query::parse_query;
+use crate::state::State;
+use crate::{Fault, Recorded};
 
 pub(crate) fn is_control(path: &str) -> bool {
     path.contains("/_intake/") || path.ends_with("/_intake")
@@ -99,7 +100,8 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
     })
 }
 
-pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
+/// Answers one control request; the caller holds the state's lock.
+pub(crate) fn handle(s: &mut State, req: &Req) -> Resp {
     let cmd = req
         .path
         .rsplit("/_intake")
@@ -111,7 +113,6 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
         ("GET", "requests") => {
             let q = parse_query(&req.raw_query);
             let filter = q.iter().find(|(k, _)| k == "path").map(|(_, v)| v.as_str());
-            let s = inner.lock();
             let list: Vec<Value> = s
                 .requests
                 .iter()
@@ -122,7 +123,6 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
         }
         ("POST", "fault") => match fault_from_json(&body) {
             Ok(f) => {
-                let mut s = inner.lock();
                 if body.get("sticky").and_then(Value::as_bool) == Some(true) {
                     s.sticky = Some(f);
                 } else {
@@ -139,11 +139,11 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
             Err(e) => Resp::errors(400, &e),
         },
         ("POST", "clear") => {
-            inner.clear(true);
+            s.clear(true);
             Resp::json(200, &json!({"ok": true}))
         }
         ("POST", "heal") => {
-            inner.clear(false);
+            s.clear(false);
             Resp::json(200, &json!({"ok": true}))
         }
         ("POST", "response") => {
@@ -155,9 +155,7 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
                 return Resp::errors(400, "need method, path, status");
             };
             let b = as_string(body.get("body")).unwrap_or_default();
-            inner
-                .lock()
-                .overrides
+            s.overrides
                 .insert((m.to_ascii_uppercase(), p.to_string()), (st as u16, b));
             Resp::json(200, &json!({"ok": true}))
         }

@@ -10,9 +10,11 @@ use std::time::Duration;
 
 mod control;
 mod http;
+mod query;
 mod responder;
 mod server;
 mod spec;
+mod state;
 
 pub use server::Intake;
 
@@ -156,60 +158,4 @@ pub fn validate(method: &str, path: &str, body: Option<&serde_json::Value>) -> C
 /// the copy vendored in this crate, `intake/spec/v1-openapi.yaml`.
 pub fn spec_location() -> Option<PathBuf> {
     spec::locate_default()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
-/// Percent-decode (and `+` → space when `plus` is set), lossy UTF-8.
-pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' if plus => out.push(b' '),
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `a=1&b=x+y` → `[("a","1"),("b","x y")]`.
-pub(crate) fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k, true), percent_decode(v, true))
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_decoding() {
-        assert_eq!(
-            parse_query("a=1&b=x+y%2Cz&c&d=%zz&e=%4"),
-            vec![
-                ("a".into(), "1".into()),
-                ("b".into(), "x y,z".into()),
-                ("c".into(), "".into()),
-                ("d".into(), "%zz".into()),
-                ("e".into(), "%4".into())
-            ]
-        );
-    }
 }

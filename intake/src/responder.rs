@@ -367,7 +367,7 @@ fn special(
     // Path segments are percent-decoded (`/tags/hosts/my%20host` is host `my host`).
     let owned: Vec<String> = rest
         .split('/')
-        .map(|x| crate::percent_decode(x, false))
+        .map(|x| crate::query::percent_decode(x, false))
         .collect();
     let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
     let r = match (m, segs.as_slice()) {
@@ -571,7 +571,7 @@ pub(crate) fn respond(
             .and_then(|r| r.strip_prefix('/'))
         {
             if !id.is_empty() && !id.contains('/') {
-                let id = crate::percent_decode(id, false);
+                let id = crate::query::percent_decode(id, false);
                 return crud(store, res, &req.method, Some(&id), body);
             }
         }

@@ -1,6 +1,6 @@
 //! The `Intake`: accept loop, one thread per connection, recording and fault injection.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -8,26 +8,15 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::control;
 use crate::http::{self, ReadErr, Req, Resp};
-use crate::responder::{self, Store};
+use crate::query::parse_query;
+use crate::responder;
 use crate::spec::{self, Spec};
-use crate::{parse_query, Contract, Fault, IntakeOptions, Recorded};
+use crate::state::State;
+use crate::{Contract, Fault, IntakeOptions, Recorded};
 
-#[derive(Default)]
-pub(crate) struct State {
-    pub requests: Vec<Recorded>,
-    /// Sequence number of each entry of `requests` (same index), to attach answer statuses.
-    seqs: Vec<u64>,
-    next_seq: u64,
-    /// Status answered to request `seq` (absent: reset, hung, or not answered yet).
-    statuses: HashMap<u64, u16>,
-    pub faults: VecDeque<Fault>,
-    pub sticky: Option<Fault>,
-    pub overrides: HashMap<(String, String), (u16, String)>,
-    pub store: Store,
-}
-
-pub(crate) struct Inner {
+struct Inner {
     state: Mutex<State>,
     /// Signalled when a request is recorded and on shutdown.
     cv: Condvar,
@@ -39,19 +28,12 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn clear(&self, requests: bool) {
-        let mut s = self.lock();
-        if requests {
-            s.requests.clear();
-            s.seqs.clear();
-            s.statuses.clear();
-        }
-        s.faults.clear();
-        s.sticky = None;
+    fn clear(&self, requests: bool) {
+        self.lock().clear(requests);
     }
 
     /// Sleep `d` unless the intake shuts down first. Returns false on shutdown.
@@ -363,8 +345,8 @@ fn contract_of(
 }
 
 fn handle(inner: &Inner, req: Req) -> (Action, Option<u64>) {
-    if crate::control::is_control(&req.path) {
-        return (Action::Respond(crate::control::handle(inner, &req)), None);
+    if control::is_control(&req.path) {
+        return (Action::Respond(control::handle(&mut inner.lock(), &req)), None);
     }
     let (fault, seq, d) = record(inner, &req);
     (answer(inner, &req, fault, d), Some(seq))

@@ -426,7 +426,7 @@ pub(crate) fn validate_public(method: &str, path: &str, body: Option<&Value>) ->
         return Contract::NoSpec;
     };
     let (p, q) = match path.split_once('?') {
-        Some((p, q)) => (p, Some(crate::parse_query(q))),
+        Some((p, q)) => (p, Some(crate::query::parse_query(q))),
         None => (path, None),
     };
     spec.validate(method, p, q.as_deref(), body)
