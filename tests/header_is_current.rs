@@ -30,8 +30,11 @@ fn header_only_defines_prefixed_names() {
     let stray: Vec<&str> = header
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix("#define "))
-        .map(|rest| rest.split(|c: char| c == ' ' || c == '(').next().unwrap_or(""))
+        .map(|rest| rest.split([' ', '(']).next().unwrap_or(""))
         .filter(|name| !name.starts_with("DOG_") && !name.starts_with("DOGAPI_"))
         .collect();
-    assert!(stray.is_empty(), "macros without the DOG_/DOGAPI_ prefix leak into users' programs: {stray:?} (make the Rust const pub(crate))");
+    assert!(
+        stray.is_empty(),
+        "macros without the DOG_/DOGAPI_ prefix leak into users' programs: {stray:?} (make the Rust const pub(crate))"
+    );
 }

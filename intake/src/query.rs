@@ -7,7 +7,9 @@ use percent_encoding::percent_decode_str;
 /// hex digits is kept as it is.
 pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
     if plus && s.contains('+') {
-        percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned()
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
     } else {
         percent_decode_str(s).decode_utf8_lossy().into_owned()
     }

@@ -346,7 +346,10 @@ fn contract_of(
 
 fn handle(inner: &Inner, req: Req) -> (Action, Option<u64>) {
     if control::is_control(&req.path) {
-        return (Action::Respond(control::handle(&mut inner.lock(), &req)), None);
+        return (
+            Action::Respond(control::handle(&mut inner.lock(), &req)),
+            None,
+        );
     }
     let (fault, seq, d) = record(inner, &req);
     (answer(inner, &req, fault, d), Some(seq))

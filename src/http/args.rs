@@ -34,7 +34,10 @@ mod tests {
     #[test]
     fn checks() {
         assert_eq!(positive_id(7, "monitor_id").unwrap(), 7);
-        assert!(positive_id(0, "monitor_id").unwrap_err().to_string().contains("monitor_id must be a positive id, got 0"));
+        assert!(positive_id(0, "monitor_id")
+            .unwrap_err()
+            .to_string()
+            .contains("monitor_id must be a positive id, got 0"));
         assert!(positive_id(-3, "x").is_err());
         assert_eq!(truthy(None), None);
         assert_eq!(truthy(Some("")), None);

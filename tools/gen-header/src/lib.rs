@@ -39,8 +39,8 @@ pub fn package_version(root: &Path) -> Result<(u32, u32, u32), String> {
 /// The header cbindgen writes for the crate at `root`, as text.
 pub fn generate(root: &Path) -> Result<String, String> {
     let (major, minor, patch) = package_version(root)?;
-    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
-        .map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let mut config =
+        cbindgen::Config::from_file(root.join("cbindgen.toml")).map_err(|e| format!("cbindgen.toml: {e}"))?;
     let version = format!(
         "#define DOGAPI_VERSION_MAJOR {major}\n#define DOGAPI_VERSION_MINOR {minor}\n#define DOGAPI_VERSION_PATCH {patch}\n\
          #define DOGAPI_VERSION_STRING \"{major}.{minor}.{patch}\"\n\
