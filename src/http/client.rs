@@ -401,10 +401,8 @@ fn interpret(req: &ApiRequest, path: &str, status: u16, headers: Vec<(String, St
         })
     } else if parsed.is_err() {
         Some(Error::new(ErrorKind::InvalidResponse, format!("{what}: response is not JSON: {}", snippet(&response.body))))
-    } else if let Some(errs) = &api_errors {
-        Some(Error::new(ErrorKind::Api, format!("{what}: {errs}")))
     } else {
-        None
+        api_errors.as_ref().map(|errs| Error::new(ErrorKind::Api, format!("{what}: {errs}")))
     };
 
     if error.is_none() {
