@@ -1,31 +1,88 @@
 #!/bin/sh
-# Installs the system packages the packaging tests need (scripts/test-packaging.sh):
+# What the whole test suite (scripts/test.sh) needs besides Rust and a C compiler:
 # cmake, pkg-config, Go (cgo example), Ruby + the ffi gem (Ruby example), Doxygen (API reference),
-# valgrind (memcheck test variant), binutils (nm/readelf checks), g++ (C++ layer, header matrix).
-# Rust, gcc, Python 3 and Node are expected to be present already.
+# valgrind (memcheck variants), binutils (nm/readelf checks), g++ (C++ layer, header matrix),
+# make, git, Node + npm (Node example), Python 3 (Python example, ABI sweep generator), and the
+# rustfmt and clippy components of the Rust toolchain.
 #
-# Idempotent: installs only what is missing, runs `apt-get update` only when something is.
-# Works as root without a TTY (DEBIAN_FRONTEND=noninteractive); uses sudo when not root.
+#   scripts/install-deps.sh --check   say what is missing and how to install it (exit 1), or
+#                                     "everything present"; changes nothing
+#   scripts/install-deps.sh           install what is missing: Debian packages with apt-get
+#                                     (`apt-get update` first, only when something is missing;
+#                                     as root, or with sudo), rustfmt/clippy with rustup
+#
+# scripts/test.sh runs the --check form unless DOGAPI_INSTALL_DEPS=1 (what CI sets, .ci/run).
+# Idempotent; works as root without a TTY (DEBIAN_FRONTEND=noninteractive).
 set -eu
 
+check=0
+case ${1:-} in
+    --check) check=1 ;;
+    "") ;;
+    *) echo "usage: scripts/install-deps.sh [--check]" >&2; exit 2 ;;
+esac
+
+# Rust installed by rustup may not be on PATH in a non-login shell
+if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+    PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"; export PATH
+fi
+
 # command-to-check:debian-package pairs
-wanted="cmake:cmake pkg-config:pkg-config go:golang-go ruby:ruby doxygen:doxygen valgrind:valgrind readelf:binutils g++:g++ make:make git:git"
+wanted="cmake:cmake pkg-config:pkg-config go:golang-go ruby:ruby doxygen:doxygen valgrind:valgrind readelf:binutils nm:binutils g++:g++ make:make git:git node:nodejs npm:npm python3:python3"
 
 missing=""
 for pair in $wanted; do
     cmd=${pair%%:*}; pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+    if ! command -v "$cmd" >/dev/null 2>&1; then
+        case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+    fi
 done
 # The ffi gem: Debian ships it as ruby-ffi (prebuilt; no compiler or network needed).
 if ! command -v ruby >/dev/null 2>&1 || ! ruby -e 'require "ffi"' >/dev/null 2>&1; then
     missing="$missing ruby-ffi"
 fi
 
-if [ -z "$missing" ]; then
+# Not installable by this script: the Rust toolchain and a C compiler.
+fatal=""
+command -v cargo >/dev/null 2>&1 || fatal="$fatal cargo (Rust >= 1.80: https://rustup.rs)"
+command -v cc >/dev/null 2>&1 || fatal="$fatal cc (apt-get install gcc)"
+components=""
+if command -v cargo >/dev/null 2>&1; then
+    cargo fmt --version >/dev/null 2>&1 || components="$components rustfmt"
+    cargo clippy --version >/dev/null 2>&1 || components="$components clippy"
+fi
+
+if [ -n "$fatal" ]; then
+    echo "install-deps: missing, install by hand:$fatal" >&2
+    exit 1
+fi
+if [ -z "$missing" ] && [ -z "$components" ]; then
     echo "install-deps: everything present"
     exit 0
 fi
 
+if [ "$check" = 1 ]; then
+    {
+        echo "scripts/test.sh needs what is missing here:"
+        [ -z "$missing" ] || echo "  Debian packages:$missing   (apt-get install$missing)"
+        [ -z "$components" ] || echo "  Rust components:$components   (rustup component add$components)"
+        echo "Install them with: scripts/install-deps.sh (apt-get, as root or with sudo; rustup),"
+        echo "or let the suite do it: DOGAPI_INSTALL_DEPS=1 scripts/test.sh"
+    } >&2
+    exit 1
+fi
+
+if [ -n "$components" ]; then
+    if ! command -v rustup >/dev/null 2>&1; then
+        echo "install-deps: no rustup; install the Rust components$components by hand" >&2
+        exit 1
+    fi
+    echo "install-deps: rustup component add$components"
+    # shellcheck disable=SC2086
+    rustup component add $components
+fi
+
+[ -n "$missing" ] || exit 0
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
         echo "install-deps: need root (or sudo) to install:$missing" >&2; exit 1

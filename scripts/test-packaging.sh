@@ -3,17 +3,18 @@
 #
 #   scripts/test-packaging.sh [BUILD_DIR]        (default: build-packaging)
 #
-#  1. installs missing system tools (scripts/install-deps.sh: cmake, go, ruby+ffi, doxygen,
-#     valgrind, pkg-config; apt-get, as root or via sudo)
-#  2. configures with every test required (DOGAPI_REQUIRE_ALL_TESTS=ON), builds (cargo release
-#     build of libdogapi + the dog-intake test server)
+#  1. checks the system tools are present (scripts/install-deps.sh --check: cmake, go, ruby+ffi,
+#     doxygen, valgrind, pkg-config, ...); DOGAPI_INSTALL_DEPS=1 installs them instead (apt-get)
+#  2. configures with the tests on and every one of them required (DOGAPI_BUILD_TESTS=ON,
+#     DOGAPI_REQUIRE_ALL_TESTS=ON), builds (cargo release build of libdogapi + the dog-intake
+#     test server + the C/C++ test programs)
 #  3. runs ctest: C tests (+ASan/UBSan, valgrind), C++ layer, header matrix, nm/readelf checks,
 #     examples (C, C++, Go, Ruby, Node, Python) against the intake, install + consumer projects
 #     (find_package / add_subdirectory / FetchContent / pkg-config, shared and static), docs
 #  4. `cmake --install` into BUILD_DIR/prefix and builds the Doxygen reference (BUILD_DIR/docs)
 #
-# Environment: CTEST_PARALLEL_LEVEL (default: number of CPUs), DOGAPI_SKIP_DEPS=1 (do not run
-# install-deps.sh), DOGAPI_CMAKE_ARGS (extra configure arguments), CTEST_ARGS (extra ctest
+# Environment: CTEST_PARALLEL_LEVEL (default: number of CPUs), DOGAPI_INSTALL_DEPS=1 (install
+# missing tools), DOGAPI_SKIP_DEPS=1 (neither check nor install: scripts/test.sh did), DOGAPI_CMAKE_ARGS (extra configure arguments), CTEST_ARGS (extra ctest
 # arguments, e.g. "-LE valgrind").
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,9 +24,14 @@ case $build in /*) ;; *) build="$(pwd)/$build" ;; esac
 t0=$(date +%s)
 step() { echo; echo "=== [$(( $(date +%s) - t0 ))s] $*"; }
 
-if [ "${DOGAPI_SKIP_DEPS:-0}" != 1 ]; then
+if [ "${DOGAPI_SKIP_DEPS:-0}" = 1 ]; then
+    :
+elif [ "${DOGAPI_INSTALL_DEPS:-0}" = 1 ]; then
     step "install-deps"
     sh "$root/scripts/install-deps.sh"
+else
+    step "check deps"
+    sh "$root/scripts/install-deps.sh" --check
 fi
 # Rust installed by rustup may not be on PATH in a non-login shell
 if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
