@@ -1512,31 +1512,37 @@ dog_status_t dog_stats_timer_stop_ex(dog_stats_t *stats,
  * `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
  * `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
  * anything queued by earlier failures (except payloads a 429 asked to hold back).
- * Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
+ * A single series that alone exceeds `max_payload_bytes` compressed cannot be split: it is
+ * dropped before sending, counted (`DOG_STATS_DROPPED_SERIES_OVERSIZED`) and logged at ERROR,
+ * without changing the status. Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
  * `DOG_ERR_TIMEOUT`, `DOG_ERR_HTTP_STATUS`, `DOG_ERR_RATE_LIMITED`, ...) when a payload stays
  * queued for retry or was rejected; `DOG_ERR_QUEUE_FULL` when older payloads were dropped;
  * `DOG_ERR_NOT_STARTED`. With `disabled`: DOG_OK and nothing happens.
  */
-dog_status_t dog_stats_flush(dog_stats_t *stats, double timestamp);
+dog_status_t dog_stats_flush(dog_stats_t *stats,
+                             double timestamp);
 
 /**
  * Stops automatic flushing and sends every bucket, the current one included, returning
  * within `timeout_seconds` (0: the `shutdown_timeout` option) even if the intake hangs: each
  * request is bounded by the time left. Whatever is unsent at the deadline is dropped and
- * counted (`dropped_series_shutdown`). Recording stays possible afterwards (as in dogapi);
+ * counted (`DOG_STATS_DROPPED_SERIES_SHUTDOWN`) before this returns, including a request the
+ * flush thread still has in flight (then `DOG_ERR_TIMEOUT`); if that request completes later
+ * it is not counted again (accepted: `DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN`). Recording stays possible afterwards (as in dogapi);
  * such points go out with `dog_stats_flush()`, a later stop, or `dog_stats_free()`.
  * Returns `DOG_OK` when everything was delivered; `DOG_ERR_TIMEOUT` or the last send status
  * when something was dropped; `DOG_ERR_NOT_STARTED`; `DOG_ERR_INVALID_ARGUMENT` for a
  * negative or non-finite timeout.
  */
-dog_status_t dog_stats_stop(dog_stats_t *stats, double timeout_seconds);
+dog_status_t dog_stats_stop(dog_stats_t *stats,
+                            double timeout_seconds);
 
 /**
  * Reads one telemetry value: `id` is a `dog_stats_counter_t` (`DOG_STATS_SERIES_SENT`, ...).
  * Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
  * `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
  * header: `*out` is left untouched). Values of different ids read by separate calls may be
- * from different moments; use `dog_stats_telemetry_read()` for one consistent read-out.
+ * from different moments; `dog_stats_telemetry_read()` reads them all in one call.
  */
 dog_status_t dog_stats_telemetry_get(const dog_stats_t *stats, uint32_t id, uint64_t *out);
 

@@ -13,7 +13,7 @@ use std::ffi::c_char;
 /// Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
 /// `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
 /// header: `*out` is left untouched). Values of different ids read by separate calls may be
-/// from different moments; use `dog_stats_telemetry_read()` for one consistent read-out.
+/// from different moments; `dog_stats_telemetry_read()` reads them all in one call.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_telemetry_get(stats: *const DogStats, id: u32, out: *mut u64) -> dog_status_t {
     status_call(|| {

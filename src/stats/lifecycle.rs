@@ -68,7 +68,7 @@ impl Stats {
     /// (flushing everything within its shutdown timeout) instead of dogapi's silent data loss.
     pub fn start(self: &Arc<Self>, opts: StatsOptions) -> Result<(), Error> {
         opts.validate()?;
-        let sink = HttpSink::new(&opts, default_host(&opts), Arc::clone(&self.tel))?;
+        let sink = self.make_sink(&opts)?;
         if self.state.load(Ordering::Acquire) == RUNNING {
             let _ = self.stop(None);
         }
@@ -76,13 +76,19 @@ impl Stats {
         self.roll_up_bits.store(opts.roll_up_interval.to_bits(), Ordering::Relaxed);
         let thread = opts.flush_in_thread && !opts.disabled;
         let disabled = opts.disabled;
-        *self.sink.write() = Some(Arc::new(sink));
+        *self.sink.write() = Some(sink);
         *self.cfg.write() = opts;
         self.state.store(if disabled { DISABLED } else { RUNNING }, Ordering::Release);
         if thread {
             self.spawn_flusher()?;
         }
         Ok(())
+    }
+
+    /// The one place a sink is chosen (today always the HTTP sink). It validates what it
+    /// needs now, so a bad option fails `start` before a running instance is stopped.
+    fn make_sink(&self, opts: &StatsOptions) -> Result<Arc<dyn Sink>, Error> {
+        Ok(Arc::new(HttpSink::new(opts, default_host(opts), Arc::clone(&self.tel))?))
     }
 
     fn spawn_flusher(self: &Arc<Self>) -> Result<(), Error> {
@@ -233,18 +239,6 @@ impl Stats {
     pub fn approx_context_bytes(&self) -> usize {
         self.agg.approx_bytes()
     }
-
-    /// Builds and serialises (not sends) the payloads for every bucket `< cut`: the flush
-    /// work without the network (benchmarks). Returns (series, payloads, compressed bytes).
-    pub fn render_only(&self, timestamp: Option<f64>) -> (usize, usize, usize) {
-        let cut = timestamp.map_or(i64::MAX, |t| self.cut(t));
-        let mut closed = Vec::new();
-        self.agg.extract(cut, self.roll_up(), &mut closed);
-        let opts = self.cfg.read().clone();
-        let Ok(sink) = HttpSink::new(&opts, default_host(&opts), Arc::new(Telemetry::default())) else { return (0, 0, 0) };
-        let (r, split) = sink.render(&mut closed);
-        (r.len(), split.payloads.len(), split.payloads.iter().map(|x| x.gzipped.len()).sum())
-    }
 }
 
 #[cfg(test)]
@@ -258,7 +252,7 @@ impl Stats {
         let opts = self.cfg.read().clone();
         let sink = HttpSink::new(&opts, default_host(&opts), Arc::new(Telemetry::default())).unwrap();
         let mut out = Vec::new();
-        for p in sink.render(&mut closed).1.payloads {
+        for p in sink.render(closed).1.payloads {
             let mut s = String::new();
             flate2::read::GzDecoder::new(&p.gzipped[..]).read_to_string(&mut s).unwrap();
             let v: serde_json::Value = serde_json::from_str(&s).unwrap();

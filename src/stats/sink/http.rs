@@ -60,7 +60,7 @@ impl HttpSink {
     }
 
     /// Renders and splits (the flush work without the queue): (series, split).
-    pub fn render(&self, closed: &mut [Closed]) -> (Rendered, payload::Split) {
+    pub fn render(&self, closed: Vec<Closed>) -> (Rendered, payload::Split) {
         let style = SeriesStyle { default_host: &self.default_host, device: self.opts.device.as_deref(), interval: self.opts.interval() };
         let mut r = Rendered::default();
         r.push_closed(&style, closed);
@@ -97,9 +97,8 @@ impl HttpSink {
 }
 
 impl Sink for HttpSink {
-    fn submit(&self, mut closed: Vec<Closed>) -> Result<(), Error> {
-        let (r, split) = self.render(&mut closed);
-        drop(closed);
+    fn submit(&self, closed: Vec<Closed>) -> Result<(), Error> {
+        let (r, split) = self.render(closed);
         self.tel.add(DOG_STATS_DROPPED_SERIES_INVALID, r.skipped_non_finite);
         if r.is_empty() {
             return Ok(());

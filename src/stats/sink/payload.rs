@@ -105,9 +105,25 @@ impl Rendered {
         self.ends.push(o.len());
     }
 
-    /// The series of closed buckets: one per counter or gauge, dogapi's 8 per histogram.
-    pub fn push_closed(&mut self, style: &SeriesStyle<'_>, closed: &mut [Closed]) {
-        for c in closed {
+    /// The series of closed buckets: one per counter or gauge, dogapi's 8 per histogram. Each
+    /// bucket is dropped right after it is rendered (its context's reference count is then
+    /// still in cache), and the contexts a few entries ahead are prefetched: the closed buckets
+    /// of a big flush are far apart in memory (100,000 contexts = ~13 MB).
+    pub fn push_closed(&mut self, style: &SeriesStyle<'_>, closed: Vec<Closed>) {
+        const AHEAD: usize = 8;
+        for (i, a) in closed.iter().take(AHEAD).enumerate() {
+            prefetch(&a.ctx, i < AHEAD / 2);
+        }
+        let mut it = closed.into_iter();
+        while let Some(mut c) = it.next() {
+            // The context AHEAD entries on, and the strings of the one AHEAD/2 on.
+            let rest = it.as_slice();
+            if let Some(a) = rest.get(AHEAD - 1) {
+                prefetch(&a.ctx, false);
+            }
+            if let Some(a) = rest.get(AHEAD / 2 - 1) {
+                prefetch(&a.ctx, true);
+            }
             let (name, tags, host) = (c.ctx.name(), c.ctx.tags(), c.ctx.host());
             match &mut c.value {
                 Aggregate::Counter(v) => self.push(style, name, "", c.ts, *v, true, tags, host),
@@ -125,6 +141,20 @@ impl Rendered {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
     }
+}
+
+/// Hints the CPU to load a context (`strings`: its string buffer instead, which needs the
+/// context itself already loaded).
+#[inline(always)]
+fn prefetch(ctx: &crate::stats::aggregator::Context, strings: bool) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let p = if strings { ctx.name().as_ptr() } else { ctx as *const _ as *const u8 };
+        // SAFETY: a prefetch is only a hint; the address is valid (a live reference) anyway.
+        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (ctx, strings);
 }
 
 /// One request body: gzip-compressed `{"series":[...]}` and how many series it holds. The
