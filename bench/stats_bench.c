@@ -151,17 +151,17 @@ int main(void) {
         dog_stats_increment_ex(S, name, 1, "env:prod,role:db", 1000.0, 1, NULL);
     }
     long after = rss_kb();
-    dog_stats_telemetry_t t;
-    dog_stats_telemetry(S, &t);
+    uint64_t t[DOG_STATS_TELEMETRY_COUNT];
+    dog_stats_telemetry_read(S, t, DOG_STATS_TELEMETRY_COUNT);
     printf("100000 contexts: RSS +%ld KiB = %.0f bytes/context (strings %.0f bytes/context, so %.0f beyond the strings); live contexts %llu\n",
            after - before, (after - before) * 1024.0 / 100000, strbytes / 100000.0,
-           (after - before) * 1024.0 / 100000 - strbytes / 100000.0, (unsigned long long)t.contexts);
-    double t0 = now();
+           (after - before) * 1024.0 / 100000 - strbytes / 100000.0, (unsigned long long)t[DOG_STATS_CONTEXTS]);
+    double t0 = now(), fc0 = cpu_now();
     dog_status_t st = dog_stats_flush(S, 86400.0 * 3); /* renders + gzips every context, then one refused connect */
-    double flush_ms = (now() - t0) * 1e3;
-    dog_stats_telemetry(S, &t);
-    printf("flush of 100000 contexts (extract, JSON, split, gzip, enqueue, 1 refused connect): %.1f ms; %llu series in %llu payloads, %llu compressed bytes queued (%s)\n",
-           flush_ms, (unsigned long long)t.series_flushed, (unsigned long long)t.payloads_queued, (unsigned long long)t.bytes_queued,
+    double flush_ms = (now() - t0) * 1e3, flush_cpu_ms = (cpu_now() - fc0) * 1e3;
+    dog_stats_telemetry_read(S, t, DOG_STATS_TELEMETRY_COUNT);
+    printf("flush of 100000 contexts (extract, JSON, split, gzip, enqueue, 1 refused connect): %.1f ms (cpu %.1f ms); %llu series in %llu payloads, %llu compressed bytes queued (%s)\n",
+           flush_ms, flush_cpu_ms, (unsigned long long)t[DOG_STATS_SERIES_FLUSHED], (unsigned long long)t[DOG_STATS_PAYLOADS_QUEUED], (unsigned long long)t[DOG_STATS_BYTES_QUEUED],
            dog_status_str((int)st));
     dog_stats_free(S);
     dog_stats_free(H);

@@ -30,10 +30,12 @@ int main(void) {
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, work, (void *)tags[i]);
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     dog_status_t st = dog_stats_stop(dog_stats_default(), 5.0);
-    dog_stats_telemetry_t tel;
-    dog_stats_telemetry(dog_stats_default(), &tel);
+    uint64_t tel[DOG_STATS_TELEMETRY_COUNT];
+    dog_stats_telemetry_read(dog_stats_default(), tel, DOG_STATS_TELEMETRY_COUNT);
     printf("stop: %s; %llu points, %llu series sent in %llu requests, %llu dropped\n", dog_status_str((int)st),
-           (unsigned long long)tel.points_recorded, (unsigned long long)tel.series_sent, (unsigned long long)tel.payloads_sent,
-           (unsigned long long)(tel.dropped_series_queue_full + tel.dropped_series_rejected + tel.dropped_series_shutdown));
+           (unsigned long long)tel[DOG_STATS_POINTS_RECORDED], (unsigned long long)tel[DOG_STATS_SERIES_SENT],
+           (unsigned long long)tel[DOG_STATS_PAYLOADS_SENT],
+           (unsigned long long)(tel[DOG_STATS_DROPPED_SERIES_QUEUE_FULL] + tel[DOG_STATS_DROPPED_SERIES_REJECTED] +
+                                tel[DOG_STATS_DROPPED_SERIES_SHUTDOWN] + tel[DOG_STATS_DROPPED_SERIES_OVERSIZED]));
     return st == DOG_OK ? 0 : 1;
 }

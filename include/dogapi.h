@@ -155,6 +155,112 @@ typedef enum {
 } dog_status_t;
 
 /**
+ * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
+ * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
+ * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
+ * start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
+ * added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
+ */
+enum dog_stats_counter_t
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Points recorded (after sampling).
+   */
+  DOG_STATS_POINTS_RECORDED = 0,
+  /**
+   * Points not kept because of `sample_rate` < 1.
+   */
+  DOG_STATS_POINTS_SAMPLED_OUT = 1,
+  /**
+   * Live contexts now.
+   */
+  DOG_STATS_CONTEXTS = 2,
+  /**
+   * Flushes that produced at least one series (dogapi's `flush_count`).
+   */
+  DOG_STATS_FLUSHES = 3,
+  /**
+   * Series produced by flushes.
+   */
+  DOG_STATS_SERIES_FLUSHED = 4,
+  /**
+   * Requests accepted by the intake (2xx).
+   */
+  DOG_STATS_PAYLOADS_SENT = 5,
+  /**
+   * Series in those requests.
+   */
+  DOG_STATS_SERIES_SENT = 6,
+  /**
+   * Compressed bytes in those requests.
+   */
+  DOG_STATS_BYTES_SENT = 7,
+  /**
+   * Failed sends whose payload was queued again.
+   */
+  DOG_STATS_RETRIES = 8,
+  /**
+   * Payloads waiting in the retry queue now.
+   */
+  DOG_STATS_PAYLOADS_QUEUED = 9,
+  /**
+   * Series in them.
+   */
+  DOG_STATS_SERIES_QUEUED = 10,
+  /**
+   * Compressed bytes in them.
+   */
+  DOG_STATS_BYTES_QUEUED = 11,
+  /**
+   * Points dropped because the live-context cap was reached.
+   */
+  DOG_STATS_DROPPED_POINTS_CONTEXT_LIMIT = 12,
+  /**
+   * Series dropped because the retry queue was full.
+   */
+  DOG_STATS_DROPPED_SERIES_QUEUE_FULL = 13,
+  /**
+   * Series dropped because the intake rejected them (4xx other than 408/429).
+   */
+  DOG_STATS_DROPPED_SERIES_REJECTED = 14,
+  /**
+   * Series unsent when a stop reached its deadline, counted when the stop returns (a
+   * request still in flight then included).
+   */
+  DOG_STATS_DROPPED_SERIES_SHUTDOWN = 15,
+  /**
+   * Series dropped because their value was not finite (e.g. an overflowing counter).
+   */
+  DOG_STATS_DROPPED_SERIES_INVALID = 16,
+  /**
+   * Series dropped before sending because one series alone, compressed, exceeds
+   * `max_payload_bytes` (it cannot be split; the intake would refuse it).
+   */
+  DOG_STATS_DROPPED_SERIES_OVERSIZED = 17,
+  /**
+   * Series already counted in `DOG_STATS_DROPPED_SERIES_SHUTDOWN` whose request, in flight
+   * at the stop deadline, was accepted by the intake afterwards (counted only here, not in
+   * `DOG_STATS_SERIES_SENT`).
+   */
+  DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN = 18,
+  /**
+   * Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
+   * array). It grows when counters are added.
+   */
+  DOG_STATS_TELEMETRY_COUNT = 19,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum dog_stats_counter_t dog_stats_counter_t;
+#else
+typedef uint32_t dog_stats_counter_t;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Receives one log line. `message` is valid only during the call. Called from whichever
  * thread logs (also the stats flusher thread), so it must be thread-safe and must not call
  * back into libdogapi.
@@ -258,83 +364,6 @@ typedef struct {
    */
   double start;
 } dog_stats_timer_t;
-
-/**
- * What the aggregator did, read with `dog_stats_telemetry()`. "Series" are what a flush
- * sends: one series per counter or gauge context and bucket, 8 per histogram context and
- * bucket, each with exactly one point. Counters start at 0 at `dog_stats_new()` and in a
- * forked child.
- */
-typedef struct {
-  /**
-   * Points recorded (after sampling).
-   */
-  uint64_t points_recorded;
-  /**
-   * Points not kept because of `sample_rate` < 1.
-   */
-  uint64_t points_sampled_out;
-  /**
-   * Live contexts now.
-   */
-  uint64_t contexts;
-  /**
-   * Flushes that produced at least one series (dogapi's `flush_count`).
-   */
-  uint64_t flushes;
-  /**
-   * Series produced by flushes.
-   */
-  uint64_t series_flushed;
-  /**
-   * Requests accepted by the intake (2xx).
-   */
-  uint64_t payloads_sent;
-  /**
-   * Series in those requests.
-   */
-  uint64_t series_sent;
-  /**
-   * Compressed bytes in those requests.
-   */
-  uint64_t bytes_sent;
-  /**
-   * Failed sends whose payload was queued again.
-   */
-  uint64_t retries;
-  /**
-   * Payloads waiting in the retry queue now.
-   */
-  uint64_t payloads_queued;
-  /**
-   * Series in them.
-   */
-  uint64_t series_queued;
-  /**
-   * Compressed bytes in them.
-   */
-  uint64_t bytes_queued;
-  /**
-   * Points dropped because the live-context cap was reached.
-   */
-  uint64_t dropped_points_context_limit;
-  /**
-   * Series dropped because the retry queue was full.
-   */
-  uint64_t dropped_series_queue_full;
-  /**
-   * Series dropped because the intake rejected them (4xx other than 408/429).
-   */
-  uint64_t dropped_series_rejected;
-  /**
-   * Series still unsent when a stop reached its timeout.
-   */
-  uint64_t dropped_series_shutdown;
-  /**
-   * Series dropped because their value was not finite (e.g. an overflowing counter).
-   */
-  uint64_t dropped_series_invalid;
-} dog_stats_telemetry_t;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1483,29 +1512,57 @@ dog_status_t dog_stats_timer_stop_ex(dog_stats_t *stats,
  * `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
  * `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
  * anything queued by earlier failures (except payloads a 429 asked to hold back).
- * Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
+ * A single series that alone exceeds `max_payload_bytes` compressed cannot be split: it is
+ * dropped before sending, counted (`DOG_STATS_DROPPED_SERIES_OVERSIZED`) and logged at ERROR,
+ * without changing the status. Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
  * `DOG_ERR_TIMEOUT`, `DOG_ERR_HTTP_STATUS`, `DOG_ERR_RATE_LIMITED`, ...) when a payload stays
  * queued for retry or was rejected; `DOG_ERR_QUEUE_FULL` when older payloads were dropped;
  * `DOG_ERR_NOT_STARTED`. With `disabled`: DOG_OK and nothing happens.
  */
-dog_status_t dog_stats_flush(dog_stats_t *stats, double timestamp);
+dog_status_t dog_stats_flush(dog_stats_t *stats,
+                             double timestamp);
 
 /**
  * Stops automatic flushing and sends every bucket, the current one included, returning
  * within `timeout_seconds` (0: the `shutdown_timeout` option) even if the intake hangs: each
  * request is bounded by the time left. Whatever is unsent at the deadline is dropped and
- * counted (`dropped_series_shutdown`). Recording stays possible afterwards (as in dogapi);
+ * counted (`DOG_STATS_DROPPED_SERIES_SHUTDOWN`) before this returns, including a request the
+ * flush thread still has in flight (then `DOG_ERR_TIMEOUT`); if that request completes later
+ * it is not counted again (accepted: `DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN`). Recording stays possible afterwards (as in dogapi);
  * such points go out with `dog_stats_flush()`, a later stop, or `dog_stats_free()`.
  * Returns `DOG_OK` when everything was delivered; `DOG_ERR_TIMEOUT` or the last send status
  * when something was dropped; `DOG_ERR_NOT_STARTED`; `DOG_ERR_INVALID_ARGUMENT` for a
  * negative or non-finite timeout.
  */
-dog_status_t dog_stats_stop(dog_stats_t *stats, double timeout_seconds);
+dog_status_t dog_stats_stop(dog_stats_t *stats,
+                            double timeout_seconds);
 
 /**
- * Copies the telemetry counters into `*out`. `DOG_ERR_NULL_ARGUMENT` when either is NULL.
+ * Reads one telemetry value: `id` is a `dog_stats_counter_t` (`DOG_STATS_SERIES_SENT`, ...).
+ * Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
+ * `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
+ * header: `*out` is left untouched). Values of different ids read by separate calls may be
+ * from different moments; `dog_stats_telemetry_read()` reads them all in one call.
  */
-dog_status_t dog_stats_telemetry(const dog_stats_t *stats, dog_stats_telemetry_t *out);
+dog_status_t dog_stats_telemetry_get(const dog_stats_t *stats, uint32_t id, uint64_t *out);
+
+/**
+ * Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_counter_t`
+ * (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
+ * `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
+ * newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`
+ * when `stats` is NULL or `values` is NULL with `n` > 0.
+ */
+dog_status_t dog_stats_telemetry_read(const dog_stats_t *stats,
+                                      uint64_t *values,
+                                      size_t n);
+
+/**
+ * The static name of a telemetry id (`"series_sent"` for `DOG_STATS_SERIES_SENT`: the id's
+ * name without the prefix, lowercase), NULL for an id this library does not know. Never free
+ * it.
+ */
+const char *dog_stats_telemetry_name(uint32_t id);
 
 /**
  * The static name of a status (`"DOG_ERR_TIMEOUT"`), or `"DOG_ERR_UNKNOWN"` for a value that

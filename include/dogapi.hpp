@@ -38,6 +38,7 @@
 
 #include "dogapi.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -484,11 +485,18 @@ public:
     void flush(double timestamp = 0) { check(dog_stats_flush(s_, timestamp)); }
     /** `dog_stats_stop()`: sends everything, the current bucket included (0: the option's timeout). */
     void stop(double timeout_seconds = 0) { check(dog_stats_stop(s_, timeout_seconds)); }
-    /** `dog_stats_telemetry()`. */
-    dog_stats_telemetry_t telemetry() const {
-        dog_stats_telemetry_t t;
-        check(dog_stats_telemetry(s_, &t));
+    /** Every telemetry value at once (`dog_stats_telemetry_read()`), indexed by
+     *  `dog_stats_counter_t`: `st.telemetry()[DOG_STATS_SERIES_SENT]`. */
+    std::array<uint64_t, DOG_STATS_TELEMETRY_COUNT> telemetry() const {
+        std::array<uint64_t, DOG_STATS_TELEMETRY_COUNT> t{};
+        check(dog_stats_telemetry_read(s_, t.data(), t.size()));
         return t;
+    }
+    /** One telemetry value (`dog_stats_telemetry_get()`). */
+    uint64_t telemetry(dog_stats_counter_t id) const {
+        uint64_t v = 0;
+        check(dog_stats_telemetry_get(s_, id, &v));
+        return v;
     }
 
     /** `dog_stats_increment()` (counter). `tags` comma-separated, NULL / "" for none. */

@@ -3,6 +3,10 @@
 //! must not crash.
 
 use dogapi::ffi::stats::*;
+use dogapi::ffi::stats_telemetry::*;
+use dogapi::stats::telemetry::{Counter::*, Snapshot};
+
+const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
 use dogapi::ffi::status::dog_status_t::DOG_OK;
 use std::ffi::CString;
 
@@ -21,10 +25,15 @@ fn started() -> *mut DogStats {
     s
 }
 
-fn tel(s: *mut DogStats) -> dog_stats_telemetry_t {
-    let mut t = dog_stats_telemetry_t::default();
-    assert_eq!(unsafe { dog_stats_telemetry(s, &mut t) }, DOG_OK);
+/// Every telemetry value, read at once through `dog_stats_telemetry_read`.
+fn tel_read(s: *const DogStats) -> Snapshot {
+    let mut t = Snapshot([0; N]);
+    assert_eq!(unsafe { dog_stats_telemetry_read(s, t.0.as_mut_ptr(), t.0.len()) }, DOG_OK);
     t
+}
+
+fn tel(s: *mut DogStats) -> Snapshot {
+    tel_read(s)
 }
 
 #[test]
@@ -50,7 +59,7 @@ fn freed_instances_cached_entries_never_reach_a_new_instance() {
     for _ in 0..3 {
         assert_eq!(unsafe { dog_stats_increment(x as *mut DogStats, name.as_ptr(), 1.0, tags.as_ptr()) }, DOG_OK);
     }
-    assert_eq!(tel(x as *mut DogStats).points_recorded, 8);
+    assert_eq!(tel(x as *mut DogStats)[DOG_STATS_POINTS_RECORDED], 8);
     unsafe { dog_stats_free(x as *mut DogStats) };
     // Often at the same address as X.
     let y = started();
@@ -60,7 +69,7 @@ fn freed_instances_cached_entries_never_reach_a_new_instance() {
     go_tx.send(y as usize).unwrap();
     th.join().unwrap();
     let t = tel(y);
-    assert_eq!(t.points_recorded, 9);
-    assert_eq!(t.contexts, 1);
+    assert_eq!(t[DOG_STATS_POINTS_RECORDED], 9);
+    assert_eq!(t[DOG_STATS_CONTEXTS], 1);
     unsafe { dog_stats_free(y) };
 }

@@ -3,6 +3,10 @@
 //! after recovery, queue bound accounting, stop deadline, background thread, many threads.
 
 use dogapi::ffi::stats::*;
+use dogapi::ffi::stats_telemetry::*;
+use dogapi::stats::telemetry::{Counter::*, Snapshot};
+
+const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
 use dogapi::ffi::status::dog_status_t::{self, *};
 use dogapi_intake::{Contract, Fault, Intake, Recorded};
 use serde_json::Value;
@@ -64,10 +68,15 @@ fn inc(s: &S, name: &str, v: f64, tags: Option<&str>, ts: f64) -> dog_status_t {
     unsafe { dog_stats_increment_ex(s.0, n.as_ptr(), v, t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()), ts, 1.0, std::ptr::null()) }
 }
 
-fn tel(s: &S) -> dog_stats_telemetry_t {
-    let mut t = dog_stats_telemetry_t::default();
-    assert_eq!(unsafe { dog_stats_telemetry(s.0, &mut t) }, DOG_OK);
+/// Every telemetry value, read at once through `dog_stats_telemetry_read`.
+fn tel_read(s: *const DogStats) -> Snapshot {
+    let mut t = Snapshot([0; N]);
+    assert_eq!(unsafe { dog_stats_telemetry_read(s, t.0.as_mut_ptr(), t.0.len()) }, DOG_OK);
     t
+}
+
+fn tel(s: &S) -> Snapshot {
+    tel_read(s.0)
 }
 
 fn series_requests(intake: &Intake) -> Vec<Recorded> {
@@ -130,8 +139,8 @@ fn wire_format_validates_and_is_gzipped() {
     assert_eq!(series.iter().find(|x| x["metric"] == "latency.count").unwrap()["type"], "count");
     assert_eq!(series.iter().find(|x| x["metric"] == "latency.avg").unwrap()["points"][0][1], 2.5);
     let t = tel(&s);
-    assert_eq!((t.points_recorded, t.payloads_sent, t.series_sent, t.contexts), (8, 1, 10, 3));
-    assert_eq!(t.bytes_sent, reqs[0].raw_body_len as u64);
+    assert_eq!((t[DOG_STATS_POINTS_RECORDED], t[DOG_STATS_PAYLOADS_SENT], t[DOG_STATS_SERIES_SENT], t[DOG_STATS_CONTEXTS]), (8, 1, 10, 3));
+    assert_eq!(t[DOG_STATS_BYTES_SENT], reqs[0].raw_body_len as u64);
 }
 
 #[test]
@@ -154,7 +163,13 @@ fn argument_errors_and_not_started() {
         assert_eq!(dog_stats_gauge(s.0, n.as_ptr(), 1.0, bad.as_ptr() as *const c_char), DOG_ERR_INVALID_ARGUMENT);
         assert_eq!(dog_stats_gauge_ex(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
         assert_eq!(dog_stats_stop(s.0, -1.0), DOG_ERR_INVALID_ARGUMENT);
-        assert_eq!(dog_stats_telemetry(s.0, std::ptr::null_mut()), DOG_ERR_NULL_ARGUMENT);
+        assert_eq!(dog_stats_telemetry_get(s.0, DOG_STATS_SERIES_SENT as u32, std::ptr::null_mut()), DOG_ERR_NULL_ARGUMENT);
+        assert_eq!(dog_stats_telemetry_read(s.0, std::ptr::null_mut(), 3), DOG_ERR_NULL_ARGUMENT);
+        let mut v = 7u64;
+        assert_eq!(dog_stats_telemetry_get(s.0, N as u32, &mut v), DOG_ERR_INVALID_ARGUMENT);
+        assert_eq!(v, 7, "untouched on failure");
+        assert!(dog_stats_telemetry_name(N as u32).is_null());
+        assert_eq!(std::ffi::CStr::from_ptr(dog_stats_telemetry_name(DOG_STATS_SERIES_SENT as u32)).to_str().unwrap(), "series_sent");
         let mut o = opts();
         o.roll_up_interval = 0.0;
         assert_eq!(dog_stats_start(s.0, &o), DOG_ERR_INVALID_ARGUMENT);
@@ -172,7 +187,7 @@ fn context_limit_is_counted() {
     }
     assert_eq!(inc(&s, "c0", 1.0, None, T0), DOG_OK, "existing contexts still work");
     let t = tel(&s);
-    assert_eq!((t.contexts, t.dropped_points_context_limit, t.points_recorded), (3, 2, 4));
+    assert_eq!((t[DOG_STATS_CONTEXTS], t[DOG_STATS_DROPPED_POINTS_CONTEXT_LIMIT], t[DOG_STATS_POINTS_RECORDED]), (3, 2, 4));
 }
 
 #[test]
@@ -192,7 +207,7 @@ fn payloads_are_split_under_the_limit_and_all_arrive() {
     }
     let series = accepted_series(&intake);
     assert_eq!(series.len(), n);
-    assert_eq!(tel(&s).payloads_sent, reqs.len() as u64);
+    assert_eq!(tel(&s)[DOG_STATS_PAYLOADS_SENT], reqs.len() as u64);
 }
 
 /// Records `per` points into each of `contexts` counters at T0 and returns the expected sums.
@@ -212,7 +227,7 @@ fn flush_until_drained(s: &S) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let st = unsafe { dog_stats_flush(s.0, 0.0) };
-        if st == DOG_OK && tel(s).payloads_queued == 0 {
+        if st == DOG_OK && tel(s)[DOG_STATS_PAYLOADS_QUEUED] == 0 {
             return;
         }
         assert!(Instant::now() < deadline, "queue never drained: {:?} {}", st, last_error());
@@ -237,13 +252,13 @@ fn every_fault_then_recovery_delivers_exactly_once() {
         intake.push_fault(fault.clone());
         assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, status, "{fault:?}: {}", last_error());
         let t = tel(&s);
-        assert_eq!((t.payloads_queued, t.series_queued, t.retries), (1, 20, 1), "{fault:?}");
+        assert_eq!((t[DOG_STATS_PAYLOADS_QUEUED], t[DOG_STATS_SERIES_QUEUED], t[DOG_STATS_RETRIES]), (1, 20, 1), "{fault:?}");
         flush_until_drained(&s);
         let got = sums(&accepted_series(&intake));
         assert_eq!(got, want, "{fault:?}");
         let t = tel(&s);
-        assert_eq!((t.series_sent, t.payloads_sent), (20, 1), "{fault:?}");
-        assert_eq!(t.dropped_series_queue_full + t.dropped_series_rejected + t.dropped_series_shutdown, 0);
+        assert_eq!((t[DOG_STATS_SERIES_SENT], t[DOG_STATS_PAYLOADS_SENT]), (20, 1), "{fault:?}");
+        assert_eq!(t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL] + t[DOG_STATS_DROPPED_SERIES_REJECTED] + t[DOG_STATS_DROPPED_SERIES_SHUTDOWN], 0);
         // A 429 is held back even from an explicit flush until its delay has passed.
         if matches!(fault, Fault::RateLimited { .. }) {
             assert!(series_requests(&intake).len() == 2);
@@ -272,11 +287,11 @@ fn intake_down_for_a_while_then_back() {
         // Each round flushes a new payload; the queue keeps all of them.
         assert_ne!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK);
     }
-    assert_eq!(tel(&s).series_queued, 40);
+    assert_eq!(tel(&s)[DOG_STATS_SERIES_QUEUED], 40);
     intake.set_fault(None);
     flush_until_drained(&s);
     assert_eq!(sums(&accepted_series(&intake)), want);
-    assert_eq!(tel(&s).series_sent, 40);
+    assert_eq!(tel(&s)[DOG_STATS_SERIES_SENT], 40);
 }
 
 #[test]
@@ -298,15 +313,15 @@ fn queue_bound_drops_oldest_and_counts_exactly() {
         assert!(st == DOG_ERR_QUEUE_FULL || st == DOG_ERR_CONNECTION, "{st:?}");
     }
     let t = tel(&s);
-    assert!(t.dropped_series_queue_full > 0);
-    assert!(t.bytes_queued <= 3000);
-    assert_eq!(t.series_queued + t.dropped_series_queue_full, total);
+    assert!(t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL] > 0);
+    assert!(t[DOG_STATS_BYTES_QUEUED] <= 3000);
+    assert_eq!(t[DOG_STATS_SERIES_QUEUED] + t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL], total);
     intake.set_fault(None);
     flush_until_drained(&s);
     let t = tel(&s);
     let delivered = accepted_series(&intake).len() as u64;
-    assert_eq!(delivered, t.series_sent);
-    assert_eq!(delivered + t.dropped_series_queue_full, total, "every series delivered or counted as dropped");
+    assert_eq!(delivered, t[DOG_STATS_SERIES_SENT]);
+    assert_eq!(delivered + t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL], total, "every series delivered or counted as dropped");
 }
 
 #[test]
@@ -317,7 +332,7 @@ fn rejected_payloads_are_dropped_and_counted() {
     intake.push_fault(Fault::Status { code: 400, body: "{\"errors\":[\"bad\"]}".into() });
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_ERR_API);
     let t = tel(&s);
-    assert_eq!((t.dropped_series_rejected, t.payloads_queued, t.retries), (7, 0, 0));
+    assert_eq!((t[DOG_STATS_DROPPED_SERIES_REJECTED], t[DOG_STATS_PAYLOADS_QUEUED], t[DOG_STATS_RETRIES]), (7, 0, 0));
 }
 
 #[test]
@@ -332,8 +347,89 @@ fn stop_returns_within_its_timeout_when_the_intake_hangs() {
     assert!(t0.elapsed() < Duration::from_secs(20));
     assert_ne!(st, DOG_OK);
     let t = tel(&s);
-    assert_eq!(t.dropped_series_shutdown, 4);
-    assert_eq!(t.payloads_queued, 0);
+    assert_eq!(t[DOG_STATS_DROPPED_SERIES_SHUTDOWN], 4);
+    assert_eq!(t[DOG_STATS_PAYLOADS_QUEUED], 0);
+}
+
+/// Issue 8 item 13: the flusher thread is stuck in a request when stop is called. When stop
+/// returns `DOG_ERR_TIMEOUT`, the payload in flight and the current bucket are already counted.
+#[test]
+fn stop_against_a_request_in_flight_counts_everything_when_it_returns() {
+    let intake = Intake::start();
+    intake.set_fault(Some(Fault::Hang));
+    let s = start(&intake, |o| {
+        o.flush_in_thread = true;
+        o.flush_interval = 0.2;
+        o.request_timeout = 60.0;
+    });
+    record_batch(&s, "inflight", 6, 1);
+    // The first background flush sends the 6 series and hangs.
+    assert!(!intake.wait_for(1, Duration::from_secs(20)).is_empty());
+    for i in 0..4 {
+        let n = c(&format!("current.{i}"));
+        assert_eq!(unsafe { dog_stats_increment(s.0, n.as_ptr(), 1.0, std::ptr::null()) }, DOG_OK);
+    }
+    assert_eq!(unsafe { dog_stats_stop(s.0, 0.5) }, DOG_ERR_TIMEOUT);
+    let t = tel(&s);
+    assert_eq!(t[DOG_STATS_DROPPED_SERIES_SHUTDOWN], 10, "in flight (6) + current bucket (4)");
+    assert_eq!((t[DOG_STATS_SERIES_SENT], t[DOG_STATS_SERIES_QUEUED], t[DOG_STATS_RETRIES]), (0, 0, 0));
+}
+
+/// A request in flight at the stop deadline that succeeds later is counted once: as dropped at
+/// shutdown when stop returned, and then under `series_delivered_after_shutdown` (never as sent,
+/// queued or retried).
+#[test]
+fn a_late_success_after_stop_is_not_counted_twice() {
+    let intake = Intake::start();
+    intake.set_fault(Some(Fault::Slow(Duration::from_secs(2))));
+    let s = start(&intake, |o| {
+        o.flush_in_thread = true;
+        o.flush_interval = 0.2;
+        o.request_timeout = 60.0;
+    });
+    record_batch(&s, "late", 5, 1);
+    assert!(!intake.wait_for(1, Duration::from_secs(20)).is_empty());
+    assert_eq!(unsafe { dog_stats_stop(s.0, 0.2) }, DOG_ERR_TIMEOUT);
+    assert_eq!(tel(&s)[DOG_STATS_DROPPED_SERIES_SHUTDOWN], 5);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tel(&s)[DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN] == 0 {
+        assert!(Instant::now() < deadline, "the slow request never completed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let t = tel(&s);
+    assert_eq!(t[DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN], 5);
+    assert_eq!(t[DOG_STATS_DROPPED_SERIES_SHUTDOWN], 5);
+    assert_eq!((t[DOG_STATS_SERIES_SENT], t[DOG_STATS_SERIES_QUEUED], t[DOG_STATS_RETRIES]), (0, 0, 0));
+}
+
+/// Issue 8 item 9: one series whose compressed size exceeds max_payload_bytes cannot be split;
+/// it is dropped before sending (the intake never sees it) and counted under its own cause.
+#[test]
+fn one_oversized_series_is_dropped_not_sent() {
+    let intake = Intake::start();
+    let s = start(&intake, |o| o.max_payload_bytes = 4096);
+    // Incompressible tags: this one series is ~20 KB of JSON, well over 4096 B gzipped.
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let tags: Vec<String> = (0..1000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            format!("t:{x:016x}")
+        })
+        .collect();
+    assert_eq!(inc(&s, "oversized.one", 1.0, Some(&tags.join(",")), T0), DOG_OK);
+    assert_eq!(inc(&s, "small.one", 2.0, None, T0), DOG_OK);
+    assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK, "{}", last_error());
+    for r in series_requests(&intake) {
+        assert!(r.raw_body_len <= 4096, "{} compressed bytes sent", r.raw_body_len);
+        assert!(!r.body_str().contains("oversized.one"), "the oversized series was sent");
+    }
+    let got = sums(&accepted_series(&intake));
+    assert_eq!(got.get("small.one"), Some(&2.0));
+    assert!(!got.contains_key("oversized.one"));
+    let t = tel(&s);
+    assert_eq!((t[DOG_STATS_DROPPED_SERIES_OVERSIZED], t[DOG_STATS_SERIES_SENT], t[DOG_STATS_SERIES_QUEUED]), (1, 1, 0));
 }
 
 #[test]
@@ -403,7 +499,7 @@ fn many_threads_exact_totals() {
         assert_eq!(got[&format!("mt.own.{t}")], (2 * per) as f64);
     }
     assert_eq!(got["mt.hist.count"], (threads * per) as f64);
-    assert_eq!(tel(&s).points_recorded, (4 * threads * per) as u64);
+    assert_eq!(tel(&s)[DOG_STATS_POINTS_RECORDED], (4 * threads * per) as u64);
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub mod search;
 pub mod service_check;
 pub mod snapshot;
 pub mod stats;
+pub mod stats_telemetry;
 pub mod status;
 pub mod tags;
 pub mod user;

@@ -1,10 +1,10 @@
-//! `dog_stats_t`: the in-process aggregator (dogapi's `DogStatsApi`), its options, timers and
-//! telemetry. Conversion only; the logic lives in `crate::stats`.
+//! `dog_stats_t`: the in-process aggregator (dogapi's `DogStatsApi`), its options and timers.
+//! Conversion only; the logic lives in `crate::stats` (telemetry read-out: `stats_telemetry.rs`).
 
 use super::status::dog_status_t;
-use super::{finite, handle, null_arg, opt_str, ptr_call, req_str, status_call, value_call};
+use super::{finite, handle, opt_str, ptr_call, status_call, value_call};
 use crate::error::Error;
-use crate::stats::{Kind, Point, Stats, StatsOptions, Telemetry};
+use crate::stats::{Kind, RawPoint, Stats, StatsOptions};
 use std::ffi::{c_char, CStr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -58,74 +58,6 @@ pub struct dog_stats_options_t {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request in seconds (default 5).
     pub request_timeout: f64,
-}
-
-/// What the aggregator did, read with `dog_stats_telemetry()`. "Series" are what a flush
-/// sends: one series per counter or gauge context and bucket, 8 per histogram context and
-/// bucket, each with exactly one point. Counters start at 0 at `dog_stats_new()` and in a
-/// forked child.
-#[repr(C)]
-#[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, Default)]
-pub struct dog_stats_telemetry_t {
-    /// Points recorded (after sampling).
-    pub points_recorded: u64,
-    /// Points not kept because of `sample_rate` < 1.
-    pub points_sampled_out: u64,
-    /// Live contexts now.
-    pub contexts: u64,
-    /// Flushes that produced at least one series (dogapi's `flush_count`).
-    pub flushes: u64,
-    /// Series produced by flushes.
-    pub series_flushed: u64,
-    /// Requests accepted by the intake (2xx).
-    pub payloads_sent: u64,
-    /// Series in those requests.
-    pub series_sent: u64,
-    /// Compressed bytes in those requests.
-    pub bytes_sent: u64,
-    /// Failed sends whose payload was queued again.
-    pub retries: u64,
-    /// Payloads waiting in the retry queue now.
-    pub payloads_queued: u64,
-    /// Series in them.
-    pub series_queued: u64,
-    /// Compressed bytes in them.
-    pub bytes_queued: u64,
-    /// Points dropped because the live-context cap was reached.
-    pub dropped_points_context_limit: u64,
-    /// Series dropped because the retry queue was full.
-    pub dropped_series_queue_full: u64,
-    /// Series dropped because the intake rejected them (4xx other than 408/429).
-    pub dropped_series_rejected: u64,
-    /// Series still unsent when a stop reached its timeout.
-    pub dropped_series_shutdown: u64,
-    /// Series dropped because their value was not finite (e.g. an overflowing counter).
-    pub dropped_series_invalid: u64,
-}
-
-impl From<Telemetry> for dog_stats_telemetry_t {
-    fn from(t: Telemetry) -> Self {
-        dog_stats_telemetry_t {
-            points_recorded: t.points_recorded,
-            points_sampled_out: t.points_sampled_out,
-            contexts: t.contexts,
-            flushes: t.flushes,
-            series_flushed: t.series_flushed,
-            payloads_sent: t.payloads_sent,
-            series_sent: t.series_sent,
-            bytes_sent: t.bytes_sent,
-            retries: t.retries,
-            payloads_queued: t.payloads_queued,
-            series_queued: t.series_queued,
-            bytes_queued: t.bytes_queued,
-            dropped_points_context_limit: t.dropped_points_context_limit,
-            dropped_series_queue_full: t.dropped_series_queue_full,
-            dropped_series_rejected: t.dropped_series_rejected,
-            dropped_series_shutdown: t.dropped_series_shutdown,
-            dropped_series_invalid: t.dropped_series_invalid,
-        }
-    }
 }
 
 /// A running timer from `dog_stats_timer_start()`: a plain value, nothing to free.
@@ -259,28 +191,10 @@ unsafe fn record(kind: Kind, stats: *mut DogStats, name: *const c_char, value: f
     status_call(|| {
         // SAFETY: live handle and C strings (caller's contract).
         let s = unsafe { handle(stats, "stats")? };
-        // Hot path: arguments this thread has recorded before (no UTF-8 check, no tag
-        // parsing, no lock). Anything else takes the full path below, unchanged.
-        if !name.is_null() && value.is_finite() && timestamp.is_finite() && sample_rate.is_finite() {
-            // SAFETY: non-NULL C strings (caller's contract).
-            let bytes = |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes());
-            let nb = unsafe { CStr::from_ptr(name) }.to_bytes();
-            if let Some(r) = s.0.record_cached(kind, nb, bytes(tags), bytes(host), value, timestamp, sample_rate) {
-                return r;
-            }
-        }
-        let name = unsafe { req_str(name, "name")? };
-        let tags = unsafe { opt_str(tags, "tags")? };
-        let host = unsafe { opt_str(host, "host")? };
-        let p = Point {
-            name,
-            value: finite(value, "value")?,
-            tags,
-            timestamp: finite(timestamp, "timestamp")?,
-            sample_rate: finite(sample_rate, "sample_rate")?,
-            host,
-        };
-        s.0.record(kind, &p)
+        // The hot path needs the raw bytes: the core checks UTF-8 only on a cache miss.
+        // SAFETY: non-NULL pointers are NUL-terminated strings (caller's contract).
+        let bytes = |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes());
+        s.0.record_raw(kind, &RawPoint { name: bytes(name), value, tags: bytes(tags), timestamp, sample_rate, host: bytes(host) })
     })
 }
 
@@ -402,7 +316,9 @@ pub unsafe extern "C" fn dog_stats_timer_stop_ex(
 /// `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
 /// `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
 /// anything queued by earlier failures (except payloads a 429 asked to hold back).
-/// Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
+/// A single series that alone exceeds `max_payload_bytes` compressed cannot be split: it is
+/// dropped before sending, counted (`DOG_STATS_DROPPED_SERIES_OVERSIZED`) and logged at ERROR,
+/// without changing the status. Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
 /// `DOG_ERR_TIMEOUT`, `DOG_ERR_HTTP_STATUS`, `DOG_ERR_RATE_LIMITED`, ...) when a payload stays
 /// queued for retry or was rejected; `DOG_ERR_QUEUE_FULL` when older payloads were dropped;
 /// `DOG_ERR_NOT_STARTED`. With `disabled`: DOG_OK and nothing happens.
@@ -419,7 +335,9 @@ pub unsafe extern "C" fn dog_stats_flush(stats: *mut DogStats, timestamp: f64) -
 /// Stops automatic flushing and sends every bucket, the current one included, returning
 /// within `timeout_seconds` (0: the `shutdown_timeout` option) even if the intake hangs: each
 /// request is bounded by the time left. Whatever is unsent at the deadline is dropped and
-/// counted (`dropped_series_shutdown`). Recording stays possible afterwards (as in dogapi);
+/// counted (`DOG_STATS_DROPPED_SERIES_SHUTDOWN`) before this returns, including a request the
+/// flush thread still has in flight (then `DOG_ERR_TIMEOUT`); if that request completes later
+/// it is not counted again (accepted: `DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN`). Recording stays possible afterwards (as in dogapi);
 /// such points go out with `dog_stats_flush()`, a later stop, or `dog_stats_free()`.
 /// Returns `DOG_OK` when everything was delivered; `DOG_ERR_TIMEOUT` or the last send status
 /// when something was dropped; `DOG_ERR_NOT_STARTED`; `DOG_ERR_INVALID_ARGUMENT` for a
@@ -434,20 +352,5 @@ pub unsafe extern "C" fn dog_stats_stop(stats: *mut DogStats, timeout_seconds: f
             return Err(Error::invalid(format!("timeout_seconds must be in [0, 86400], got {t}")));
         }
         s.0.stop(if t == 0.0 { None } else { Some(Duration::from_secs_f64(t)) })
-    })
-}
-
-/// Copies the telemetry counters into `*out`. `DOG_ERR_NULL_ARGUMENT` when either is NULL.
-#[no_mangle]
-pub unsafe extern "C" fn dog_stats_telemetry(stats: *const DogStats, out: *mut dog_stats_telemetry_t) -> dog_status_t {
-    status_call(|| {
-        // SAFETY: live handle (caller's contract).
-        let s = unsafe { handle(stats, "stats")? };
-        if out.is_null() {
-            return Err(null_arg("out"));
-        }
-        // SAFETY: non-NULL and writable (caller's contract).
-        unsafe { out.write(s.0.telemetry().into()) };
-        Ok(())
     })
 }

@@ -26,7 +26,8 @@ pub enum Body {
     JsonText(String),
     /// JSON already gzip-compressed by the caller (the stats aggregator sizes its payloads by
     /// their compressed length); sent as is with `Content-Encoding: gzip` whatever `gzip` says.
-    Gzipped(Vec<u8>),
+    /// Shared, not copied (the stats retry queue keeps the same bytes).
+    Gzipped(std::sync::Arc<[u8]>),
 }
 
 /// One API call, before the client adds host, version, auth and encoding.
@@ -49,6 +50,9 @@ pub struct ApiRequest {
     pub result: Option<Extract>,
     /// Where the id of a created object is.
     pub id: Option<Extract>,
+    /// This call's own bound on the whole request, instead of the client's timeout (the stats
+    /// shutdown bounds its last requests by the time left); `None`: the client's.
+    pub timeout: Option<Duration>,
 }
 
 impl ApiRequest {
@@ -63,6 +67,7 @@ impl ApiRequest {
             version: None,
             result: None,
             id: None,
+            timeout: None,
         }
     }
 
@@ -304,15 +309,15 @@ impl Client {
             url.push(sep);
             url.push_str(q);
         }
-        let body: Option<Vec<u8>> = match &req.body {
+        let body: Option<std::borrow::Cow<'_, [u8]>> = match &req.body {
             Body::None => None,
-            Body::Json(v) => Some(serde_json::to_vec(v).expect("serialising a serde_json::Value cannot fail")),
-            Body::JsonText(t) => Some(t.as_bytes().to_vec()),
-            Body::Gzipped(b) => Some(b.clone()),
+            Body::Json(v) => Some(serde_json::to_vec(v).expect("serialising a serde_json::Value cannot fail").into()),
+            Body::JsonText(t) => Some(t.as_bytes().into()),
+            Body::Gzipped(b) => Some(b[..].into()),
         };
         let pre_gzipped = matches!(req.body, Body::Gzipped(_));
         let body = match (body, req.gzip && !pre_gzipped) {
-            (Some(b), true) => Some(gzip(&b)),
+            (Some(b), true) => Some(gzip(&b).into()),
             (b, _) => b,
         };
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(5);
@@ -330,7 +335,8 @@ impl Client {
             }
         }
         let started = Instant::now();
-        let wire = WireRequest { method: req.method, url: &url, headers: &headers, body: body.as_deref() };
+        let timeout = req.timeout.unwrap_or(timeout);
+        let wire = WireRequest { method: req.method, url: &url, headers: &headers, body: body.as_deref(), timeout: req.timeout };
         let sent = transport::send(agent, &wire);
         match sent {
             Err(mut e) => {

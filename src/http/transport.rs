@@ -17,6 +17,9 @@ pub struct WireRequest<'a> {
     pub url: &'a str,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: Option<&'a [u8]>,
+    /// This request's own bound on the whole call (connect, send, answer), instead of the
+    /// agent's; `None`: the agent's timeouts.
+    pub timeout: Option<Duration>,
 }
 
 /// What came back: status, headers (names lowercased) and the decoded body.
@@ -69,8 +72,8 @@ pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>) -> Result<WireResponse, 
         builder = builder.header(*k, *v);
     }
     let result = match req.body {
-        Some(b) => builder.body(b).map_err(|e| Error::invalid(format!("bad request: {e}"))).and_then(|r| agent.run(r).map_err(map_error)),
-        None => builder.body(()).map_err(|e| Error::invalid(format!("bad request: {e}"))).and_then(|r| agent.run(r).map_err(map_error)),
+        Some(b) => builder.body(b).map_err(|e| Error::invalid(format!("bad request: {e}"))).and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
+        None => builder.body(()).map_err(|e| Error::invalid(format!("bad request: {e}"))).and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
     };
     let mut resp = result?;
     let status = resp.status().as_u16();
@@ -81,6 +84,14 @@ pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>) -> Result<WireResponse, 
         .collect();
     let body = resp.body_mut().with_config().limit(MAX_RESPONSE_BYTES).read_to_vec().map_err(map_error)?;
     Ok(WireResponse { status, headers, body })
+}
+
+/// The request with its own whole-call timeout, when it has one.
+fn bounded<S: ureq::AsSendBody>(agent: &ureq::Agent, timeout: Option<Duration>, r: ureq::http::Request<S>) -> ureq::http::Request<S> {
+    match timeout {
+        Some(t) => agent.configure_request(r).timeout_global(Some(t)).build(),
+        None => r,
+    }
 }
 
 fn io_kind(e: &io::Error) -> ErrorKind {

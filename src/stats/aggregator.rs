@@ -57,10 +57,8 @@
 //! point again and retiring happens under the same mutex as claiming, there is no window in
 //! which a point can go into a context that no later flush sees.
 
-use super::cache;
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
-use super::payload::{Rendered, SeriesStyle};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -386,12 +384,29 @@ struct Shard {
     map: RwLock<HashTable<Arc<Context>>>,
 }
 
-/// Outcome of a recording call.
+/// The live-context cap was reached; nothing was recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    Ok,
-    /// The live-context cap was reached; nothing was recorded.
-    ContextLimit,
+pub struct ContextLimit;
+
+/// The aggregated value of one context in one closed bucket.
+#[derive(Debug)]
+pub enum Aggregate {
+    /// Sum of the bucket's increments (each scaled by 1 / sample_rate).
+    Counter(f64),
+    /// The last value of the bucket.
+    Gauge(f64),
+    /// min / max / weighted sum and count, and an unbiased sample of at most 1000 values
+    /// (`samples`, of `seen` values offered); [`HistAgg::stats`] gives dogapi's 8 statistics.
+    Histogram(HistAgg),
+}
+
+/// One context's aggregated data for one closed bucket, as handed to a sink.
+pub struct Closed {
+    /// Name, sorted comma-joined tags, host (`None`: the default host) and kind.
+    pub ctx: Arc<Context>,
+    /// Start of the bucket, POSIX seconds (bucket index × roll-up interval).
+    pub ts: f64,
+    pub value: Aggregate,
 }
 
 /// One histogram bucket moved out of the map, merged and rendered after the shard lock is
@@ -522,12 +537,11 @@ impl Aggregator {
         self.dropped_context_limit.load(Ordering::Relaxed)
     }
 
-    /// Adds one point through the map (no cache lookup) and puts the context in the calling
-    /// thread's cache under the raw key (`name`, `tags`, `host` exactly as the caller passed
-    /// them), so the next identical call skips all of this. `weight` scales counters and
-    /// histogram counts (1 / sample_rate).
+    /// Adds one point through the map (no cache lookup) and returns its context, which the
+    /// caller may cache (see `record.rs`). `weight` scales counters and histogram counts
+    /// (1 / sample_rate).
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Recorded {
+    pub fn record(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, ContextLimit> {
         let sorted = SortedTags::parse(tags);
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
@@ -542,20 +556,16 @@ impl Aggregator {
                 }
                 None => {
                     drop(map);
-                    match self.record_new(shard, hash, kind, name, &sorted, host, bucket, value, weight) {
-                        Ok(ctx) => ctx,
-                        Err(r) => return r,
-                    }
+                    self.record_new(shard, hash, kind, name, &sorted, host, bucket, value, weight)?
                 }
             }
         };
-        cache::fill(self, cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)), ctx);
-        Recorded::Ok
+        Ok(ctx)
     }
 
     #[cold]
     #[allow(clippy::too_many_arguments)]
-    fn record_new(&self, shard: &Shard, hash: u64, kind: Kind, name: &str, sorted: &SortedTags<'_>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, Recorded> {
+    fn record_new(&self, shard: &Shard, hash: u64, kind: Kind, name: &str, sorted: &SortedTags<'_>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, ContextLimit> {
         let mut map = shard.map.write();
         // Another thread may have created it between the two locks.
         if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, host)) {
@@ -566,7 +576,7 @@ impl Aggregator {
         if self.live.fetch_add(1, Ordering::Relaxed) >= max {
             self.live.fetch_sub(1, Ordering::Relaxed);
             self.dropped_context_limit.fetch_add(1, Ordering::Relaxed);
-            return Err(Recorded::ContextLimit);
+            return Err(ContextLimit);
         }
         let ctx = Arc::new(Context::new(hash, kind, name, &sorted.joined(), host));
         ctx.record(bucket, value, weight);
@@ -574,9 +584,10 @@ impl Aggregator {
         Ok(ctx)
     }
 
-    /// Moves out every bucket `< cut` and renders it into `out` (bucket start = index ×
-    /// `roll_up`). Contexts with nothing left and nothing flushed now are retired and removed.
-    pub fn extract(&self, cut: i64, roll_up: f64, style: &SeriesStyle<'_>, out: &mut Rendered) -> Extracted {
+    /// Moves out every bucket `< cut` into `out` (bucket start = index × `roll_up`): counters
+    /// and gauges first, then histograms. Contexts with nothing left and nothing flushed now
+    /// are retired and removed.
+    pub fn extract(&self, cut: i64, roll_up: f64, out: &mut Vec<Closed>) -> Extracted {
         let mut totals = Extracted::default();
         let mut hists: Vec<HistOut> = Vec::new();
         for shard in self.shards.iter() {
@@ -589,7 +600,7 @@ impl Aggregator {
                 let l = &mut *l;
                 match ctx.hist.as_deref() {
                     None => {
-                        let count = ctx.kind == Kind::Counter;
+                        let val = |v: f64| if ctx.kind == Kind::Counter { Aggregate::Counter(v) } else { Aggregate::Gauge(v) };
                         for slot in &ctx.slots {
                             let b = slot.bucket.load(Ordering::Relaxed);
                             if b == FREE || b == RETIRED {
@@ -599,7 +610,7 @@ impl Aggregator {
                                 // The atomic take: CASes before it are in `v`, later ones fail.
                                 let v = f64::from_bits(slot.bits.swap(SEALED, Ordering::AcqRel));
                                 slot.bucket.store(FREE, Ordering::Relaxed);
-                                out.push(style, ctx.name(), "", b as f64 * roll_up, v, count, ctx.tags(), ctx.host());
+                                out.push(Closed { ctx: Arc::clone(ctx), ts: b as f64 * roll_up, value: val(v) });
                                 flushed = true;
                             } else {
                                 holds = true;
@@ -608,7 +619,7 @@ impl Aggregator {
                         if let Some(ov) = l.overflow.as_mut() {
                             ov.retain(|(b, v)| {
                                 if *b < cut {
-                                    out.push(style, ctx.name(), "", *b as f64 * roll_up, *v, count, ctx.tags(), ctx.host());
+                                    out.push(Closed { ctx: Arc::clone(ctx), ts: *b as f64 * roll_up, value: val(*v) });
                                     flushed = true;
                                     false
                                 } else {
@@ -677,15 +688,15 @@ impl Aggregator {
         }
         for h in hists {
             let ts = h.bucket as f64 * roll_up;
-            let mut agg = if h.more.is_empty() {
+            let agg = if h.more.is_empty() {
                 h.agg
             } else {
                 let mut parts = h.more;
                 parts.push(h.agg);
                 HistAgg::merge(parts)
             };
-            for (suffix, v, count) in agg.stats() {
-                out.push(style, h.ctx.name(), suffix, ts, v, count, h.ctx.tags(), h.ctx.host());
+            if agg.seen > 0 && agg.count > 0.0 {
+                out.push(Closed { ctx: h.ctx, ts, value: Aggregate::Histogram(agg) });
             }
         }
         totals
@@ -788,21 +799,23 @@ mod tests {
         assert!(end - base <= 64, "hot range is {} bytes", end - base);
     }
 
-    fn style() -> SeriesStyle<'static> {
-        SeriesStyle { default_host: "h", device: None, interval: 10 }
-    }
-
+    /// The closed buckets as series-like JSON (`h.min`, ... for histograms), without a sink.
     fn flush(a: &Aggregator, cut: i64) -> Vec<serde_json::Value> {
-        let mut r = Rendered::default();
-        a.extract(cut, 10.0, &style(), &mut r);
-        let p = super::super::payload::split(&r, Default::default());
+        let num = |v: f64| if v == v.trunc() && v.abs() < 1e15 { serde_json::json!(v as i64) } else { serde_json::json!(v) };
+        let mut closed = Vec::new();
+        a.extract(cut, 10.0, &mut closed);
         let mut out = Vec::new();
-        for p in p {
-            let mut s = String::new();
-            use std::io::Read;
-            flate2::read::GzDecoder::new(&p.gzipped[..]).read_to_string(&mut s).unwrap();
-            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
-            out.extend(v["series"].as_array().unwrap().iter().cloned());
+        for c in closed {
+            let tags: Vec<&str> = c.ctx.tags().split(',').filter(|t| !t.is_empty()).collect();
+            let mut one = |suffix: &str, v: f64| out.push(serde_json::json!({"metric": format!("{}{suffix}", c.ctx.name()), "points": [[num(c.ts), num(v)]], "tags": tags}));
+            match c.value {
+                Aggregate::Counter(v) | Aggregate::Gauge(v) => one("", v),
+                Aggregate::Histogram(mut h) => {
+                    for (suffix, v, _) in h.stats() {
+                        one(suffix, v);
+                    }
+                }
+            }
         }
         out
     }
@@ -810,10 +823,10 @@ mod tests {
     #[test]
     fn counters_sum_gauges_keep_last_and_contexts_are_reused() {
         let a = Aggregator::new(100);
-        a.record(Kind::Counter, "c", Some("b,a"), None, 10, 1.0, 1.0);
-        a.record(Kind::Counter, "c", Some("a,b"), None, 10, 2.0, 1.0);
-        a.record(Kind::Gauge, "g", None, None, 10, 5.0, 1.0);
-        a.record(Kind::Gauge, "g", Some(""), None, 10, 7.0, 1.0);
+        a.record(Kind::Counter, "c", Some("b,a"), None, 10, 1.0, 1.0).unwrap();
+        a.record(Kind::Counter, "c", Some("a,b"), None, 10, 2.0, 1.0).unwrap();
+        a.record(Kind::Gauge, "g", None, None, 10, 5.0, 1.0).unwrap();
+        a.record(Kind::Gauge, "g", Some(""), None, 10, 7.0, 1.0).unwrap();
         assert_eq!(a.live_contexts(), 2);
         let s = flush(&a, 11);
         assert_eq!(s.len(), 2);
@@ -832,7 +845,7 @@ mod tests {
     fn many_buckets_use_overflow_and_flush_in_order_of_cut() {
         let a = Aggregator::new(100);
         for b in [10, 11, 12, 13, 10, 13] {
-            a.record(Kind::Counter, "c", None, None, b, 1.0, 1.0);
+            a.record(Kind::Counter, "c", None, None, b, 1.0, 1.0).unwrap();
         }
         let s = flush(&a, 12);
         let mut pts: Vec<(i64, i64)> = s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
@@ -842,17 +855,6 @@ mod tests {
         let mut pts: Vec<(i64, i64)> = s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
         pts.sort();
         assert_eq!(pts, [(120, 1), (130, 2)]);
-    }
-
-    #[test]
-    fn context_limit_drops_and_counts() {
-        let a = Aggregator::new(2);
-        assert_eq!(a.record(Kind::Counter, "a", None, None, 1, 1.0, 1.0), Recorded::Ok);
-        assert_eq!(a.record(Kind::Counter, "b", None, None, 1, 1.0, 1.0), Recorded::Ok);
-        assert_eq!(a.record(Kind::Counter, "c", None, None, 1, 1.0, 1.0), Recorded::ContextLimit);
-        assert_eq!(a.record(Kind::Counter, "a", None, None, 1, 1.0, 1.0), Recorded::Ok);
-        assert_eq!(a.dropped_context_limit(), 1);
-        assert_eq!(a.points(), 3);
     }
 
     #[test]
@@ -868,7 +870,7 @@ mod tests {
                 let b = (i % 2) as i64;
                 let v = ((i * 31) % 1_001) as f64;
                 let w = if i % 3 == 0 { 2.0 } else { 1.0 };
-                a.record(Kind::Histogram, "h", Some("t:1"), None, 10 + b, v, w);
+                a.record(Kind::Histogram, "h", Some("t:1"), None, 10 + b, v, w).unwrap();
                 let x = &mut want[b as usize];
                 *x = (x.0.min(v), x.1.max(v), x.2 + v * w, x.3 + w);
                 i += 1;
@@ -904,7 +906,7 @@ mod tests {
     #[test]
     fn retired_histogram_refuses_points_in_every_stripe() {
         let a = Aggregator::new(100);
-        a.record(Kind::Histogram, "h", None, None, 1, 1.0, 1.0);
+        a.record(Kind::Histogram, "h", None, None, 1, 1.0, 1.0).unwrap();
         let ctx = a.shards.iter().find_map(|s| s.map.read().iter().next().cloned()).unwrap();
         assert_eq!(flush(&a, i64::MAX).len(), 8);
         assert!(flush(&a, i64::MAX).is_empty());
@@ -923,9 +925,9 @@ mod tests {
                 let a = a.clone();
                 std::thread::spawn(move || {
                     for i in 0..20_000 {
-                        a.record(Kind::Counter, "shared", Some("x:y"), None, 1, 1.0, 1.0);
-                        a.record(Kind::Counter, &format!("own.{t}"), None, None, 1 + (i % 3), 1.0, 1.0);
-                        a.record(Kind::Histogram, "h", None, None, 1, i as f64, 1.0);
+                        a.record(Kind::Counter, "shared", Some("x:y"), None, 1, 1.0, 1.0).unwrap();
+                        a.record(Kind::Counter, &format!("own.{t}"), None, None, 1 + (i % 3), 1.0, 1.0).unwrap();
+                        a.record(Kind::Histogram, "h", None, None, 1, i as f64, 1.0).unwrap();
                     }
                 })
             })

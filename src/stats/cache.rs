@@ -20,7 +20,8 @@
 
 use super::aggregator::{Aggregator, Context, PointCell};
 use super::fork;
-use super::key::{Hasher, Kind};
+use super::key::{hasher, Kind};
+use std::hash::Hasher as _;
 use std::cell::UnsafeCell;
 use std::sync::Arc;
 
@@ -45,21 +46,19 @@ impl<'a> RawKey<'a> {
     #[inline]
     pub fn new(kind: Kind, name: &'a [u8], tags: Option<&'a [u8]>, host: Option<&'a [u8]>) -> RawKey<'a> {
         // Lossy on purpose (entries compare the full key): one word of kind + lengths, then
-        // the bytes. The set index uses the top bits, which the multiply mixes well, so no
-        // finaliser is needed.
+        // the bytes. The set index uses the top bits.
         let tl = tags.map_or(NONE, |t| t.len() as u32) as u64;
         let hl = host.map_or(NONE, |t| t.len() as u32) as u64;
-        let mut h = Hasher((kind as u64) ^ ((name.len() as u64) << 8) ^ (tl << 24) ^ (hl << 44));
-        h.words(name);
+        let mut h = hasher();
+        h.write_u64((kind as u64) ^ ((name.len() as u64) << 8) ^ (tl << 24) ^ (hl << 44));
+        h.write(name);
         if let Some(t) = tags {
-            h.words(t);
+            h.write(t);
         }
         if let Some(t) = host {
-            h.words(t);
+            h.write(t);
         }
-        // One more round so the last word reaches the top bits.
-        h.word(0);
-        RawKey { kind, name, tags, host, hash: h.0 }
+        RawKey { kind, name, tags, host, hash: h.finish() }
     }
 
     #[inline]

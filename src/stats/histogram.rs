@@ -1,58 +1,16 @@
 //! Histogram state of one context in one bucket: min, max, weighted sum and count, and an
 //! unbiased 1000-value sample (Vitter's algorithm R) for the percentiles.
 
-use std::cell::Cell;
-
 /// Values kept for the percentiles (dogapi's sample size).
 pub(crate) const RESERVOIR: usize = 1000;
 
 /// The percentiles emitted, in dogapi's order, with their metric suffixes.
 pub const PERCENTILES: [(f64, &str); 4] = [(0.75, ".75percentile"), (0.85, ".85percentile"), (0.95, ".95percentile"), (0.99, ".99percentile")];
 
-thread_local! {
-    static RNG: Cell<u64> = const { Cell::new(0) };
-}
-
-/// A cheap thread-local xorshift64* generator, seeded per thread from the clock, the thread's
-/// stack address and a global counter.
-pub fn next_u64() -> u64 {
-    RNG.with(|c| {
-        let mut x = c.get();
-        if x == 0 {
-            x = seed();
-        }
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        c.set(x);
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    })
-}
-
-fn seed() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
-    let local = 0u8;
-    let addr = &local as *const u8 as u64;
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
-    let s = (t ^ addr.rotate_left(32) ^ N.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)) | 1;
-    // One splitmix64 round so nearby seeds diverge.
-    let mut z = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    (z ^ (z >> 31)) | 1
-}
-
-/// Uniform in `[0, 1)`.
-#[inline]
-pub fn next_f64() -> f64 {
-    (next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// Uniform in `[0, n)` (Lemire's multiply-shift; the bias is < n / 2^64).
+/// Uniform in `[0, n)`, `n` > 0 (fastrand's thread-local generator).
 #[inline]
 pub fn below(n: u64) -> u64 {
-    ((next_u64() as u128 * n as u128) >> 64) as u64
+    fastrand::u64(..n)
 }
 
 /// The index into a sorted sample of `n` values for percentile `p`: `round(p·n − 1)` with ties
@@ -340,7 +298,7 @@ mod tests {
         for b in buckets {
             assert!((9_000..11_000).contains(&b), "{buckets:?}");
         }
-        let f = next_f64();
+        let f = fastrand::f64();
         assert!((0.0..1.0).contains(&f));
     }
 

@@ -1,6 +1,6 @@
 //! `start()` options: dogapi's `DogStatsApi.start` plus the bounds libdogapi adds.
 
-use super::payload::MAX_COMPRESSED;
+use super::sink::payload::MAX_COMPRESSED;
 use crate::error::Error;
 use std::time::Duration;
 

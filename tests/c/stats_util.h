@@ -79,10 +79,15 @@ static inline double st_sum(const char *json, const char *name) {
     return sum;
 }
 
-static inline dog_stats_telemetry_t st_tel(const dog_stats_t *s) {
-    dog_stats_telemetry_t t;
+/* Every telemetry value at once, indexed by dog_stats_counter_t: t.v[DOG_STATS_SERIES_SENT]. */
+typedef struct {
+    uint64_t v[DOG_STATS_TELEMETRY_COUNT];
+} st_tel_t;
+
+static inline st_tel_t st_tel(const dog_stats_t *s) {
+    st_tel_t t;
     memset(&t, 0, sizeof t);
-    (void)dog_stats_telemetry(s, &t);
+    (void)dog_stats_telemetry_read(s, t.v, DOG_STATS_TELEMETRY_COUNT);
     return t;
 }
 

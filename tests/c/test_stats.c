@@ -158,9 +158,9 @@ static void test_timed_and_statuses(void) {
     CHECK(dt_count(j, "\"metric\":\"timed.pair.") == 8, "timer pair gives 8 series");
     CHECK(st_value_at(j, "timed.block.min", -1, 0) >= 0.02, "elapsed >= 20 ms");
     free(j);
-    dog_stats_telemetry_t tel = st_tel(s);
-    CHECK(tel.points_recorded == 2 && tel.series_sent == 16 && tel.payloads_sent == 1, "telemetry %llu %llu",
-          (unsigned long long)tel.points_recorded, (unsigned long long)tel.series_sent);
+    st_tel_t tel = st_tel(s);
+    CHECK(tel.v[DOG_STATS_POINTS_RECORDED] == 2 && tel.v[DOG_STATS_SERIES_SENT] == 16 && tel.v[DOG_STATS_PAYLOADS_SENT] == 1, "telemetry %llu %llu",
+          (unsigned long long)tel.v[DOG_STATS_POINTS_RECORDED], (unsigned long long)tel.v[DOG_STATS_SERIES_SENT]);
     dog_stats_free(s);
 
     dog_stats_t *n = dog_stats_new();
@@ -220,8 +220,8 @@ static void test_many_threads(void) {
     }
     CHECK(st_sum(j, "mt.hist.count") == THREADS * PER, "histogram count %g", st_sum(j, "mt.hist.count"));
     free(j);
-    dog_stats_telemetry_t t = st_tel(MT);
-    CHECK(t.points_recorded == 3ull * THREADS * PER, "points %llu", (unsigned long long)t.points_recorded);
+    st_tel_t t = st_tel(MT);
+    CHECK(t.v[DOG_STATS_POINTS_RECORDED] == 3ull * THREADS * PER, "points %llu", (unsigned long long)t.v[DOG_STATS_POINTS_RECORDED]);
     dog_stats_free(MT);
 }
 

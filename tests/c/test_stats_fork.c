@@ -32,12 +32,12 @@ int main(void) {
         }
         /* same arguments as cached before the fork: must not go to the parent's context */
         for (int i = 0; i < 3; i++) bad |= dog_stats_increment(s, "fork.shared", 1, "k:v") != DOG_OK;
-        dog_stats_telemetry_t t = st_tel(s);
-        bad |= t.points_recorded != 17; /* the parent's points are not the child's */
-        bad |= t.contexts != 3;
+        st_tel_t t = st_tel(s);
+        bad |= t.v[DOG_STATS_POINTS_RECORDED] != 17; /* the parent's points are not the child's */
+        bad |= t.v[DOG_STATS_CONTEXTS] != 3;
         bad |= dog_stats_stop(s, 10) != DOG_OK;
         t = st_tel(s);
-        bad |= t.series_sent != 3;
+        bad |= t.v[DOG_STATS_SERIES_SENT] != 3;
         dog_stats_free(s);
         _exit(bad ? 1 : 0);
     }

@@ -164,9 +164,10 @@ static void test_stats() {
     }
     st.stop(10); // sends everything, the current bucket included
 
-    dog_stats_telemetry_t t = st.telemetry();
-    CHECK(t.payloads_sent >= 1);
-    CHECK(t.series_sent >= 4);
+    auto t = st.telemetry();
+    CHECK(t[DOG_STATS_PAYLOADS_SENT] >= 1);
+    CHECK(t[DOG_STATS_SERIES_SENT] >= 4);
+    CHECK(st.telemetry(DOG_STATS_SERIES_SENT) == t[DOG_STATS_SERIES_SENT]);
 
     dogapi::http dd("fake-api-key", nullptr);
     std::string body = dd.request("GET", "/_intake/requests", "path=/api/v1/series").body();
