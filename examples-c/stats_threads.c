@@ -19,12 +19,15 @@ static void *work(void *arg) {
 }
 
 int main(void) {
-    dog_stats_options_t opts;
-    dog_stats_options_init(&opts); /* api_key NULL: DD_API_KEY; host: DATADOG_HOST or api.<DD_SITE> */
-    if (dog_stats_start(dog_stats_default(), &opts) != DOG_OK) {
-        fprintf(stderr, "start: %s\n", dog_last_error());
+    /* Unset options keep dogapi's defaults; api key: DD_API_KEY; host: DATADOG_HOST or api.<DD_SITE>. */
+    dog_stats_options_t *opts = dog_stats_options_new();
+    if (opts == NULL || dog_stats_options_set_flush_interval(opts, 10) != DOG_OK ||
+        dog_stats_options_set_shutdown_timeout(opts, 5) != DOG_OK ||
+        dog_stats_start(dog_stats_default(), opts) != DOG_OK) {
+        fprintf(stderr, "start: %s\n", dog_error_last());
         return 1;
     }
+    dog_stats_options_free(opts); /* dog_stats_start copied them */
     pthread_t t[4];
     const char *tags[4] = {"worker:0", "worker:1", "worker:2", "worker:3"};
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, work, (void *)tags[i]);
@@ -32,7 +35,7 @@ int main(void) {
     dog_status_t st = dog_stats_stop(dog_stats_default(), 5.0);
     dog_stats_telemetry_t tel;
     dog_stats_telemetry(dog_stats_default(), &tel);
-    printf("stop: %s; %llu points, %llu series sent in %llu requests, %llu dropped\n", dog_status_str((int)st),
+    printf("stop: %s; %llu points, %llu series sent in %llu requests, %llu dropped\n", dog_status_str(st),
            (unsigned long long)tel.points_recorded, (unsigned long long)tel.series_sent, (unsigned long long)tel.payloads_sent,
            (unsigned long long)(tel.dropped_series_queue_full + tel.dropped_series_rejected + tel.dropped_series_shutdown));
     return st == DOG_OK ? 0 : 1;
