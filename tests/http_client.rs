@@ -349,7 +349,7 @@ fn one_client_shared_by_threads() {
 fn statuses_have_names_and_version_matches() {
     let name = |s: i32| unsafe { CStr::from_ptr(dogapi::ffi::status::dog_status_str(s)) }.to_str().unwrap().to_string();
     assert_eq!(name(0), "DOG_OK");
-    assert_eq!(name(DOG_ERR_RATE_LIMITED as i32), "DOG_ERR_RATE_LIMITED");
+    assert_eq!(name(DOG_ERR_RATE_LIMITED), "DOG_ERR_RATE_LIMITED");
     assert_eq!(name(-3), "DOG_ERR_UNKNOWN");
     let v = unsafe { CStr::from_ptr(dogapi::ffi::version::dog_version()) }.to_str().unwrap();
     assert_eq!(v, env!("CARGO_PKG_VERSION"));

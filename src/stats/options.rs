@@ -227,10 +227,11 @@ mod tests {
     use crate::error::ErrorKind;
 
     type Setter = fn(&mut StatsOptions, f64) -> Result<(), Error>;
+    type Getter = fn(&StatsOptions) -> f64;
 
     #[test]
     fn seconds_options_reject_out_of_range_and_keep_their_value() {
-        let setters: [(&str, Setter, fn(&StatsOptions) -> f64); 4] = [
+        let setters: [(&str, Setter, Getter); 4] = [
             ("flush_interval", StatsOptions::set_flush_interval, |o| o.flush_interval),
             ("roll_up_interval", StatsOptions::set_roll_up_interval, |o| o.roll_up_interval),
             ("shutdown_timeout", StatsOptions::set_shutdown_timeout, |o| o.shutdown_timeout),
