@@ -23,7 +23,7 @@ static void *worker(void *arg) {
     while (now() < end) {
         dog_status_t st = dog_event_post(client, "bench", "bench event", 0, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
         if (st != DOG_OK) {
-            fprintf(stderr, "dog_event_post: %s: %s\n", dog_status_str((int)st), dog_last_error());
+            fprintf(stderr, "dog_event_post: %s: %s\n", dog_status_str(st), dog_error_last());
             exit(1);
         }
         (*count)++;
@@ -47,7 +47,7 @@ int main(int argc, char **argv) {
     }
     client = dog_http_new("bench-key", NULL);
     if (client == NULL || dog_http_set_api_host(client, argv[1]) != DOG_OK) {
-        fprintf(stderr, "setup: %s\n", dog_last_error());
+        fprintf(stderr, "setup: %s\n", dog_error_last());
         return 1;
     }
     /* warm up: open the connections */

@@ -92,17 +92,21 @@ static long rss_kb(void) {
 }
 
 int main(void) {
-    dog_stats_options_t o;
-    dog_stats_options_init(&o);
-    o.api_host = "http://127.0.0.1:9"; /* nothing listens: flushes fail fast, payloads queue */
-    o.api_key = "bench";
-    o.flush_in_thread = false;
-    o.roll_up_interval = 86400; /* one bucket for the whole run */
-    o.max_contexts = 1000000;
-    o.max_queued_bytes = (size_t)1 << 30;
-    o.shutdown_timeout = 0.2;
+    dog_stats_options_t *o = dog_stats_options_new();
+    if (o == NULL ||
+        dog_stats_options_set_api_host(o, "http://127.0.0.1:9") != DOG_OK || /* nothing listens: flushes fail fast */
+        dog_stats_options_set_api_key(o, "bench") != DOG_OK ||
+        dog_stats_options_set_flush_in_thread(o, false) != DOG_OK ||
+        dog_stats_options_set_roll_up_interval(o, 86400) != DOG_OK || /* one bucket for the whole run */
+        dog_stats_options_set_max_contexts(o, 1000000) != DOG_OK ||
+        dog_stats_options_set_max_queued_bytes(o, (size_t)1 << 30) != DOG_OK ||
+        dog_stats_options_set_shutdown_timeout(o, 0.2) != DOG_OK) {
+        fprintf(stderr, "options: %s\n", dog_error_last());
+        return 1;
+    }
     S = dog_stats_new();
-    if (dog_stats_start(S, &o) != DOG_OK) { fprintf(stderr, "%s\n", dog_last_error()); return 1; }
+    if (dog_stats_start(S, o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
+    dog_stats_options_free(o);
     /* create the contexts */
     dog_stats_increment(S, "bench.a", 1, "env:prod,role:db");
     dog_stats_increment(S, "bench.b", 1, "env:prod,role:db");
@@ -133,12 +137,12 @@ int main(void) {
     /* 10,000 histogram contexts, one point each (stripes + the first reservoir allocation),
        in their own instance so the flush below measures the same 100,000 counters as before */
     dog_stats_t *H = dog_stats_new();
-    if (dog_stats_start(H, &o) != DOG_OK) { fprintf(stderr, "%s\n", dog_last_error()); return 1; }
+    if (dog_stats_start(H, &o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
     dog_stats_histogram(H, "bench.hist.warm", 1, "env:prod,role:db");
     long hbefore = rss_kb();
     for (int i = 0; i < 10000; i++) {
         snprintf(name, sizeof name, "bench.hist.%06d", i);
-        dog_stats_histogram_ex(H, name, 1, "env:prod,role:db", 1000.0, 1, NULL);
+        dog_stats_histogram_full(H, name, 1, "env:prod,role:db", 1000.0, 1, NULL);
     }
     long hafter = rss_kb();
     printf("10000 histogram contexts, 1 point each: RSS +%ld KiB = %.0f bytes/context (incl. ~32 bytes of strings)\n",
@@ -148,7 +152,7 @@ int main(void) {
     for (int i = 0; i < 100000; i++) {
         int n = snprintf(name, sizeof name, "bench.ctx.%06d", i);
         strbytes += (size_t)n + strlen("env:prod,role:db");
-        dog_stats_increment_ex(S, name, 1, "env:prod,role:db", 1000.0, 1, NULL);
+        dog_stats_increment_full(S, name, 1, "env:prod,role:db", 1000.0, 1, NULL);
     }
     long after = rss_kb();
     uint64_t t[DOG_STATS_TELEMETRY_COUNT];

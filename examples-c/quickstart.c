@@ -16,13 +16,13 @@
 
 /* Prints one call's outcome; returns 1 on failure so main can count them. */
 static int report(const char *what, dog_status_t status, const dog_response_t *response) {
-    printf("%-14s %-22s", what, dog_status_str((int)status));
+    printf("%-14s %-22s", what, dog_status_str(status));
     if (response != NULL) {
         const char *result = dog_response_result(response);
         printf(" HTTP %d  result: %s", dog_response_status(response), result ? result : "(none)");
     }
     if (status != DOG_OK) {
-        printf("\n               error: %s", dog_last_error());
+        printf("\n               error: %s", dog_error_last());
     }
     printf("\n");
     return status == DOG_OK ? 0 : 1;
@@ -37,7 +37,7 @@ int main(void) {
     /* NULL keys: DD_API_KEY / DD_APP_KEY from the environment. */
     dog_http_t *dog = dog_http_new(NULL, NULL);
     if (dog == NULL) {
-        fprintf(stderr, "dog_http_new failed: %s\n", dog_last_error());
+        fprintf(stderr, "dog_http_new failed: %s\n", dog_error_last());
         return 1;
     }
     gethostname(host, sizeof host - 1);

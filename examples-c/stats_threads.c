@@ -19,12 +19,15 @@ static void *work(void *arg) {
 }
 
 int main(void) {
-    dog_stats_options_t opts;
-    dog_stats_options_init(&opts); /* api_key NULL: DD_API_KEY; host: DATADOG_HOST or api.<DD_SITE> */
-    if (dog_stats_start(dog_stats_default(), &opts) != DOG_OK) {
-        fprintf(stderr, "start: %s\n", dog_last_error());
+    /* Unset options keep dogapi's defaults; api key: DD_API_KEY; host: DATADOG_HOST or api.<DD_SITE>. */
+    dog_stats_options_t *opts = dog_stats_options_new();
+    if (opts == NULL || dog_stats_options_set_flush_interval(opts, 10) != DOG_OK ||
+        dog_stats_options_set_shutdown_timeout(opts, 5) != DOG_OK ||
+        dog_stats_start(dog_stats_default(), opts) != DOG_OK) {
+        fprintf(stderr, "start: %s\n", dog_error_last());
         return 1;
     }
+    dog_stats_options_free(opts); /* dog_stats_start copied them */
     pthread_t t[4];
     const char *tags[4] = {"worker:0", "worker:1", "worker:2", "worker:3"};
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, work, (void *)tags[i]);

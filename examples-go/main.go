@@ -1,5 +1,4 @@
-// libdogapi from Go with cgo: post an event and a metric, record stats (with -tags dogapi_stats,
-// when the library has the stats API).
+// libdogapi from Go with cgo: post an event and a metric, record stats.
 //
 // The #cgo lines below only name the library; tell cgo where it is installed:
 //
@@ -27,19 +26,19 @@ import (
 	"unsafe"
 )
 
-// Error is a failed libdogapi call: the status name and dog_last_error().
+// Error is a failed libdogapi call: the status name and dog_error_last().
 type Error struct {
 	Status int
 	Detail string
 }
 
 func (e *Error) Error() string {
-	return C.GoString(C.dog_status_str(C.int(e.Status))) + ": " + e.Detail
+	return C.GoString(C.dog_status_str(C.dog_status_t(e.Status))) + ": " + e.Detail
 }
 
 func check(status C.dog_status_t) error {
 	if status != C.DOG_OK {
-		return &Error{Status: int(status), Detail: C.GoString(C.dog_last_error())}
+		return &Error{Status: int(status), Detail: C.GoString(C.dog_error_last())}
 	}
 	return nil
 }
@@ -60,7 +59,7 @@ type Client struct{ h *C.dog_http_t }
 func NewClient() (*Client, error) {
 	h := C.dog_http_new(nil, nil)
 	if h == nil {
-		return nil, &Error{Status: int(C.DOG_ERR_INVALID_ARGUMENT), Detail: C.GoString(C.dog_last_error())}
+		return nil, &Error{Status: int(C.DOG_ERR_INVALID_ARGUMENT), Detail: C.GoString(C.dog_error_last())}
 	}
 	return &Client{h: h}, nil
 }
@@ -128,7 +127,9 @@ func verify(intake string) error {
 			series++
 			mine = true
 		}
-		if q.Path == "/api/v1/series" && strings.Contains(string(q.Body), "example.go.stats.count") {
+		// the stats series carry the host set with dog_stats_options_set_host
+		if q.Path == "/api/v1/series" && strings.Contains(string(q.Body), "example.go.stats.count") &&
+			strings.Contains(string(q.Body), `"go-example"`) {
 			stats++
 			mine = true
 		}
@@ -136,7 +137,7 @@ func verify(intake string) error {
 			return fmt.Errorf("%s broke the contract: %v", q.Path, q.ContractErrors)
 		}
 	}
-	if events == 0 || series == 0 || (haveStats && stats == 0) {
+	if events == 0 || series == 0 || stats == 0 {
 		return fmt.Errorf("intake check failed: events=%d series=%d stats=%d", events, series, stats)
 	}
 	return nil
@@ -158,12 +159,10 @@ func run() error {
 		return err
 	}
 	fmt.Println("metric posted")
-	if haveStats {
-		if err := recordStats(); err != nil {
-			return err
-		}
-		fmt.Println("stats recorded and flushed")
+	if err := recordStats(); err != nil {
+		return err
 	}
+	fmt.Println("stats recorded and flushed")
 	if intake := os.Getenv("DOG_INTAKE_URL"); intake != "" {
 		if err := verify(intake); err != nil {
 			return err

@@ -1,7 +1,4 @@
-//go:build dogapi_stats
-
-// The stats aggregator (DogStatsApi) part of the example, built with `-tags dogapi_stats`
-// against a libdogapi whose dogapi.h has the dog_stats_* API.
+// The stats aggregator (DogStatsApi) part of the example.
 package main
 
 /*
@@ -12,19 +9,47 @@ import "C"
 
 import "unsafe"
 
-const haveStats = true
-
 // Stats owns a dog_stats_t.
 type Stats struct{ s *C.dog_stats_t }
 
-// StartStats creates and starts an aggregator with the default options (flush thread every
-// 10 s; host and key from DATADOG_HOST / DD_API_KEY).
-func StartStats() (*Stats, error) {
+// StatsOptions are the options of StartStats: each field set calls the C setter of the same
+// name, which range-checks it. Zero values keep the library's defaults.
+type StatsOptions struct {
+	FlushInterval   float64 // seconds between flushes (default 10)
+	ShutdownTimeout float64 // seconds Close may take (default 5)
+	Host            string  // host of every series ("" : this machine's name)
+}
+
+// StartStats creates and starts an aggregator (flush thread; API host and key from
+// DATADOG_HOST / DD_API_KEY).
+func StartStats(o StatsOptions) (*Stats, error) {
+	opts := C.dog_stats_options_new()
+	if opts == nil {
+		return nil, &Error{Status: int(C.DOG_ERR_INTERNAL), Detail: C.GoString(C.dog_error_last())}
+	}
+	defer C.dog_stats_options_free(opts) // dog_stats_start copies them
+	if o.FlushInterval != 0 {
+		if err := check(C.dog_stats_options_set_flush_interval(opts, C.double(o.FlushInterval))); err != nil {
+			return nil, err
+		}
+	}
+	if o.ShutdownTimeout != 0 {
+		if err := check(C.dog_stats_options_set_shutdown_timeout(opts, C.double(o.ShutdownTimeout))); err != nil {
+			return nil, err
+		}
+	}
+	if o.Host != "" {
+		h := C.CString(o.Host)
+		defer C.free(unsafe.Pointer(h))
+		if err := check(C.dog_stats_options_set_host(opts, h)); err != nil {
+			return nil, err
+		}
+	}
 	s := C.dog_stats_new()
 	if s == nil {
-		return nil, &Error{Status: int(C.DOG_ERR_INTERNAL), Detail: C.GoString(C.dog_last_error())}
+		return nil, &Error{Status: int(C.DOG_ERR_INTERNAL), Detail: C.GoString(C.dog_error_last())}
 	}
-	if err := check(C.dog_stats_start(s, nil)); err != nil {
+	if err := check(C.dog_stats_start(s, opts)); err != nil {
 		C.dog_stats_free(s)
 		return nil, err
 	}
@@ -70,7 +95,7 @@ func (st *Stats) Close(timeout float64) error {
 }
 
 func recordStats() error {
-	st, err := StartStats()
+	st, err := StartStats(StatsOptions{FlushInterval: 10, ShutdownTimeout: 10, Host: "go-example"})
 	if err != nil {
 		return err
 	}

@@ -12,39 +12,40 @@ const lib = koffi.load(process.env.DOGAPI_LIBRARY || 'libdogapi.so.0');
 
 koffi.opaque('dog_http_t');
 koffi.opaque('dog_response_t');
+koffi.opaque('dog_stats_t');
+koffi.opaque('dog_stats_options_t');
+koffi.alias('dog_status_t', 'int32_t');
 const dog = {
   version: lib.func('const char *dog_version(void)'),
-  lastError: lib.func('const char *dog_last_error(void)'),
-  statusStr: lib.func('const char *dog_status_str(int status)'),
+  lastError: lib.func('const char *dog_error_last(void)'),
+  statusStr: lib.func('const char *dog_status_str(dog_status_t status)'),
   httpNew: lib.func('dog_http_t *dog_http_new(const char *api_key, const char *app_key)'),
   httpFree: lib.func('void dog_http_free(dog_http_t *client)'),
-  eventPost: lib.func('int dog_event_post(dog_http_t *client, const char *title, const char *text, ' +
+  eventPost: lib.func('dog_status_t dog_event_post(dog_http_t *client, const char *title, const char *text, ' +
     'int64_t date_happened, const char *handle, const char *priority, int64_t related_event_id, ' +
     'const char *tags, const char *host, const char *device_name, const char *aggregation_key, ' +
     'const char *source_type_name, const char *extra_json, _Out_ dog_response_t **out_response)'),
-  metricPost: lib.func('int dog_metric_post(dog_http_t *client, const char *name, double value, ' +
+  metricPost: lib.func('dog_status_t dog_metric_post(dog_http_t *client, const char *name, double value, ' +
     'const char *host, const char *device, const char *tags, const char *type, ' +
     '_Out_ dog_response_t **out_response)'),
   responseId: lib.func('const char *dog_response_id(const dog_response_t *response)'),
   responseFree: lib.func('void dog_response_free(dog_response_t *response)'),
 };
 
-// The stats aggregator (DogStatsApi), when this libdogapi has it.
-let stats = null;
-try {
-  koffi.opaque('dog_stats_t');
-  stats = {
-    create: lib.func('dog_stats_t *dog_stats_new(void)'),
-    start: lib.func('int dog_stats_start(dog_stats_t *stats, const void *opts)'), // NULL: defaults
-    increment: lib.func('int dog_stats_increment(dog_stats_t *stats, const char *name, double value, const char *tags)'),
-    gauge: lib.func('int dog_stats_gauge(dog_stats_t *stats, const char *name, double value, const char *tags)'),
-    histogram: lib.func('int dog_stats_histogram(dog_stats_t *stats, const char *name, double value, const char *tags)'),
-    stop: lib.func('int dog_stats_stop(dog_stats_t *stats, double timeout_seconds)'),
-    free: lib.func('void dog_stats_free(dog_stats_t *stats)'),
-  };
-} catch (e) {
-  stats = null; // older library without dog_stats_*
-}
+// The stats aggregator (DogStatsApi) and its options (an opaque object with one setter each).
+const stats = {
+  optionsNew: lib.func('dog_stats_options_t *dog_stats_options_new(void)'),
+  optionsFree: lib.func('void dog_stats_options_free(dog_stats_options_t *opts)'),
+  setFlushInterval: lib.func('dog_status_t dog_stats_options_set_flush_interval(dog_stats_options_t *opts, double seconds)'),
+  setHost: lib.func('dog_status_t dog_stats_options_set_host(dog_stats_options_t *opts, const char *host)'),
+  create: lib.func('dog_stats_t *dog_stats_new(void)'),
+  start: lib.func('dog_status_t dog_stats_start(dog_stats_t *stats, const dog_stats_options_t *opts)'),
+  increment: lib.func('dog_status_t dog_stats_increment(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+  gauge: lib.func('dog_status_t dog_stats_gauge(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+  histogram: lib.func('dog_status_t dog_stats_histogram(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+  stop: lib.func('dog_status_t dog_stats_stop(dog_stats_t *stats, double timeout_seconds)'),
+  free: lib.func('void dog_stats_free(dog_stats_t *stats)'),
+};
 
 function check(status) {
   if (status !== 0) throw new Error(`${dog.statusStr(status)}: ${dog.lastError()}`);
@@ -70,21 +71,26 @@ async function main() {
     dog.httpFree(client);
   }
 
-  if (stats) {
-    const st = stats.create();
+  const st = stats.create();
+  try {
+    const opts = stats.optionsNew(); // unset options: defaults; host/key from DATADOG_HOST / DD_API_KEY
     try {
-      check(stats.start(st, null)); // host/key from DATADOG_HOST / DD_API_KEY
-      for (let i = 0; i < 10; i++) {
-        check(stats.increment(st, 'example.node.stats.count', 1, 'lang:node'));
-        check(stats.histogram(st, 'example.node.stats.latency', 0.01 * i, null));
-      }
-      check(stats.gauge(st, 'example.node.stats.gauge', 42, null));
-      check(stats.stop(st, 10)); // flushes everything, current bucket included
+      check(stats.setFlushInterval(opts, 10));
+      check(stats.setHost(opts, 'node-example'));
+      check(stats.start(st, opts));
     } finally {
-      stats.free(st);
+      stats.optionsFree(opts); // dog_stats_start copied them
     }
-    console.log('stats recorded and flushed');
+    for (let i = 0; i < 10; i++) {
+      check(stats.increment(st, 'example.node.stats.count', 1, 'lang:node'));
+      check(stats.histogram(st, 'example.node.stats.latency', 0.01 * i, null));
+    }
+    check(stats.gauge(st, 'example.node.stats.gauge', 42, null));
+    check(stats.stop(st, 10)); // flushes everything, current bucket included
+  } finally {
+    stats.free(st);
   }
+  console.log('stats recorded and flushed');
 
   const intake = process.env.DOG_INTAKE_URL;
   if (intake) {
@@ -92,10 +98,12 @@ async function main() {
     const events = seen.filter((q) => q.path === '/api/v1/events' && q.body && q.body.title === 'Node example');
     const series = seen.filter((q) => q.path === '/api/v1/series' &&
       JSON.stringify(q.body).includes('example.node.requests'));
+    // the stats series carry the host set with dog_stats_options_set_host
     const statSeries = seen.filter((q) => q.path === '/api/v1/series' &&
-      JSON.stringify(q.body).includes('example.node.stats.count'));
+      JSON.stringify(q.body).includes('example.node.stats.count') &&
+      JSON.stringify(q.body).includes('"node-example"'));
     const bad = events.concat(series, statSeries).filter((q) => !['valid', 'no_spec'].includes(q.contract));
-    if (!events.length || !series.length || (stats && !statSeries.length) || bad.length) {
+    if (!events.length || !series.length || !statSeries.length || bad.length) {
       throw new Error(`intake check failed: events=${events.length} series=${series.length} ` +
         `stats=${statSeries.length} ` +
         `contract problems=${JSON.stringify(bad.map((q) => q.contract_errors))}`);

@@ -18,9 +18,10 @@ lib = ctypes.CDLL(os.environ.get("DOGAPI_LIBRARY", "libdogapi.so.0"))
 # Declare every function used: ctypes assumes `int` otherwise (wrong for pointers).
 c_char_p, c_void_p, c_int, c_int64, c_double = (ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int,
                                                  ctypes.c_int64, ctypes.c_double)
+dog_status_t = ctypes.c_int32  # typedef int32_t dog_status_t
 lib.dog_version.restype = c_char_p
-lib.dog_last_error.restype = c_char_p
-lib.dog_status_str.argtypes = [c_int]
+lib.dog_error_last.restype = c_char_p
+lib.dog_status_str.argtypes = [dog_status_t]
 lib.dog_status_str.restype = c_char_p
 lib.dog_http_new.argtypes = [c_char_p, c_char_p]
 lib.dog_http_new.restype = c_void_p
@@ -29,10 +30,10 @@ lib.dog_http_free.restype = None
 lib.dog_event_post.argtypes = [c_void_p, c_char_p, c_char_p, c_int64, c_char_p, c_char_p, c_int64,
                                c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p,
                                ctypes.POINTER(c_void_p)]
-lib.dog_event_post.restype = c_int
+lib.dog_event_post.restype = dog_status_t
 lib.dog_metric_post.argtypes = [c_void_p, c_char_p, c_double, c_char_p, c_char_p, c_char_p,
                                 c_char_p, ctypes.POINTER(c_void_p)]
-lib.dog_metric_post.restype = c_int
+lib.dog_metric_post.restype = dog_status_t
 lib.dog_response_status.argtypes = [c_void_p]
 lib.dog_response_status.restype = c_int
 lib.dog_response_id.argtypes = [c_void_p]
@@ -40,19 +41,24 @@ lib.dog_response_id.restype = c_char_p
 lib.dog_response_free.argtypes = [c_void_p]
 lib.dog_response_free.restype = None
 
-# The stats aggregator (DogStatsApi) is used when this libdogapi has it.
-HAVE_STATS = hasattr(lib, "dog_stats_new")
-if HAVE_STATS:
-    lib.dog_stats_new.restype = c_void_p
-    lib.dog_stats_start.argtypes = [c_void_p, c_void_p]  # options NULL: the defaults
-    lib.dog_stats_start.restype = c_int
-    for fn in (lib.dog_stats_increment, lib.dog_stats_gauge, lib.dog_stats_histogram):
-        fn.argtypes = [c_void_p, c_char_p, c_double, c_char_p]
-        fn.restype = c_int
-    lib.dog_stats_stop.argtypes = [c_void_p, c_double]
-    lib.dog_stats_stop.restype = c_int
-    lib.dog_stats_free.argtypes = [c_void_p]
-    lib.dog_stats_free.restype = None
+# The stats aggregator (DogStatsApi) and its options (an opaque object with one setter each).
+lib.dog_stats_options_new.restype = c_void_p
+lib.dog_stats_options_free.argtypes = [c_void_p]
+lib.dog_stats_options_free.restype = None
+lib.dog_stats_options_set_flush_interval.argtypes = [c_void_p, c_double]
+lib.dog_stats_options_set_flush_interval.restype = dog_status_t
+lib.dog_stats_options_set_host.argtypes = [c_void_p, c_char_p]
+lib.dog_stats_options_set_host.restype = dog_status_t
+lib.dog_stats_new.restype = c_void_p
+lib.dog_stats_start.argtypes = [c_void_p, c_void_p]
+lib.dog_stats_start.restype = dog_status_t
+for fn in (lib.dog_stats_increment, lib.dog_stats_gauge, lib.dog_stats_histogram):
+    fn.argtypes = [c_void_p, c_char_p, c_double, c_char_p]
+    fn.restype = dog_status_t
+lib.dog_stats_stop.argtypes = [c_void_p, c_double]
+lib.dog_stats_stop.restype = dog_status_t
+lib.dog_stats_free.argtypes = [c_void_p]
+lib.dog_stats_free.restype = None
 
 DOG_OK = 0
 
@@ -64,14 +70,14 @@ class DogError(Exception):
 def check(status):
     if status != DOG_OK:
         raise DogError("%s: %s" % (lib.dog_status_str(status).decode(),
-                                   lib.dog_last_error().decode()))
+                                   lib.dog_error_last().decode()))
 
 
 def main():
     print("libdogapi", lib.dog_version().decode())
     client = lib.dog_http_new(None, None)  # keys from DD_API_KEY / DD_APP_KEY
     if not client:
-        raise DogError(lib.dog_last_error().decode())
+        raise DogError(lib.dog_error_last().decode())
     try:
         resp = c_void_p()
         check(lib.dog_event_post(client, b"Python example", b"Hello from ctypes", 0, None, None,
@@ -88,18 +94,23 @@ def main():
     finally:
         lib.dog_http_free(client)
 
-    if HAVE_STATS:
-        stats = lib.dog_stats_new()
+    stats = lib.dog_stats_new()
+    try:
+        opts = lib.dog_stats_options_new()  # unset options: defaults; host/key from DATADOG_HOST / DD_API_KEY
         try:
-            check(lib.dog_stats_start(stats, None))  # host/key from DATADOG_HOST / DD_API_KEY
-            for i in range(10):
-                check(lib.dog_stats_increment(stats, b"example.python.stats.count", 1.0, b"lang:python"))
-                check(lib.dog_stats_histogram(stats, b"example.python.stats.latency", 0.01 * i, None))
-            check(lib.dog_stats_gauge(stats, b"example.python.stats.gauge", 42.0, None))
-            check(lib.dog_stats_stop(stats, 10.0))  # flushes everything, current bucket included
+            check(lib.dog_stats_options_set_flush_interval(opts, 10.0))
+            check(lib.dog_stats_options_set_host(opts, b"python-example"))
+            check(lib.dog_stats_start(stats, opts))
         finally:
-            lib.dog_stats_free(stats)
-        print("stats recorded and flushed")
+            lib.dog_stats_options_free(opts)  # dog_stats_start copied them
+        for i in range(10):
+            check(lib.dog_stats_increment(stats, b"example.python.stats.count", 1.0, b"lang:python"))
+            check(lib.dog_stats_histogram(stats, b"example.python.stats.latency", 0.01 * i, None))
+        check(lib.dog_stats_gauge(stats, b"example.python.stats.gauge", 42.0, None))
+        check(lib.dog_stats_stop(stats, 10.0))  # flushes everything, current bucket included
+    finally:
+        lib.dog_stats_free(stats)
+    print("stats recorded and flushed")
 
     intake = os.environ.get("DOG_INTAKE_URL")
     if intake:
@@ -109,10 +120,12 @@ def main():
                   and isinstance(q["body"], dict) and q["body"].get("title") == "Python example"]
         series = [q for q in seen if q["path"] == "/api/v1/series"
                   and "example.python.requests" in json.dumps(q["body"])]
+        # the stats series carry the host set with dog_stats_options_set_host
         stats = [q for q in seen if q["path"] == "/api/v1/series"
-                 and "example.python.stats.count" in json.dumps(q["body"])]
+                 and "example.python.stats.count" in json.dumps(q["body"])
+                 and '"python-example"' in json.dumps(q["body"])]
         bad = [q for q in events + series + stats if q.get("contract") not in ("valid", "no_spec")]
-        if not events or not series or (HAVE_STATS and not stats) or bad:
+        if not events or not series or not stats or bad:
             sys.exit("intake check failed: events=%d series=%d stats=%d contract problems=%s"
                      % (len(events), len(series), len(stats), [q.get("contract_errors") for q in bad]))
         print("the intake received the event and the metric")

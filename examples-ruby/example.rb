@@ -17,36 +17,35 @@ module Dogapi
   OK = 0
 
   attach_function :dog_version, [], :string
-  attach_function :dog_last_error, [], :string
-  attach_function :dog_status_str, [:int], :string
+  attach_function :dog_error_last, [], :string
+  attach_function :dog_status_str, [:int32], :string # dog_status_t is int32_t
   attach_function :dog_http_new, [:string, :string], :pointer
   attach_function :dog_http_free, [:pointer], :void
   attach_function :dog_event_post,
                   [:pointer, :string, :string, :int64, :string, :string, :int64, :string, :string,
-                   :string, :string, :string, :string, :pointer], :int
+                   :string, :string, :string, :string, :pointer], :int32
   attach_function :dog_metric_post,
-                  [:pointer, :string, :double, :string, :string, :string, :string, :pointer], :int
+                  [:pointer, :string, :double, :string, :string, :string, :string, :pointer], :int32
   attach_function :dog_response_id, [:pointer], :string
   attach_function :dog_response_free, [:pointer], :void
 
-  # The stats aggregator (DogStatsApi), when this libdogapi has it.
-  begin
-    attach_function :dog_stats_new, [], :pointer
-    attach_function :dog_stats_start, [:pointer, :pointer], :int # options NULL: the defaults
-    attach_function :dog_stats_increment, [:pointer, :string, :double, :string], :int
-    attach_function :dog_stats_gauge, [:pointer, :string, :double, :string], :int
-    attach_function :dog_stats_histogram, [:pointer, :string, :double, :string], :int
-    attach_function :dog_stats_stop, [:pointer, :double], :int
-    attach_function :dog_stats_free, [:pointer], :void
-    HAVE_STATS = true
-  rescue FFI::NotFoundError
-    HAVE_STATS = false
-  end
+  # The stats aggregator (DogStatsApi) and its options (an opaque object with one setter each).
+  attach_function :dog_stats_options_new, [], :pointer
+  attach_function :dog_stats_options_free, [:pointer], :void
+  attach_function :dog_stats_options_set_flush_interval, [:pointer, :double], :int32
+  attach_function :dog_stats_options_set_host, [:pointer, :string], :int32
+  attach_function :dog_stats_new, [], :pointer
+  attach_function :dog_stats_start, [:pointer, :pointer], :int32
+  attach_function :dog_stats_increment, [:pointer, :string, :double, :string], :int32
+  attach_function :dog_stats_gauge, [:pointer, :string, :double, :string], :int32
+  attach_function :dog_stats_histogram, [:pointer, :string, :double, :string], :int32
+  attach_function :dog_stats_stop, [:pointer, :double], :int32
+  attach_function :dog_stats_free, [:pointer], :void
 
   class Error < StandardError; end
 
   def self.check(status)
-    raise Error, "#{dog_status_str(status)}: #{dog_last_error}" unless status == OK
+    raise Error, "#{dog_status_str(status)}: #{dog_error_last}" unless status == OK
   end
 
   # Owns a dog_http_t; freed by the block form or #close.
@@ -60,7 +59,7 @@ module Dogapi
 
     def initialize(api_key = nil, app_key = nil)
       @h = Dogapi.dog_http_new(api_key, app_key)
-      raise Error, Dogapi.dog_last_error if @h.null?
+      raise Error, Dogapi.dog_error_last if @h.null?
     end
 
     def close
@@ -95,29 +94,35 @@ Dogapi::Client.open do |dd| # keys from DD_API_KEY / DD_APP_KEY
   puts 'metric posted'
 end
 
-if Dogapi::HAVE_STATS
-  stats = Dogapi.dog_stats_new
+stats = Dogapi.dog_stats_new
+begin
+  opts = Dogapi.dog_stats_options_new # unset options: defaults; host/key from DATADOG_HOST / DD_API_KEY
   begin
-    Dogapi.check(Dogapi.dog_stats_start(stats, nil)) # host/key from DATADOG_HOST / DD_API_KEY
-    10.times do |i|
-      Dogapi.check(Dogapi.dog_stats_increment(stats, 'example.ruby.stats.count', 1.0, 'lang:ruby'))
-      Dogapi.check(Dogapi.dog_stats_histogram(stats, 'example.ruby.stats.latency', 0.01 * i, nil))
-    end
-    Dogapi.check(Dogapi.dog_stats_gauge(stats, 'example.ruby.stats.gauge', 42.0, nil))
-    Dogapi.check(Dogapi.dog_stats_stop(stats, 10.0)) # flushes everything, current bucket included
+    Dogapi.check(Dogapi.dog_stats_options_set_flush_interval(opts, 10.0))
+    Dogapi.check(Dogapi.dog_stats_options_set_host(opts, 'ruby-example'))
+    Dogapi.check(Dogapi.dog_stats_start(stats, opts))
   ensure
-    Dogapi.dog_stats_free(stats)
+    Dogapi.dog_stats_options_free(opts) # dog_stats_start copied them
   end
-  puts 'stats recorded and flushed'
+  10.times do |i|
+    Dogapi.check(Dogapi.dog_stats_increment(stats, 'example.ruby.stats.count', 1.0, 'lang:ruby'))
+    Dogapi.check(Dogapi.dog_stats_histogram(stats, 'example.ruby.stats.latency', 0.01 * i, nil))
+  end
+  Dogapi.check(Dogapi.dog_stats_gauge(stats, 'example.ruby.stats.gauge', 42.0, nil))
+  Dogapi.check(Dogapi.dog_stats_stop(stats, 10.0)) # flushes everything, current bucket included
+ensure
+  Dogapi.dog_stats_free(stats)
 end
+puts 'stats recorded and flushed'
 
 if (intake = ENV['DOG_INTAKE_URL'])
   seen = JSON.parse(Net::HTTP.get(URI("#{intake.chomp('/')}/_intake/requests")))
   events = seen.select { |q| q['path'] == '/api/v1/events' && q['body'].is_a?(Hash) && q['body']['title'] == 'Ruby example' }
   series = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.requests') }
-  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') }
+  # the stats series carry the host set with dog_stats_options_set_host
+  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') && JSON.generate(q['body']).include?('"ruby-example"') }
   bad = (events + series + stats).reject { |q| %w[valid no_spec].include?(q['contract']) }
-  if events.empty? || series.empty? || (Dogapi::HAVE_STATS && stats.empty?) || !bad.empty?
+  if events.empty? || series.empty? || stats.empty? || !bad.empty?
     abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
   end
   puts 'the intake received the event and the metric'

@@ -26,6 +26,8 @@ typedef struct dog_http dog_http_t;
 typedef struct dog_response dog_response_t;
 /** Opaque stats aggregator (dogapi's DogStatsApi). Thread-safe; free with dog_stats_free(). */
 typedef struct dog_stats dog_stats_t;
+/** Opaque options of dog_stats_start(): dog_stats_options_new(), one setter per option, dog_stats_options_free(). */
+typedef struct dog_stats_options dog_stats_options_t;
 
 /**
  * Times the statement or block that follows and records the elapsed seconds as a histogram
@@ -86,82 +88,13 @@ typedef struct dog_stats dog_stats_t;
 #define DOG_CHECK_UNKNOWN 3
 
 /**
- * Result of every fallible call. `DOG_OK` is 0; every other value is a failure whose detail
- * `dog_last_error()` gives on the same thread. Values are stable and never renumbered.
- */
-typedef enum {
-  /**
-   * Success.
-   */
-  DOG_OK = 0,
-  /**
-   * A required pointer argument was NULL.
-   */
-  DOG_ERR_NULL_ARGUMENT = 1,
-  /**
-   * An argument was malformed: invalid UTF-8, NaN/infinite number, malformed JSON, a value
-   * out of its range or not one of the allowed names. Nothing was sent.
-   */
-  DOG_ERR_INVALID_ARGUMENT = 2,
-  /**
-   * Connecting, sending or reading the answer took longer than the client's timeout.
-   */
-  DOG_ERR_TIMEOUT = 3,
-  /**
-   * The client is backing off after too many timeouts in a row; nothing was sent.
-   */
-  DOG_ERR_BACKOFF = 4,
-  /**
-   * The connection failed: refused, reset, closed early, host not found, proxy failure.
-   */
-  DOG_ERR_CONNECTION = 5,
-  /**
-   * The TLS handshake or certificate verification failed.
-   */
-  DOG_ERR_TLS = 6,
-  /**
-   * The server answered with a non-2xx HTTP status (the response holds the body).
-   */
-  DOG_ERR_HTTP_STATUS = 7,
-  /**
-   * The server's JSON answer carries an `errors` key (the response holds the body).
-   */
-  DOG_ERR_API = 8,
-  /**
-   * The answer is not JSON, or lacks the field this call returns.
-   */
-  DOG_ERR_INVALID_RESPONSE = 9,
-  /**
-   * The server answered 429; see the response's `Retry-After` / `X-RateLimit-Reset`.
-   */
-  DOG_ERR_RATE_LIMITED = 10,
-  /**
-   * A bug inside libdogapi was caught (a panic); the process is unharmed.
-   */
-  DOG_ERR_INTERNAL = 11,
-  /**
-   * Stats: the bounded retry queue was full, so queued series were dropped (counted in the
-   * telemetry). Newer data was kept.
-   */
-  DOG_ERR_QUEUE_FULL = 12,
-  /**
-   * Stats: the cap on live contexts was reached; this point was dropped (counted).
-   */
-  DOG_ERR_CONTEXT_LIMIT = 13,
-  /**
-   * Stats: the aggregator has not been started with `dog_stats_start()` (nothing recorded).
-   */
-  DOG_ERR_NOT_STARTED = 14,
-} dog_status_t;
-
-/**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
  * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
  * start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
  * added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
  */
-enum dog_stats_counter_t
+enum dog_stats_telemetry_id_t
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -254,11 +187,18 @@ enum dog_stats_counter_t
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum dog_stats_counter_t dog_stats_counter_t;
+typedef enum dog_stats_telemetry_id_t dog_stats_telemetry_id_t;
 #else
-typedef uint32_t dog_stats_counter_t;
+typedef uint32_t dog_stats_telemetry_id_t;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * Result of every fallible call: a 32-bit integer whatever the compiler's enum width. `DOG_OK`
+ * is 0; every other value is a failure whose detail `dog_error_last()` gives on the same
+ * thread. Values are stable: never renumbered, never reused.
+ */
+typedef int32_t dog_status_t;
 
 /**
  * Receives one log line. `message` is valid only during the call. Called from whichever
@@ -279,83 +219,6 @@ typedef struct {
 } dog_point_t;
 
 /**
- * Options of `dog_stats_start()` (dogapi's `DogStatsApi.start` arguments plus libdogapi's
- * bounds). Always fill it with `dog_stats_options_init()` first, then change fields: a
- * zeroed struct is not the defaults. Strings are copied by `dog_stats_start()`.
- *
- * dogapi's `flush_in_greenlet` has no C meaning (there are no greenlets) and is not offered;
- * use `flush_in_thread`. dogapi's `statsd` mode is not offered either (use a DogStatsD client).
- */
-typedef struct {
-  /**
-   * API key; NULL: `DD_API_KEY` from the environment. Sent only in the `DD-API-KEY` header.
-   */
-  const char *api_key;
-  /**
-   * API host (`https://host`, `http://host:port`, bare `host`); NULL: `DATADOG_HOST`, else
-   * `https://api.<site>`. Same rules as `dog_http_set_api_host()`.
-   */
-  const char *api_host;
-  /**
-   * Datadog site (`datadoghq.eu`, ...); NULL: `DD_SITE`, else `datadoghq.com`.
-   */
-  const char *site;
-  /**
-   * Seconds between automatic flushes (default 10; > 0).
-   */
-  double flush_interval;
-  /**
-   * Width of the aggregation buckets in seconds (default 10; > 0). Count series carry
-   * `interval` = this value rounded to whole seconds (at least 1).
-   */
-  double roll_up_interval;
-  /**
-   * Host of every series recorded without one; NULL or "": this machine's host name.
-   */
-  const char *host;
-  /**
-   * Device of every series; NULL: none (the field is omitted).
-   */
-  const char *device;
-  /**
-   * Use the EC2 instance id as the host (wins over `host`, as in dogapi). Default false.
-   */
-  bool use_ec2_instance_ids;
-  /**
-   * Flush from a background thread every `flush_interval` (default true). false: nothing is
-   * sent until the caller calls `dog_stats_flush()` or `dog_stats_stop()`.
-   */
-  bool flush_in_thread;
-  /**
-   * Record and send nothing; every call succeeds (default false).
-   */
-  bool disabled;
-  /**
-   * Cap on live contexts (name + tags + host + kind); beyond it new contexts are dropped
-   * and counted (`DOG_ERR_CONTEXT_LIMIT`). Default 250000; must be ≥ 1.
-   */
-  size_t max_contexts;
-  /**
-   * Cap on compressed bytes kept for retry while the intake fails; the oldest payloads are
-   * dropped (and counted) beyond it. Default 64 MiB.
-   */
-  size_t max_queued_bytes;
-  /**
-   * Cap on the compressed size of one request, in [1024, 3200000] (default 3200000, the
-   * intake's limit for v1 series).
-   */
-  size_t max_payload_bytes;
-  /**
-   * Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds (default 5).
-   */
-  double shutdown_timeout;
-  /**
-   * Timeout of one flush request in seconds (default 5).
-   */
-  double request_timeout;
-} dog_stats_options_t;
-
-/**
  * A running timer from `dog_stats_timer_start()`: a plain value, nothing to free.
  */
 typedef struct {
@@ -364,6 +227,83 @@ typedef struct {
    */
   double start;
 } dog_stats_timer_t;
+
+/**
+ * Success.
+ */
+#define DOG_OK 0
+
+/**
+ * A required pointer argument was NULL.
+ */
+#define DOG_ERR_NULL_ARGUMENT 1
+
+/**
+ * An argument was malformed: invalid UTF-8, NaN/infinite number, malformed JSON, a value
+ * out of its range or not one of the allowed names. Nothing was sent.
+ */
+#define DOG_ERR_INVALID_ARGUMENT 2
+
+/**
+ * Connecting, sending or reading the answer took longer than the client's timeout.
+ */
+#define DOG_ERR_TIMEOUT 3
+
+/**
+ * The client is backing off after too many timeouts in a row; nothing was sent.
+ */
+#define DOG_ERR_BACKOFF 4
+
+/**
+ * The connection failed: refused, reset, closed early, host not found, proxy failure.
+ */
+#define DOG_ERR_CONNECTION 5
+
+/**
+ * The TLS handshake or certificate verification failed.
+ */
+#define DOG_ERR_TLS 6
+
+/**
+ * The server answered with a non-2xx HTTP status (the response holds the body).
+ */
+#define DOG_ERR_HTTP_STATUS 7
+
+/**
+ * The server's JSON answer carries an `errors` key (the response holds the body).
+ */
+#define DOG_ERR_API 8
+
+/**
+ * The answer is not JSON, or lacks the field this call returns.
+ */
+#define DOG_ERR_INVALID_RESPONSE 9
+
+/**
+ * The server answered 429; see the response's `Retry-After` / `X-RateLimit-Reset`.
+ */
+#define DOG_ERR_RATE_LIMITED 10
+
+/**
+ * A bug inside libdogapi was caught (a panic); the process is unharmed.
+ */
+#define DOG_ERR_INTERNAL 11
+
+/**
+ * Stats: the bounded retry queue was full, so queued series were dropped (counted in the
+ * telemetry). Newer data was kept.
+ */
+#define DOG_ERR_QUEUE_FULL 12
+
+/**
+ * Stats: the cap on live contexts was reached; this point was dropped (counted).
+ */
+#define DOG_ERR_CONTEXT_LIMIT 13
+
+/**
+ * Stats: the aggregator has not been started with `dog_stats_start()` (nothing recorded).
+ */
+#define DOG_ERR_NOT_STARTED 14
 
 #ifdef __cplusplus
 extern "C" {
@@ -421,7 +361,7 @@ dog_status_t dog_alert_get(dog_http_t *client,
  * Lists alerts (dogapi `get_all_alerts`): `GET /api/v1/alert`. Result: the `alerts` array as
  * JSON. Ownership and statuses as `dog_alert_create()`.
  */
-DOG_DEPRECATED("use dog_monitor_get_all instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
+DOG_DEPRECATED("use dog_monitor_list instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")
 dog_status_t dog_alert_get_all(dog_http_t *client,
                                dog_response_t **out_response);
 
@@ -510,7 +450,7 @@ dog_status_t dog_dash_get(dog_http_t *client,
  *
  * Result: the `dashes` array as JSON. Response ownership and statuses as `dog_dash_get()`.
  */
-DOG_DEPRECATED("use dog_dashboard_get_all instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
+DOG_DEPRECATED("use dog_dashboard_list instead: /api/v1/dash (timeboards) is gone from today's Datadog API")
 dog_status_t dog_dash_get_all(dog_http_t *client,
                               dog_response_t **out_response);
 
@@ -594,12 +534,12 @@ dog_status_t dog_dashboard_get(dog_http_t *client,
  * Result: the `dashboards` array (summaries) as JSON. Response ownership and statuses as
  * `dog_dashboard_create()`.
  */
-dog_status_t dog_dashboard_get_all(dog_http_t *client,
-                                   bool filter_shared,
-                                   bool filter_deleted,
-                                   int64_t count,
-                                   int64_t start,
-                                   dog_response_t **out_response);
+dog_status_t dog_dashboard_list(dog_http_t *client,
+                                bool filter_shared,
+                                bool filter_deleted,
+                                int64_t count,
+                                int64_t start,
+                                dog_response_t **out_response);
 
 /**
  * Replaces a dashboard: `PUT /api/v1/dashboard/{dashboard_id}` with a whole dashboard JSON,
@@ -803,8 +743,10 @@ dog_status_t dog_event_post(dog_http_t *client,
 
 /**
  * dogapi's `event_with_response`: exactly `dog_event_post` (dogapi returns the same id from
- * both; here the response object always carries the whole answer).
+ * both; here the response object always carries the whole answer). A second name for one
+ * call, outside the naming rule: removed one minor version after it was deprecated.
  */
+DOG_DEPRECATED("use dog_event_post instead: it is the same call")
 dog_status_t dog_event_with_response(dog_http_t *client,
                                      const char *title,
                                      const char *text,
@@ -832,13 +774,13 @@ dog_status_t dog_event_get(dog_http_t *client, int64_t event_id, dog_response_t 
  * `"low"`), `sources` and `tags` (comma-separated) are optional (NULL). `end` before `start`
  * is `DOG_ERR_INVALID_ARGUMENT`. Result: the `events` array as JSON.
  */
-dog_status_t dog_event_stream(dog_http_t *client,
-                              int64_t start,
-                              int64_t end,
-                              const char *priority,
-                              const char *sources,
-                              const char *tags,
-                              dog_response_t **out_response);
+dog_status_t dog_event_list(dog_http_t *client,
+                            int64_t start,
+                            int64_t end,
+                            const char *priority,
+                            const char *sources,
+                            const char *tags,
+                            dog_response_t **out_response);
 
 /**
  * Mutes a host: `POST /api/v1/host/{host}/mute` with body `{["end"][,"message"][,"override"]}`.
@@ -876,7 +818,7 @@ dog_status_t dog_host_unmute(dog_http_t *client, const char *host, dog_response_
  * `DD_SITE` (default `datadoghq.com`, host `https://api.<site>`), `DD_PROXY_HTTPS` /
  * `HTTPS_PROXY`. Keys travel only in the `DD-API-KEY` / `DD-APPLICATION-KEY` headers.
  * Returns NULL on failure (a key with non-printable characters, a malformed `DATADOG_HOST`,
- * `DD_SITE` or proxy variable); `dog_last_error()` says why. The handle is safe to share
+ * `DD_SITE` or proxy variable); `dog_error_last()` says why. The handle is safe to share
  * between threads; free it with `dog_http_free()` once no thread uses it.
  */
 dog_http_t *dog_http_new(const char *api_key, const char *application_key);
@@ -953,7 +895,7 @@ dog_status_t dog_http_set_proxy(dog_http_t *client, const char *proxy_url);
  * owned by the library and stays valid until the next failing call on this thread; copy it
  * to keep it. Only meaningful right after a call returned a failure.
  */
-const char *dog_last_error(void);
+const char *dog_error_last(void);
 
 /**
  * Installs `callback` for messages at `max_level` (`DOG_LOG_ERROR`..`DOG_LOG_DEBUG`) and more
@@ -961,7 +903,7 @@ const char *dog_last_error(void);
  * back unchanged and must stay valid until the callback is replaced or removed. Process-wide.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for a level outside 1..4 (nothing changes).
  */
-dog_status_t dog_set_log_callback(dog_log_fn callback, int max_level, void *userdata);
+dog_status_t dog_log_set_callback(dog_log_fn callback, int max_level, void *userdata);
 
 /**
  * Posts one value stamped now (dogapi `metric(name, value)`): `POST /api/v1/series`.
@@ -1015,9 +957,9 @@ dog_status_t dog_metric_post_points(dog_http_t *client,
  * sent as given in `{"series": [...]}`. Malformed JSON or not an array of objects is
  * `DOG_ERR_INVALID_ARGUMENT`. Result: the answer.
  */
-dog_status_t dog_metrics_post(dog_http_t *client,
-                              const char *series_json,
-                              dog_response_t **out_response);
+dog_status_t dog_metric_post_series(dog_http_t *client,
+                                    const char *series_json,
+                                    dog_response_t **out_response);
 
 /**
  * Creates a monitor (dogapi `monitor`): `POST /api/v1/monitor` with body
@@ -1080,10 +1022,10 @@ dog_status_t dog_monitor_get(dog_http_t *client,
  * scope, e.g. `"host:web1"`). Result: the array of monitors as JSON. Ownership and statuses as
  * for `dog_monitor_create`.
  */
-dog_status_t dog_monitor_get_all(dog_http_t *client,
-                                 const char *group_states,
-                                 const char *tags,
-                                 dog_response_t **out_response);
+dog_status_t dog_monitor_list(dog_http_t *client,
+                              const char *group_states,
+                              const char *tags,
+                              dog_response_t **out_response);
 
 /**
  * Deletes a monitor (dogapi `delete_monitor`): `DELETE /api/v1/monitor/{monitor_id}`.
@@ -1164,6 +1106,161 @@ dog_status_t dog_monitor_mute_downtime(dog_http_t *client,
                                        int64_t end,
                                        const char *message,
                                        dog_response_t **out_response);
+
+/**
+ * Old name of `dog_log_set_callback()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_log_set_callback instead")
+dog_status_t dog_set_log_callback(dog_log_fn callback,
+                                  int max_level,
+                                  void *userdata);
+
+/**
+ * Old name of `dog_error_last()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_error_last instead") const char *dog_last_error(void);
+
+/**
+ * Old name of `dog_tag_list()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_tag_list instead")
+dog_status_t dog_tags_all(dog_http_t *client,
+                          const char *source,
+                          dog_response_t **out_response);
+
+/**
+ * Old name of `dog_tag_get()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_tag_get instead")
+dog_status_t dog_tags_get(dog_http_t *client,
+                          const char *host,
+                          const char *source,
+                          bool by_source,
+                          dog_response_t **out_response);
+
+/**
+ * Old name of `dog_tag_create()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_tag_create instead")
+dog_status_t dog_tags_add(dog_http_t *client,
+                          const char *host,
+                          const char *tags,
+                          const char *source,
+                          dog_response_t **out_response);
+
+/**
+ * Old name of `dog_tag_update()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_tag_update instead")
+dog_status_t dog_tags_change(dog_http_t *client,
+                             const char *host,
+                             const char *tags,
+                             const char *source,
+                             dog_response_t **out_response);
+
+/**
+ * Old name of `dog_tag_delete()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_tag_delete instead")
+dog_status_t dog_tags_detach(dog_http_t *client,
+                             const char *host,
+                             const char *source,
+                             dog_response_t **out_response);
+
+/**
+ * Old name of `dog_metric_post_series()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_metric_post_series instead")
+dog_status_t dog_metrics_post(dog_http_t *client,
+                              const char *series_json,
+                              dog_response_t **out_response);
+
+/**
+ * Old name of `dog_dashboard_list()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_dashboard_list instead")
+dog_status_t dog_dashboard_get_all(dog_http_t *client,
+                                   bool filter_shared,
+                                   bool filter_deleted,
+                                   int64_t count,
+                                   int64_t start,
+                                   dog_response_t **out_response);
+
+/**
+ * Old name of `dog_monitor_list()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_monitor_list instead")
+dog_status_t dog_monitor_get_all(dog_http_t *client,
+                                 const char *group_states,
+                                 const char *tags,
+                                 dog_response_t **out_response);
+
+/**
+ * Old name of `dog_event_list()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_event_list instead")
+dog_status_t dog_event_stream(dog_http_t *client,
+                              int64_t start,
+                              int64_t end,
+                              const char *priority,
+                              const char *sources,
+                              const char *tags,
+                              dog_response_t **out_response);
+
+/**
+ * Old name of `dog_snapshot_get_status()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_snapshot_get_status instead")
+dog_status_t dog_snapshot_status(dog_http_t *client,
+                                 const char *snapshot_url,
+                                 dog_response_t **out_response);
+
+/**
+ * Old name of `dog_stats_increment_full()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_stats_increment_full instead")
+dog_status_t dog_stats_increment_ex(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags,
+                                    double timestamp,
+                                    double sample_rate,
+                                    const char *host);
+
+/**
+ * Old name of `dog_stats_gauge_full()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_stats_gauge_full instead")
+dog_status_t dog_stats_gauge_ex(dog_stats_t *stats,
+                                const char *name,
+                                double value,
+                                const char *tags,
+                                double timestamp,
+                                double sample_rate,
+                                const char *host);
+
+/**
+ * Old name of `dog_stats_histogram_full()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_stats_histogram_full instead")
+dog_status_t dog_stats_histogram_ex(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags,
+                                    double timestamp,
+                                    double sample_rate,
+                                    const char *host);
+
+/**
+ * Old name of `dog_stats_timer_stop_full()`, which it calls.
+ */
+DOG_DEPRECATED("use dog_stats_timer_stop_full instead")
+dog_status_t dog_stats_timer_stop_ex(dog_stats_t *stats,
+                                     dog_stats_timer_t timer,
+                                     const char *name,
+                                     const char *tags,
+                                     double sample_rate,
+                                     const char *host);
 
 /**
  * Sends any request through the client (keys, host, backoff, response rules as for every
@@ -1258,7 +1355,7 @@ dog_status_t dog_screenboard_get(dog_http_t *client,
  * Result: the `screenboards` array as JSON. Ownership and statuses as
  * `dog_screenboard_create()`.
  */
-DOG_DEPRECATED("use dog_dashboard_get_all instead: /api/v1/screen is gone from today's Datadog API")
+DOG_DEPRECATED("use dog_dashboard_list instead: /api/v1/screen is gone from today's Datadog API")
 dog_status_t dog_screenboard_get_all(dog_http_t *client,
                                      dog_response_t **out_response);
 
@@ -1328,7 +1425,7 @@ dog_status_t dog_service_check_post(dog_http_t *client,
  * `metric_query` is required and not empty; `start` / `end` are POSIX seconds (`end` before
  * `start` is `DOG_ERR_INVALID_ARGUMENT`, nothing sent); `event_query` (event bands) is
  * optional (NULL or empty: left out). Result: the whole answer as JSON (dogapi returns it
- * raw), including `snapshot_url`; poll that URL with `dog_snapshot_status()` until it gives
+ * raw), including `snapshot_url`; poll that URL with `dog_snapshot_get_status()` until it gives
  * 200. `*out_response` (when not NULL) receives the response whenever one arrived, also on
  * failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
  * `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
@@ -1367,17 +1464,9 @@ dog_status_t dog_snapshot_create_from_def(dog_http_t *client,
  * Result: the `status_code` as a JSON integer (`200` once the image is ready; dogapi's
  * `int(x["status_code"])`). Ownership and statuses as `dog_snapshot_create()`.
  */
-dog_status_t dog_snapshot_status(dog_http_t *client,
-                                 const char *snapshot_url,
-                                 dog_response_t **out_response);
-
-/**
- * Fills `opts` with the defaults: every string NULL, flush_interval 10, roll_up_interval 10,
- * use_ec2_instance_ids false, flush_in_thread true, disabled false, max_contexts 250000,
- * max_queued_bytes 64 MiB, max_payload_bytes 3200000, shutdown_timeout 5, request_timeout 5.
- * NULL does nothing.
- */
-void dog_stats_options_init(dog_stats_options_t *opts);
+dog_status_t dog_snapshot_get_status(dog_http_t *client,
+                                     const char *snapshot_url,
+                                     dog_response_t **out_response);
 
 /**
  * Creates an aggregator that is not started yet (dogapi's `DogStatsApi()`): recording calls
@@ -1394,15 +1483,17 @@ dog_stats_t *dog_stats_new(void);
 dog_stats_t *dog_stats_default(void);
 
 /**
- * Starts (or restarts) the aggregator with `opts` (NULL: the defaults of
- * `dog_stats_options_init()`). A running instance is first stopped, flushing everything
+ * Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
+ * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
+ * unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
  * `flush_in_thread` a background thread flushes every `flush_interval` seconds.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
  * characters, a malformed host/site/`DATADOG_HOST`; `DOG_ERR_NULL_ARGUMENT` for a NULL
  * `stats`; `DOG_ERR_INTERNAL` if the thread cannot be started.
  */
-dog_status_t dog_stats_start(dog_stats_t *stats, const dog_stats_options_t *opts);
+dog_status_t dog_stats_start(dog_stats_t *stats,
+                             const dog_stats_options_t *opts);
 
 /**
  * Stops the aggregator if it runs (flushing everything within the shutdown timeout) and
@@ -1449,37 +1540,37 @@ dog_status_t dog_stats_histogram(dog_stats_t *stats,
  * `host` (NULL: the default host; "" is sent as ""). Out-of-range `sample_rate` or a
  * non-finite timestamp is `DOG_ERR_INVALID_ARGUMENT`.
  */
-dog_status_t dog_stats_increment_ex(dog_stats_t *stats,
-                                    const char *name,
-                                    double value,
-                                    const char *tags,
-                                    double timestamp,
-                                    double sample_rate,
-                                    const char *host);
+dog_status_t dog_stats_increment_full(dog_stats_t *stats,
+                                      const char *name,
+                                      double value,
+                                      const char *tags,
+                                      double timestamp,
+                                      double sample_rate,
+                                      const char *host);
 
 /**
- * `dog_stats_gauge()` with timestamp, sample_rate and host, as `dog_stats_increment_ex()`
+ * `dog_stats_gauge()` with timestamp, sample_rate and host, as `dog_stats_increment_full()`
  * (a sampled gauge keeps its value unscaled).
  */
-dog_status_t dog_stats_gauge_ex(dog_stats_t *stats,
-                                const char *name,
-                                double value,
-                                const char *tags,
-                                double timestamp,
-                                double sample_rate,
-                                const char *host);
+dog_status_t dog_stats_gauge_full(dog_stats_t *stats,
+                                  const char *name,
+                                  double value,
+                                  const char *tags,
+                                  double timestamp,
+                                  double sample_rate,
+                                  const char *host);
 
 /**
  * `dog_stats_histogram()` with timestamp, sample_rate and host, as
- * `dog_stats_increment_ex()` (a sampled point weighs 1/sample_rate in `.count` and `.avg`).
+ * `dog_stats_increment_full()` (a sampled point weighs 1/sample_rate in `.count` and `.avg`).
  */
-dog_status_t dog_stats_histogram_ex(dog_stats_t *stats,
-                                    const char *name,
-                                    double value,
-                                    const char *tags,
-                                    double timestamp,
-                                    double sample_rate,
-                                    const char *host);
+dog_status_t dog_stats_histogram_full(dog_stats_t *stats,
+                                      const char *name,
+                                      double value,
+                                      const char *tags,
+                                      double timestamp,
+                                      double sample_rate,
+                                      const char *host);
 
 /**
  * Starts a timer (dogapi's `timer` / `timed`): reads the monotonic clock. Pass the result to
@@ -1497,14 +1588,14 @@ dog_status_t dog_stats_timer_stop(dog_stats_t *stats,
                                   const char *tags);
 
 /**
- * `dog_stats_timer_stop()` with sample_rate and host, as `dog_stats_histogram_ex()`.
+ * `dog_stats_timer_stop()` with sample_rate and host, as `dog_stats_histogram_full()`.
  */
-dog_status_t dog_stats_timer_stop_ex(dog_stats_t *stats,
-                                     dog_stats_timer_t timer,
-                                     const char *name,
-                                     const char *tags,
-                                     double sample_rate,
-                                     const char *host);
+dog_status_t dog_stats_timer_stop_full(dog_stats_t *stats,
+                                       dog_stats_timer_t timer,
+                                       const char *name,
+                                       const char *tags,
+                                       double sample_rate,
+                                       const char *host);
 
 /**
  * dogapi's `flush(timestamp)`: sends every bucket strictly older than the bucket holding
@@ -1538,7 +1629,7 @@ dog_status_t dog_stats_stop(dog_stats_t *stats,
                             double timeout_seconds);
 
 /**
- * Reads one telemetry value: `id` is a `dog_stats_counter_t` (`DOG_STATS_SERIES_SENT`, ...).
+ * Reads one telemetry value: `id` is a `dog_stats_telemetry_id_t` (`DOG_STATS_SERIES_SENT`, ...).
  * Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
  * `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
  * header: `*out` is left untouched). Values of different ids read by separate calls may be
@@ -1547,7 +1638,7 @@ dog_status_t dog_stats_stop(dog_stats_t *stats,
 dog_status_t dog_stats_telemetry_get(const dog_stats_t *stats, uint32_t id, uint64_t *out);
 
 /**
- * Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_counter_t`
+ * Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_telemetry_id_t`
  * (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
  * `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
  * newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`
@@ -1565,10 +1656,122 @@ dog_status_t dog_stats_telemetry_read(const dog_stats_t *stats,
 const char *dog_stats_telemetry_name(uint32_t id);
 
 /**
+ * Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),
+ * each given with its setter below. Strings left unset (API key, API host, site) are read from
+ * the environment when `dog_stats_start()` runs. Change them with the
+ * `dog_stats_options_set_*()` functions, pass them to `dog_stats_start()` (which copies them)
+ * and free them with `dog_stats_options_free()`, right after the start if you like. One
+ * options object may be used by one thread at a time. NULL only if memory is exhausted.
+ *
+ * Every setter returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` for a NULL `opts`, or
+ * `DOG_ERR_INVALID_ARGUMENT` (NaN/infinite or out-of-range number, invalid UTF-8, malformed
+ * value; `dog_error_last()` says which) and then leaves the option unchanged.
+ */
+dog_stats_options_t *dog_stats_options_new(void);
+
+/**
+ * Frees options from `dog_stats_options_new()`. NULL does nothing. Aggregators started with
+ * them are unaffected (they hold a copy).
+ */
+void dog_stats_options_free(dog_stats_options_t *opts);
+
+/**
+ * API key of the flush requests, sent only in the `DD-API-KEY` header. NULL (default): the
+ * environment's `DD_API_KEY` at start; `""`: no key. Visible ASCII only, else
+ * `DOG_ERR_INVALID_ARGUMENT` (the key is never echoed in the error).
+ */
+dog_status_t dog_stats_options_set_api_key(dog_stats_options_t *opts, const char *api_key);
+
+/**
+ * API host: `https://host`, `http://host:port` or a bare `host` (https), as
+ * `dog_http_set_api_host()`; other schemes, queries or credentials are
+ * `DOG_ERR_INVALID_ARGUMENT`. NULL (default): `DATADOG_HOST`, else `https://api.<site>`.
+ */
+dog_status_t dog_stats_options_set_api_host(dog_stats_options_t *opts, const char *url);
+
+/**
+ * Datadog site, a domain such as `datadoghq.eu` (not a URL). NULL (default): `DD_SITE`, else
+ * `datadoghq.com`.
+ */
+dog_status_t dog_stats_options_set_site(dog_stats_options_t *opts, const char *site);
+
+/**
+ * dogapi's `flush_interval`: seconds between automatic flushes, in (0, 86400] (default 10).
+ */
+dog_status_t dog_stats_options_set_flush_interval(dog_stats_options_t *opts, double seconds);
+
+/**
+ * dogapi's `roll_up_interval`: width of the aggregation buckets in seconds, in (0, 86400]
+ * (default 10). Count series carry `interval` = this value rounded to whole seconds (at
+ * least 1).
+ */
+dog_status_t dog_stats_options_set_roll_up_interval(dog_stats_options_t *opts, double seconds);
+
+/**
+ * dogapi's `host`: host of every series recorded without one. NULL or `""` (default): this
+ * machine's host name.
+ */
+dog_status_t dog_stats_options_set_host(dog_stats_options_t *opts, const char *host);
+
+/**
+ * dogapi's `device`: device of every series. NULL (default): none (the field is omitted).
+ */
+dog_status_t dog_stats_options_set_device(dog_stats_options_t *opts, const char *device);
+
+/**
+ * dogapi's `use_ec2_instance_ids`: use the EC2 instance id as the host (it wins over the host
+ * option, as in dogapi). Default false.
+ */
+dog_status_t dog_stats_options_set_use_ec2_instance_ids(dog_stats_options_t *opts, bool on);
+
+/**
+ * dogapi's `flush_in_thread`: flush from a background thread every flush interval (default
+ * true). false: nothing is sent until the caller calls `dog_stats_flush()` or
+ * `dog_stats_stop()`. (dogapi's `flush_in_greenlet` has no C meaning and is not offered.)
+ */
+dog_status_t dog_stats_options_set_flush_in_thread(dog_stats_options_t *opts, bool on);
+
+/**
+ * dogapi's `disabled`: record and send nothing; every call succeeds (default false).
+ */
+dog_status_t dog_stats_options_set_disabled(dog_stats_options_t *opts, bool on);
+
+/**
+ * Cap on live contexts (name + tags + host + kind), at least 1 (default 250000). Beyond it new
+ * contexts are dropped and counted (`DOG_ERR_CONTEXT_LIMIT`).
+ */
+dog_status_t dog_stats_options_set_max_contexts(dog_stats_options_t *opts, size_t max_contexts);
+
+/**
+ * Cap on compressed bytes kept for retry while the intake fails; beyond it the oldest
+ * payloads are dropped (and counted). Any value; 0 keeps nothing for retry (default 64 MiB).
+ */
+dog_status_t dog_stats_options_set_max_queued_bytes(dog_stats_options_t *opts,
+                                                    size_t max_queued_bytes);
+
+/**
+ * Cap on the compressed size of one request, in [1024, 3200000] (default 3200000, the
+ * intake's limit for v1 series).
+ */
+dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
+                                                     size_t max_payload_bytes);
+
+/**
+ * Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]
+ * (default 5).
+ */
+dog_status_t dog_stats_options_set_shutdown_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
+ * Timeout of one flush request in seconds, in (0, 86400] (default 5).
+ */
+dog_status_t dog_stats_options_set_request_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
  * The static name of a status (`"DOG_ERR_TIMEOUT"`), or `"DOG_ERR_UNKNOWN"` for a value that
  * is not a `dog_status_t`. Never NULL; the string is never freed.
  */
-const char *dog_status_str(int status);
+const char *dog_status_str(dog_status_t status);
 
 /**
  * Lists every host tag (dogapi `all_tags`): `GET /api/v1/tags/hosts[?source=]`.
@@ -1579,7 +1782,7 @@ const char *dog_status_str(int status);
  * free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
  * `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
  */
-dog_status_t dog_tags_all(dog_http_t *client, const char *source, dog_response_t **out_response);
+dog_status_t dog_tag_list(dog_http_t *client, const char *source, dog_response_t **out_response);
 
 /**
  * Gets the tags of one host (dogapi `host_tags`):
@@ -1589,13 +1792,13 @@ dog_status_t dog_tags_all(dog_http_t *client, const char *source, dog_response_t
  * NULL or `""` for all sources. `by_source` true asks for the tags grouped by source (sent as
  * `by_source=true`, dogapi's parameter, which today's spec no longer lists). Result: the
  * `tags` array (or, with `by_source`, the object source → tags) as JSON. Ownership and
- * statuses as for `dog_tags_all`.
+ * statuses as for `dog_tag_list`.
  */
-dog_status_t dog_tags_get(dog_http_t *client,
-                          const char *host,
-                          const char *source,
-                          bool by_source,
-                          dog_response_t **out_response);
+dog_status_t dog_tag_get(dog_http_t *client,
+                         const char *host,
+                         const char *source,
+                         bool by_source,
+                         dog_response_t **out_response);
 
 /**
  * Adds tags to a host (dogapi `add_tags`): `POST /api/v1/tags/hosts/{host}[?source=]` with
@@ -1603,25 +1806,25 @@ dog_status_t dog_tags_get(dog_http_t *client,
  *
  * `tags` is a comma-separated list (`"role:db,env:prod"`, required; `""` sends an empty
  * list). `source`: NULL or `""` for the default (`user`), always sent as a query parameter.
- * Result: the host's `tags` array as JSON. Ownership and statuses as for `dog_tags_all`.
+ * Result: the host's `tags` array as JSON. Ownership and statuses as for `dog_tag_list`.
  */
-dog_status_t dog_tags_add(dog_http_t *client,
-                          const char *host,
-                          const char *tags,
-                          const char *source,
-                          dog_response_t **out_response);
+dog_status_t dog_tag_create(dog_http_t *client,
+                            const char *host,
+                            const char *tags,
+                            const char *source,
+                            dog_response_t **out_response);
 
 /**
  * Replaces the tags of a host within a source (dogapi `change_tags`):
  * `PUT /api/v1/tags/hosts/{host}[?source=]` with body `{"tags":[...]}`.
  *
- * Arguments, result, ownership and statuses as for `dog_tags_add`.
+ * Arguments, result, ownership and statuses as for `dog_tag_create`.
  */
-dog_status_t dog_tags_change(dog_http_t *client,
-                             const char *host,
-                             const char *tags,
-                             const char *source,
-                             dog_response_t **out_response);
+dog_status_t dog_tag_update(dog_http_t *client,
+                            const char *host,
+                            const char *tags,
+                            const char *source,
+                            dog_response_t **out_response);
 
 /**
  * Removes every tag of a host within a source (dogapi `detach_tags`):
@@ -1629,12 +1832,12 @@ dog_status_t dog_tags_change(dog_http_t *client,
  *
  * `source`: NULL or `""` for the default (`user`). Result: the whole answer (the server
  * answers 204 with no body, so the result is NULL unless `json_responses` is on, then `{}`).
- * Ownership and statuses as for `dog_tags_all`.
+ * Ownership and statuses as for `dog_tag_list`.
  */
-dog_status_t dog_tags_detach(dog_http_t *client,
-                             const char *host,
-                             const char *source,
-                             dog_response_t **out_response);
+dog_status_t dog_tag_delete(dog_http_t *client,
+                            const char *host,
+                            const char *source,
+                            dog_response_t **out_response);
 
 /**
  * Invites users (dogapi `invite`): `POST /api/v1/invite_users` with body `{"emails":[...]}`.

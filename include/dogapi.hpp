@@ -7,11 +7,12 @@
  *   Both are move-only; the destructor frees.
  * - Errors as exceptions: every failed call throws dogapi::error, a `std::system_error` whose
  *   `code()` is the `dog_status_t` in dogapi::category() and whose `what()` is
- *   `dog_last_error()`. When the server answered (`DOG_ERR_HTTP_STATUS`, `DOG_ERR_API`,
+ *   `dog_error_last()`. When the server answered (`DOG_ERR_HTTP_STATUS`, `DOG_ERR_API`,
  *   `DOG_ERR_RATE_LIMITED`, ...) the exception also carries the response (HTTP status, body,
  *   headers such as `Retry-After`).
- *   `dog_status_t` converts implicitly to `std::error_code`, so code that prefers not to throw
- *   can call the C API directly and still compare codes: `ec == DOG_ERR_TIMEOUT`.
+ *   Code that prefers not to throw can call the C API directly and compare codes with
+ *   dogapi::make_error_code: `ec == dogapi::make_error_code(DOG_ERR_TIMEOUT)` (`dog_status_t`
+ *   is a plain `int32_t`, so it does not convert to `std::error_code` by itself).
  * - Optional arguments as small option objects with chained setters
  *   (`dogapi::event_options().tags("env:prod").priority("low")`), tags from a list
  *   (dogapi::join_tags).
@@ -77,6 +78,9 @@ struct response_deleter {
 };
 struct http_deleter {
     void operator()(dog_http_t *h) const noexcept { dog_http_free(h); }
+};
+struct stats_options_deleter {
+    void operator()(dog_stats_options_t *o) const noexcept { dog_stats_options_free(o); }
 };
 
 inline std::string to_string(const char *s) { return s ? std::string(s) : std::string(); }
@@ -174,7 +178,7 @@ private:
 
 /**
  * A failed call: `code()` is the `dog_status_t` (category dogapi::category()), `what()` the
- * detail from `dog_last_error()` captured when the call failed, and `response()` the server's
+ * detail from `dog_error_last()` captured when the call failed, and `response()` the server's
  * answer when one arrived (otherwise an empty response).
  */
 class error : public std::system_error {
@@ -198,9 +202,9 @@ private:
     std::shared_ptr<dogapi::response> response_; // shared: exceptions must be copyable
 };
 
-/** Throws dogapi::error for a failed status (`dog_last_error()` as the message). */
+/** Throws dogapi::error for a failed status (`dog_error_last()` as the message). */
 inline void check(dog_status_t status) {
-    if (status != DOG_OK) throw error(status, detail::to_string(dog_last_error()));
+    if (status != DOG_OK) throw error(status, detail::to_string(dog_error_last()));
 }
 
 /** @cond DOGAPI_INTERNAL */
@@ -209,7 +213,7 @@ namespace detail {
 inline response finish(dog_status_t status, dog_response_t *raw) {
     response r(raw);
     if (status != DOG_OK) {
-        std::string msg = to_string(dog_last_error());
+        std::string msg = to_string(dog_error_last());
         std::shared_ptr<dogapi::response> keep;
         if (r.valid()) keep = std::make_shared<dogapi::response>(std::move(r));
         throw error(status, msg, keep);
@@ -275,7 +279,7 @@ public:
      */
     explicit http(const char *api_key = nullptr, const char *application_key = nullptr)
         : h_(dog_http_new(api_key, application_key)) {
-        if (!h_) throw error(DOG_ERR_INVALID_ARGUMENT, detail::to_string(dog_last_error()));
+        if (!h_) throw error(DOG_ERR_INVALID_ARGUMENT, detail::to_string(dog_error_last()));
     }
     /** Same, from std::string keys. */
     http(const std::string &api_key, const std::string &application_key)
@@ -322,12 +326,18 @@ public:
         dog_status_t s = dog_event_get(get(), event_id, &r);
         return detail::finish(s, r);
     }
-    /** `dog_event_stream`: `result()` is the events array as JSON. NULL filters are omitted. */
+    /** `dog_event_list`: `result()` is the events array as JSON. NULL filters are omitted. */
+    response event_list(std::int64_t start, std::int64_t end, const char *priority = nullptr,
+                        const char *sources = nullptr, const char *tags = nullptr) {
+        dog_response_t *r = nullptr;
+        dog_status_t s = dog_event_list(get(), start, end, priority, sources, tags, &r);
+        return detail::finish(s, r);
+    }
+    /** Old name of event_list(). */
+    DOG_DEPRECATED("use event_list instead")
     response event_stream(std::int64_t start, std::int64_t end, const char *priority = nullptr,
                           const char *sources = nullptr, const char *tags = nullptr) {
-        dog_response_t *r = nullptr;
-        dog_status_t s = dog_event_stream(get(), start, end, priority, sources, tags, &r);
-        return detail::finish(s, r);
+        return event_list(start, end, priority, sources, tags);
     }
 
     /** `dog_metric_post`: one value stamped now. */
@@ -355,12 +365,15 @@ public:
                                                 o.tags_.c_str(), o.type_.c_str(), &r);
         return detail::finish(s, r);
     }
-    /** `dog_metrics_post`: a JSON array of series objects. */
-    response metrics_post(const std::string &series_json) {
+    /** `dog_metric_post_series`: a JSON array of series objects. */
+    response metric_post_series(const std::string &series_json) {
         dog_response_t *r = nullptr;
-        dog_status_t s = dog_metrics_post(get(), series_json.c_str(), &r);
+        dog_status_t s = dog_metric_post_series(get(), series_json.c_str(), &r);
         return detail::finish(s, r);
     }
+    /** Old name of metric_post_series(). */
+    DOG_DEPRECATED("use metric_post_series instead")
+    response metrics_post(const std::string &series_json) { return metric_post_series(series_json); }
     /** `dog_service_check_post`; `status` is `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`, `timestamp` 0 = now. */
     response service_check_post(const std::string &check_name, const std::string &host, int status,
                                 std::int64_t timestamp = 0, const char *message = nullptr,
@@ -385,51 +398,44 @@ private:
     std::unique_ptr<dog_http_t, detail::http_deleter> h_;
 };
 
-#if defined(DOG_STATS_TIMED) || defined(DOGAPI_DOXYGEN)
-/** Defined to 1 when the header has the stats aggregator API (dogapi::stats is available). */
-#define DOGAPI_HPP_HAS_STATS 1
-
 /**
- * Options of dogapi::stats::start, starting at the defaults of `dog_stats_options_init()`.
- * Strings are copied; unset strings are NULL (environment / defaults).
+ * Options of dogapi::stats::start: owns a `dog_stats_options_t` (move-only), starting at the
+ * defaults of `dog_stats_options_new()`. Each setter calls the C setter of the same name and
+ * throws dogapi::error (`DOG_ERR_INVALID_ARGUMENT`) for a value out of range, leaving the
+ * option unchanged. Strings are copied. get() hands the C object to any C setter this class
+ * does not wrap.
  */
 class stats_options {
 public:
-    stats_options() { dog_stats_options_init(&o_); }
-    stats_options &api_key(const std::string &k) { api_key_.assign(k); return *this; }
-    stats_options &api_host(const std::string &h) { api_host_.assign(h); return *this; }
-    stats_options &site(const std::string &s) { site_.assign(s); return *this; }
-    stats_options &host(const std::string &h) { host_.assign(h); return *this; }
-    stats_options &device(const std::string &d) { device_.assign(d); return *this; }
-    stats_options &flush_interval(double s) { o_.flush_interval = s; return *this; }
-    stats_options &roll_up_interval(double s) { o_.roll_up_interval = s; return *this; }
-    stats_options &use_ec2_instance_ids(bool on) { o_.use_ec2_instance_ids = on; return *this; }
-    /** false: nothing is sent until flush() or stop(). */
-    stats_options &flush_in_thread(bool on) { o_.flush_in_thread = on; return *this; }
-    stats_options &disabled(bool on) { o_.disabled = on; return *this; }
-    stats_options &max_contexts(std::size_t n) { o_.max_contexts = n; return *this; }
-    stats_options &max_queued_bytes(std::size_t n) { o_.max_queued_bytes = n; return *this; }
-    stats_options &max_payload_bytes(std::size_t n) { o_.max_payload_bytes = n; return *this; }
-    stats_options &shutdown_timeout(double s) { o_.shutdown_timeout = s; return *this; }
-    stats_options &request_timeout(double s) { o_.request_timeout = s; return *this; }
-
-    /** The C struct, its strings pointing into this object (valid while it lives unchanged). */
-    dog_stats_options_t c_options() const {
-        dog_stats_options_t o = o_;
-        o.api_key = api_key_.c_str();
-        o.api_host = api_host_.c_str();
-        o.site = site_.c_str();
-        o.host = host_.c_str();
-        o.device = device_.c_str();
-        return o;
+    /** `dog_stats_options_new()`. Throws when it cannot be created. */
+    stats_options() : o_(dog_stats_options_new()) {
+        if (!o_) throw error(DOG_ERR_INTERNAL, detail::to_string(dog_error_last()));
     }
+    stats_options &api_key(const std::string &k) { check(dog_stats_options_set_api_key(get(), k.c_str())); return *this; }
+    stats_options &api_host(const std::string &h) { check(dog_stats_options_set_api_host(get(), h.c_str())); return *this; }
+    stats_options &site(const std::string &s) { check(dog_stats_options_set_site(get(), s.c_str())); return *this; }
+    stats_options &host(const std::string &h) { check(dog_stats_options_set_host(get(), h.c_str())); return *this; }
+    stats_options &device(const std::string &d) { check(dog_stats_options_set_device(get(), d.c_str())); return *this; }
+    stats_options &flush_interval(double s) { check(dog_stats_options_set_flush_interval(get(), s)); return *this; }
+    stats_options &roll_up_interval(double s) { check(dog_stats_options_set_roll_up_interval(get(), s)); return *this; }
+    stats_options &use_ec2_instance_ids(bool on) { check(dog_stats_options_set_use_ec2_instance_ids(get(), on)); return *this; }
+    /** false: nothing is sent until flush() or stop(). */
+    stats_options &flush_in_thread(bool on) { check(dog_stats_options_set_flush_in_thread(get(), on)); return *this; }
+    stats_options &disabled(bool on) { check(dog_stats_options_set_disabled(get(), on)); return *this; }
+    stats_options &max_contexts(std::size_t n) { check(dog_stats_options_set_max_contexts(get(), n)); return *this; }
+    stats_options &max_queued_bytes(std::size_t n) { check(dog_stats_options_set_max_queued_bytes(get(), n)); return *this; }
+    stats_options &max_payload_bytes(std::size_t n) { check(dog_stats_options_set_max_payload_bytes(get(), n)); return *this; }
+    stats_options &shutdown_timeout(double s) { check(dog_stats_options_set_shutdown_timeout(get(), s)); return *this; }
+    stats_options &request_timeout(double s) { check(dog_stats_options_set_request_timeout(get(), s)); return *this; }
+
+    /** The C options (still owned by this object). */
+    dog_stats_options_t *get() const noexcept { return o_.get(); }
 
 private:
-    dog_stats_options_t o_;
-    detail::opt_string api_key_, api_host_, site_, host_, device_;
+    std::unique_ptr<dog_stats_options_t, detail::stats_options_deleter> o_;
 };
 
-/** dogapi's optional point arguments (see `dog_stats_increment_ex()`). */
+/** dogapi's optional point arguments (see `dog_stats_increment_full()`). */
 struct point_options {
     /** POSIX seconds; 0: now. */
     double timestamp = 0;
@@ -451,7 +457,7 @@ class stats {
 public:
     /** `dog_stats_new()`: created, not started. Throws when it cannot be created. */
     stats() : s_(dog_stats_new()), owned_(true) {
-        if (!s_) throw error(DOG_ERR_INTERNAL, detail::to_string(dog_last_error()));
+        if (!s_) throw error(DOG_ERR_INTERNAL, detail::to_string(dog_error_last()));
     }
     /** The process-wide instance (`dog_stats_default()`); never freed. */
     static stats global() { return stats(dog_stats_default(), false); }
@@ -476,24 +482,21 @@ public:
 
     /** `dog_stats_start()` with the defaults (background flushing every 10 s). */
     void start() { check(dog_stats_start(s_, nullptr)); }
-    /** `dog_stats_start()` with `opts`. */
-    void start(const stats_options &opts) {
-        dog_stats_options_t o = opts.c_options();
-        check(dog_stats_start(s_, &o));
-    }
+    /** `dog_stats_start()` with `opts` (copied: `opts` may go away right after). */
+    void start(const stats_options &opts) { check(dog_stats_start(s_, opts.get())); }
     /** `dog_stats_flush()`: sends finished buckets (timestamp 0: now). */
     void flush(double timestamp = 0) { check(dog_stats_flush(s_, timestamp)); }
     /** `dog_stats_stop()`: sends everything, the current bucket included (0: the option's timeout). */
     void stop(double timeout_seconds = 0) { check(dog_stats_stop(s_, timeout_seconds)); }
     /** Every telemetry value at once (`dog_stats_telemetry_read()`), indexed by
-     *  `dog_stats_counter_t`: `st.telemetry()[DOG_STATS_SERIES_SENT]`. */
+     *  `dog_stats_telemetry_id_t`: `st.telemetry()[DOG_STATS_SERIES_SENT]`. */
     std::array<uint64_t, DOG_STATS_TELEMETRY_COUNT> telemetry() const {
         std::array<uint64_t, DOG_STATS_TELEMETRY_COUNT> t{};
         check(dog_stats_telemetry_read(s_, t.data(), t.size()));
         return t;
     }
     /** One telemetry value (`dog_stats_telemetry_get()`). */
-    uint64_t telemetry(dog_stats_counter_t id) const {
+    uint64_t telemetry(dog_stats_telemetry_id_t id) const {
         uint64_t v = 0;
         check(dog_stats_telemetry_get(s_, id, &v));
         return v;
@@ -503,25 +506,25 @@ public:
     std::error_code increment(const char *name, double value = 1, const char *tags = nullptr) noexcept {
         return dogapi::make_error_code(dog_stats_increment(s_, name, value, tags));
     }
-    /** `dog_stats_increment_ex()`. */
+    /** `dog_stats_increment_full()`. */
     std::error_code increment(const char *name, double value, const char *tags, const point_options &p) noexcept {
-        return dogapi::make_error_code(dog_stats_increment_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+        return dogapi::make_error_code(dog_stats_increment_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
     }
     /** `dog_stats_gauge()` (last value wins). */
     std::error_code gauge(const char *name, double value, const char *tags = nullptr) noexcept {
         return dogapi::make_error_code(dog_stats_gauge(s_, name, value, tags));
     }
-    /** `dog_stats_gauge_ex()`. */
+    /** `dog_stats_gauge_full()`. */
     std::error_code gauge(const char *name, double value, const char *tags, const point_options &p) noexcept {
-        return dogapi::make_error_code(dog_stats_gauge_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+        return dogapi::make_error_code(dog_stats_gauge_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
     }
     /** `dog_stats_histogram()` (min/max/avg/count/percentiles). */
     std::error_code histogram(const char *name, double value, const char *tags = nullptr) noexcept {
         return dogapi::make_error_code(dog_stats_histogram(s_, name, value, tags));
     }
-    /** `dog_stats_histogram_ex()`. */
+    /** `dog_stats_histogram_full()`. */
     std::error_code histogram(const char *name, double value, const char *tags, const point_options &p) noexcept {
-        return dogapi::make_error_code(dog_stats_histogram_ex(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+        return dogapi::make_error_code(dog_stats_histogram_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
     }
 
 private:
@@ -566,22 +569,6 @@ private:
     dog_stats_timer_t t_;
     bool active_;
 };
-#endif /* DOG_STATS_TIMED */
-
 } // namespace dogapi
-
-/**
- * Found by argument-dependent lookup (`dog_status_t` is a global type), so that
- * `std::error_code ec = DOG_ERR_TIMEOUT;` and `ec == DOG_ERR_TIMEOUT` work.
- */
-inline std::error_code make_error_code(dog_status_t status) noexcept {
-    return dogapi::make_error_code(status);
-}
-
-/** @cond DOGAPI_INTERNAL */
-namespace std {
-template <> struct is_error_code_enum<dog_status_t> : true_type {};
-} // namespace std
-/** @endcond */
 
 #endif /* DOGAPI_HPP */

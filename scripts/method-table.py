@@ -3,8 +3,9 @@
 its C function and HTTP request, from the per-resource tables in docs/methods/*.md.
 
   scripts/method-table.py          rewrite docs/dogapi-methods.md
-  scripts/method-table.py --check  fail if it is stale, if a dogapi method is missing, or if a
-                                   C function it names is not in include/dogapi.h
+  scripts/method-table.py --check  fail if it is stale, if a dogapi method is missing, if a
+                                   C function it names is not in include/dogapi.h, or if it names
+                                   a deprecated old name instead of the renamed function
 """
 import pathlib
 import re
@@ -56,9 +57,15 @@ def check(text):
             problems.append(f"dogapi method {m} has no row")
     header = (ROOT / "include/dogapi.h").read_text()
     exported = set(re.findall(r"\b(dog_[a-z0-9_]+)\(", header))
+    # An old name kept after a rename (docs/NAMING.md) is deprecated with a bare "use X instead"
+    # (endpoints gone from the API add ": why"): the table names the current function.
+    renamed = dict(re.findall(r'DOG_DEPRECATED\("use (dog_[a-z0-9_]+) instead(?:: it is the same call)?"\)\s*[^;]*?\b(dog_[a-z0-9_]+)\(', header))
+    renamed = {old: new for new, old in renamed.items()}
     for fn in set(re.findall(r"`(dog_[a-z0-9_]+)\(", text)):
         if fn not in exported:
             problems.append(f"{fn} is in the table but not in include/dogapi.h")
+        elif fn in renamed:
+            problems.append(f"{fn} is a deprecated old name: the table should name {renamed[fn]}")
     return problems, len([m for m in DOGAPI if m in named])
 
 

@@ -38,7 +38,7 @@ pub enum ErrorKind {
     NotStarted,
 }
 
-/// A failure: its kind and a message for `dog_last_error()`.
+/// A failure: its kind and a message for `dog_error_last()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: ErrorKind,

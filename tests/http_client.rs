@@ -6,7 +6,7 @@ use common::*;
 use dogapi::ffi::http::*;
 use dogapi::ffi::log::*;
 use dogapi::ffi::metric::dog_metric_post;
-use dogapi::ffi::status::dog_status_t::{self, *};
+use dogapi::ffi::status::*;
 use std::ffi::{c_char, c_void, CStr};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -284,14 +284,14 @@ fn swallow_logs_failures_and_info_logs_requests() {
     let _g = ENV.lock().unwrap(); // the log sink is process-wide too
     let intake = Intake::start();
     let cl = Client::new(&intake);
-    assert_eq!(dog_set_log_callback(Some(collect), DOG_LOG_INFO, 0xd06 as *mut c_void), DOG_OK);
+    assert_eq!(dog_log_set_callback(Some(collect), DOG_LOG_INFO, 0xd06 as *mut c_void), DOG_OK);
     intake.push_fault(Fault::Status { code: 500, body: "{}".into() });
     assert_eq!(metric(cl.ptr(), &mut Resp::null()), DOG_ERR_HTTP_STATUS, "swallow never hides the status");
     assert_eq!(dog_http_set_swallow(cl.ptr(), false), DOG_OK);
     intake.push_fault(Fault::Status { code: 500, body: "{}".into() });
     assert_eq!(metric(cl.ptr(), &mut Resp::null()), DOG_ERR_HTTP_STATUS);
-    assert_eq!(dog_set_log_callback(None, DOG_LOG_ERROR, null_mut()), DOG_OK);
-    assert_eq!(dog_set_log_callback(Some(collect), 9, null_mut()), DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(dog_log_set_callback(None, DOG_LOG_ERROR, null_mut()), DOG_OK);
+    assert_eq!(dog_log_set_callback(Some(collect), 9, null_mut()), DOG_ERR_INVALID_ARGUMENT);
     let lines = std::mem::take(&mut *LINES.lock().unwrap());
     let errors: Vec<_> = lines.iter().filter(|(l, _)| *l == DOG_LOG_ERROR).collect();
     assert_eq!(errors.len(), 1, "one error line, from the swallowing call: {lines:?}");
@@ -349,7 +349,7 @@ fn one_client_shared_by_threads() {
 fn statuses_have_names_and_version_matches() {
     let name = |s: i32| unsafe { CStr::from_ptr(dogapi::ffi::status::dog_status_str(s)) }.to_str().unwrap().to_string();
     assert_eq!(name(0), "DOG_OK");
-    assert_eq!(name(DOG_ERR_RATE_LIMITED as i32), "DOG_ERR_RATE_LIMITED");
+    assert_eq!(name(DOG_ERR_RATE_LIMITED), "DOG_ERR_RATE_LIMITED");
     assert_eq!(name(-3), "DOG_ERR_UNKNOWN");
     let v = unsafe { CStr::from_ptr(dogapi::ffi::version::dog_version()) }.to_str().unwrap();
     assert_eq!(v, env!("CARGO_PKG_VERSION"));

@@ -7,7 +7,7 @@ use common::*;
 use dogapi::ffi::comment::*;
 use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::response::DogResponse;
-use dogapi::ffi::status::dog_status_t::{self, *};
+use dogapi::ffi::status::*;
 use serde_json::json;
 use std::ptr::null;
 

@@ -8,7 +8,7 @@ use common::*;
 use dogapi::ffi::dashboard::*;
 use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::response::DogResponse;
-use dogapi::ffi::status::dog_status_t::{self, *};
+use dogapi::ffi::status::*;
 use serde_json::{json, Value};
 use std::ptr::null;
 
@@ -208,9 +208,9 @@ fn dashboard_create_rejects_bad_json_without_sending() {
     assert_eq!(o.status, DOG_ERR_NULL_ARGUMENT);
     let o = run(|r| unsafe { dog_dashboard_get(cl.0, c"".as_ptr(), r) });
     assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT);
-    let o = run(|r| dog_dashboard_get_all(cl.0, true, true, 0, 0, r));
+    let o = run(|r| dog_dashboard_list(cl.0, true, true, 0, 0, r));
     assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT);
-    let o = run(|r| dog_dashboard_get_all(cl.0, false, false, -1, 0, r));
+    let o = run(|r| dog_dashboard_list(cl.0, false, false, -1, 0, r));
     assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT);
     assert_nothing_sent(&i);
 }
@@ -232,14 +232,14 @@ fn dashboard_get_list_update_delete() {
     let fetched = o.result.clone().unwrap();
     assert_eq!(o.result_json()["title"], "Service overview");
 
-    let o = run(|r| dog_dashboard_get_all(cl.0, false, false, 0, 0, r));
+    let o = run(|r| dog_dashboard_list(cl.0, false, false, 0, 0, r));
     assert_eq!(o.status, DOG_OK);
     let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.as_str(), r.raw_query.as_str()), ("GET", "/api/v1/dashboard", ""));
     assert_eq!(r.contract, Contract::NoBody);
     assert!(o.result_json().as_array().unwrap().iter().any(|d| d["id"] == id.as_str()), "the `dashboards` list");
 
-    let o = run(|r| dog_dashboard_get_all(cl.0, true, false, 10, 20, r));
+    let o = run(|r| dog_dashboard_list(cl.0, true, false, 10, 20, r));
     assert_eq!(o.status, DOG_OK);
     let r = take_one(&i);
     assert_eq!(r.query_param("filter[shared]"), Some("true"));
@@ -247,7 +247,7 @@ fn dashboard_get_list_update_delete() {
     assert_eq!(r.query_param("count"), Some("10"));
     assert_eq!(r.query_param("start"), Some("20"));
     assert_eq!(r.contract, Contract::NoBody, "query parameters match the spec");
-    let o = run(|r| dog_dashboard_get_all(cl.0, false, true, 0, 0, r));
+    let o = run(|r| dog_dashboard_list(cl.0, false, true, 0, 0, r));
     assert_eq!(o.status, DOG_OK);
     assert_eq!(take_one(&i).query_param("filter[deleted]"), Some("true"));
 
@@ -284,7 +284,7 @@ fn dashboard_get_list_update_delete() {
     let d = c(DASHBOARD);
     for f in [
         &(|r| unsafe { dog_dashboard_get(cl.0, cid.as_ptr(), r) }) as &dyn Fn(*mut *mut DogResponse) -> dog_status_t,
-        &|r| dog_dashboard_get_all(cl.0, false, false, 0, 0, r),
+        &|r| dog_dashboard_list(cl.0, false, false, 0, 0, r),
         &|r| unsafe { dog_dashboard_update(cl.0, cid.as_ptr(), d.as_ptr(), r) },
         &|r| unsafe { dog_dashboard_delete(cl.0, cid.as_ptr(), r) },
     ] {

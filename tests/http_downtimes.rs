@@ -8,7 +8,7 @@ use dogapi::ffi::downtime::*;
 use dogapi::ffi::host::{dog_host_mute, dog_host_unmute};
 use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::response::{DogResponse, dog_response_id_int};
-use dogapi::ffi::status::dog_status_t::{self, *};
+use dogapi::ffi::status::*;
 use serde_json::json;
 use std::ptr::null;
 use std::time::Duration;

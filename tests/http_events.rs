@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use dogapi::ffi::event::*;
-use dogapi::ffi::status::dog_status_t::{self, *};
+use dogapi::ffi::status::*;
 use serde_json::json;
 use std::ptr::null;
 
@@ -49,6 +49,7 @@ fn event_body_matches_todays_api_and_result_is_the_id() {
     // event_with_response is the same call
     let mut w = Resp::null();
     let (t, x) = (c("t"), c("x"));
+    #[allow(deprecated)]
     let st = unsafe { dog_event_with_response(cl.ptr(), t.as_ptr(), x.as_ptr(), 0, null(), null(), 0, null(), null(), null(), null(), null(), null(), w.out()) };
     assert_eq!(st, DOG_OK);
     let req = only_request(&intake);
@@ -75,7 +76,7 @@ fn stream_sends_its_query() {
     let cl = Client::new(&intake);
     let mut r = Resp::null();
     let (pr, so, tg) = (c("normal"), c("jenkins, chef"), c("env:prod,role:db"));
-    let st = unsafe { dog_event_stream(cl.ptr(), 1_700_000_000, 1_700_003_600, pr.as_ptr(), so.as_ptr(), tg.as_ptr(), r.out()) };
+    let st = unsafe { dog_event_list(cl.ptr(), 1_700_000_000, 1_700_003_600, pr.as_ptr(), so.as_ptr(), tg.as_ptr(), r.out()) };
     assert_eq!(st, DOG_OK, "{}", last_error());
     let req = only_request(&intake);
     assert_eq!(req.path, "/api/v1/events");
@@ -87,7 +88,7 @@ fn stream_sends_its_query() {
     assert!(req.contract == Contract::Valid || req.contract == Contract::NoBody, "{:?}", req.contract);
     assert!(r.result_json().is_array(), "result is the events list");
 
-    let st = unsafe { dog_event_stream(cl.ptr(), 10, 5, null(), null(), null(), r.out()) };
+    let st = unsafe { dog_event_list(cl.ptr(), 10, 5, null(), null(), null(), r.out()) };
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
     assert!(r.is_null());
     assert!(intake.requests().is_empty());

@@ -5,7 +5,7 @@ use common::*;
 use dogapi::ffi::metric::*;
 use dogapi::ffi::request::dog_http_request;
 use dogapi::ffi::service_check::*;
-use dogapi::ffi::status::dog_status_t::*;
+use dogapi::ffi::status::*;
 use serde_json::json;
 use std::ptr::null;
 
@@ -71,13 +71,13 @@ fn metrics_batch_is_sent_as_given() {
     let cl = Client::new(&intake);
     let series = r#"[{"metric":"a","points":[[1700000000,1]],"type":"count","interval":10,"host":"h","tags":["x:y"]},{"metric":"b","points":[[1700000000,2.5]]}]"#;
     let s = c(series);
-    assert_eq!(unsafe { dog_metrics_post(cl.ptr(), s.as_ptr(), std::ptr::null_mut()) }, DOG_OK);
+    assert_eq!(unsafe { dog_metric_post_series(cl.ptr(), s.as_ptr(), std::ptr::null_mut()) }, DOG_OK);
     let req = only_request(&intake);
     assert_valid(&req);
     assert_eq!(req.json(), json!({ "series": serde_json::from_str::<serde_json::Value>(series).unwrap() }));
     for bad in ["{\"series\":[]}", "[]", "[1]", "not json"] {
         let b = c(bad);
-        assert_eq!(unsafe { dog_metrics_post(cl.ptr(), b.as_ptr(), std::ptr::null_mut()) }, DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        assert_eq!(unsafe { dog_metric_post_series(cl.ptr(), b.as_ptr(), std::ptr::null_mut()) }, DOG_ERR_INVALID_ARGUMENT, "{bad}");
     }
     assert!(intake.requests().is_empty());
 }

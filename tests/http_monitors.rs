@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::monitor::*;
-use dogapi::ffi::status::dog_status_t::*;
+use dogapi::ffi::status::*;
 use serde_json::json;
 use std::ffi::CStr;
 use std::ptr::null;
@@ -82,7 +82,7 @@ fn get_all_sends_group_states_and_tags() {
     let ctx = setup();
     let id = create(&ctx, "avg(last_1m):avg:a.b{*} > 1");
     let (gs, tags) = (c("all"), c("host:host0, env:prod"));
-    let (st, r) = call(|o| unsafe { dog_monitor_get_all(ctx.h, gs.as_ptr(), tags.as_ptr(), o) });
+    let (st, r) = call(|o| unsafe { dog_monitor_list(ctx.h, gs.as_ptr(), tags.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
     let list = r.result_value().unwrap();
     assert_eq!(list.as_array().map(Vec::len), Some(1));
@@ -91,7 +91,7 @@ fn get_all_sends_group_states_and_tags() {
     assert_eq!((rec.method.as_str(), rec.path.as_str()), ("GET", "/api/v1/monitor"));
     assert_eq!(rec.raw_query, "group_states=all&tags=host%3Ahost0%2Cenv%3Aprod");
     assert_eq!(rec.contract, Contract::NoBody);
-    let (st, _r) = call(|o| unsafe { dog_monitor_get_all(ctx.h, null(), null(), o) });
+    let (st, _r) = call(|o| unsafe { dog_monitor_list(ctx.h, null(), null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(take_one(&ctx.intake).raw_query, "");
 }
@@ -188,7 +188,7 @@ fn errors_from_the_server_are_reported_with_the_response() {
         ("create", Box::new(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), null(), o) })),
         ("update", Box::new(|o| unsafe { dog_monitor_update(ctx.h, 7, q.as_ptr(), null(), null(), null(), o) })),
         ("get", Box::new(|o| unsafe { dog_monitor_get(ctx.h, 7, null(), o) })),
-        ("get_all", Box::new(|o| unsafe { dog_monitor_get_all(ctx.h, null(), null(), o) })),
+        ("get_all", Box::new(|o| unsafe { dog_monitor_list(ctx.h, null(), null(), o) })),
         ("delete", Box::new(|o| dog_monitor_delete(ctx.h, 7, o))),
         ("mute_all", Box::new(|o| dog_monitor_mute_all(ctx.h, o))),
         ("unmute_all", Box::new(|o| dog_monitor_unmute_all(ctx.h, o))),

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::snapshot::*;
-use dogapi::ffi::status::dog_status_t::*;
+use dogapi::ffi::status::*;
 use serde_json::json;
 use std::ptr::null;
 
@@ -90,9 +90,9 @@ fn invalid_arguments_send_nothing() {
     assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 2, 1, r) }).status, DOG_ERR_INVALID_ARGUMENT);
     for bad in ["https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc", "https://p.datadoghq.com/snapshot/view/.png", "not a url", ""] {
         let u = c(bad);
-        assert_eq!(run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        assert_eq!(run(|r| unsafe { dog_snapshot_get_status(cl.0, u.as_ptr(), r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
     }
-    assert_eq!(run(|r| unsafe { dog_snapshot_status(cl.0, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
+    assert_eq!(run(|r| unsafe { dog_snapshot_get_status(cl.0, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
     assert_nothing_sent(&i);
 }
 
@@ -101,7 +101,7 @@ fn status_rewrites_the_url_like_dogapi() {
     let i = Intake::start();
     let cl = Client::new(&i);
     let u = c(SNAP_URL);
-    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_get_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.status, DOG_OK, "{o:?}");
     let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.as_str(), r.raw_query.as_str()), ("GET", "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc", ""));
@@ -113,29 +113,29 @@ fn status_rewrites_the_url_like_dogapi() {
     let snap = run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 1, 2, null(), r) });
     take_one(&i);
     let url = c(snap.result_json()["snapshot_url"].as_str().unwrap());
-    let o = run(|r| unsafe { dog_snapshot_status(cl.0, url.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_get_status(cl.0, url.as_ptr(), r) });
     assert_eq!(o.status, DOG_OK);
     assert_eq!(take_one(&i).path, "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2026-01-01/abc");
 
     // A string status code is converted as int() does; json_responses gives the whole answer.
     let path = "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc";
     i.set_response("GET", path, 200, r#"{"status_code":"403"}"#);
-    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_get_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.result.as_deref(), Some("403"));
     take_one(&i);
     assert_eq!(dog_http_set_json_responses(cl.0, true), DOG_OK);
-    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_get_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.result_json(), json!({"status_code": "403"}));
     take_one(&i);
 
     // An answer without status_code cannot be formatted.
     assert_eq!(dog_http_set_json_responses(cl.0, false), DOG_OK);
     i.set_response("GET", path, 200, r#"{"ok":true}"#);
-    let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
+    let o = run(|r| unsafe { dog_snapshot_get_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.status, DOG_ERR_INVALID_RESPONSE);
     assert_eq!(o.http, Some(200));
     take_one(&i);
 
     fault_404(&i);
-    assert_api_error(&i, run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) }));
+    assert_api_error(&i, run(|r| unsafe { dog_snapshot_get_status(cl.0, u.as_ptr(), r) }));
 }

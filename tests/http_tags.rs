@@ -6,8 +6,8 @@ use common::*;
 use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::response::DogResponse;
 use dogapi::ffi::search::dog_search_query;
-use dogapi::ffi::status::dog_status_t::{self, *};
-use dogapi::ffi::tags::{dog_tags_add, dog_tags_all, dog_tags_change, dog_tags_detach, dog_tags_get};
+use dogapi::ffi::status::*;
+use dogapi::ffi::tags::{dog_tag_create, dog_tag_list, dog_tag_update, dog_tag_delete, dog_tag_get};
 use serde_json::json;
 use std::ptr::null;
 use std::time::Duration;
@@ -17,7 +17,7 @@ fn add_change_get_all_detach() {
     let ctx = setup();
     let (host, tags, src) = (c("web-1"), c("role:db, env:prod"), Some(c("chef")));
 
-    let (st, r) = call(|o| unsafe { dog_tags_add(ctx.h, host.as_ptr(), tags.as_ptr(), p(&src), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_create(ctx.h, host.as_ptr(), tags.as_ptr(), p(&src), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value(), Some(json!(["role:db", "env:prod"])));
     let q = take_one(&ctx.intake);
@@ -28,7 +28,7 @@ fn add_change_get_all_detach() {
     assert_eq!(q.header("dd-api-key"), Some("test-api-key"));
 
     let t2 = c("role:cache");
-    let (st, r) = call(|o| unsafe { dog_tags_change(ctx.h, host.as_ptr(), t2.as_ptr(), null(), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_update(ctx.h, host.as_ptr(), t2.as_ptr(), null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value(), Some(json!(["role:cache"])));
     let q = take_one(&ctx.intake);
@@ -36,7 +36,7 @@ fn add_change_get_all_detach() {
     assert_eq!(q.json(), json!({"tags": ["role:cache"]}));
     assert_eq!(q.contract, Contract::Valid);
 
-    let (st, r) = call(|o| unsafe { dog_tags_get(ctx.h, host.as_ptr(), p(&src), true, o) });
+    let (st, r) = call(|o| unsafe { dog_tag_get(ctx.h, host.as_ptr(), p(&src), true, o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value(), Some(json!(["role:cache"])));
     let q = take_one(&ctx.intake);
@@ -46,13 +46,13 @@ fn add_change_get_all_detach() {
     assert!(q.body.is_empty());
     assert_eq!(q.contract, Contract::NoBody);
 
-    let (st, r) = call(|o| unsafe { dog_tags_get(ctx.h, host.as_ptr(), null(), false, o) });
+    let (st, r) = call(|o| unsafe { dog_tag_get(ctx.h, host.as_ptr(), null(), false, o) });
     assert_eq!(st, DOG_OK);
     drop(r);
     let q = take_one(&ctx.intake);
     assert_eq!(q.raw_query, "", "no source, no by_source");
 
-    let (st, r) = call(|o| unsafe { dog_tags_all(ctx.h, null(), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_list(ctx.h, null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value(), Some(json!({"role:cache": ["web-1"]})));
     let q = take_one(&ctx.intake);
@@ -60,11 +60,11 @@ fn add_change_get_all_detach() {
     assert_eq!(q.contract, Contract::NoBody);
 
     let user = c("user");
-    let (st, _r) = call(|o| unsafe { dog_tags_all(ctx.h, user.as_ptr(), o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_list(ctx.h, user.as_ptr(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(take_one(&ctx.intake).query_param("source"), Some("user"));
 
-    let (st, r) = call(|o| unsafe { dog_tags_detach(ctx.h, host.as_ptr(), p(&src), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_delete(ctx.h, host.as_ptr(), p(&src), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.status(), 204);
     assert_eq!(r.result_value(), None, "204 without body: no result");
@@ -79,10 +79,10 @@ fn json_responses_give_the_whole_body() {
     let ctx = setup();
     assert_eq!(dog_http_set_json_responses(ctx.h, true), DOG_OK);
     let (host, tags) = (c("db-2"), c("a:b"));
-    let (st, r) = call(|o| unsafe { dog_tags_add(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_create(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value(), Some(json!({"host": "db-2", "tags": ["a:b"]})));
-    let (st, r) = call(|o| unsafe { dog_tags_detach(ctx.h, host.as_ptr(), null(), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_delete(ctx.h, host.as_ptr(), null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value(), Some(json!({})), "an empty answer is {{}} with json_responses");
     let q = c("hosts:db");
@@ -95,7 +95,7 @@ fn json_responses_give_the_whole_body() {
 fn host_names_are_percent_encoded() {
     let ctx = setup();
     let (host, tags) = (c("odd host/1"), c("x"));
-    let (st, _r) = call(|o| unsafe { dog_tags_add(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_create(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) });
     assert_eq!(st, DOG_OK);
     let q = take_one(&ctx.intake);
     assert!(q.path.ends_with("/tags/hosts/odd%20host%2F1"), "{}", q.path);
@@ -108,11 +108,11 @@ fn errors_from_the_server_are_reported_with_the_response() {
     let tags = c("a:b");
     type Call<'a> = Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>;
     let calls: Vec<(&str, Call)> = vec![
-        ("all", Box::new(|o| unsafe { dog_tags_all(ctx.h, null(), o) })),
-        ("get", Box::new(|o| unsafe { dog_tags_get(ctx.h, host.as_ptr(), null(), false, o) })),
-        ("add", Box::new(|o| unsafe { dog_tags_add(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) })),
-        ("change", Box::new(|o| unsafe { dog_tags_change(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) })),
-        ("detach", Box::new(|o| unsafe { dog_tags_detach(ctx.h, host.as_ptr(), null(), o) })),
+        ("all", Box::new(|o| unsafe { dog_tag_list(ctx.h, null(), o) })),
+        ("get", Box::new(|o| unsafe { dog_tag_get(ctx.h, host.as_ptr(), null(), false, o) })),
+        ("add", Box::new(|o| unsafe { dog_tag_create(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) })),
+        ("change", Box::new(|o| unsafe { dog_tag_update(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) })),
+        ("detach", Box::new(|o| unsafe { dog_tag_delete(ctx.h, host.as_ptr(), null(), o) })),
         ("search", Box::new(|o| unsafe { dog_search_query(ctx.h, tags.as_ptr(), o) })),
     ];
     for (name, f) in &calls {
@@ -126,7 +126,7 @@ fn errors_from_the_server_are_reported_with_the_response() {
     }
     // A 200 whose body lacks `tags` cannot give dogapi's result.
     ctx.intake.set_response("GET", "/api/v1/tags/hosts", 200, r#"{"status":"ok"}"#);
-    let (st, r) = call(|o| unsafe { dog_tags_all(ctx.h, null(), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_list(ctx.h, null(), o) });
     assert_eq!(st, DOG_ERR_INVALID_RESPONSE);
     assert_eq!(r.status(), 200);
 }
@@ -136,17 +136,17 @@ fn bad_arguments_send_nothing() {
     let ctx = setup();
     let tags = c("a");
     let empty = c("  ");
-    let (st, r) = call(|o| unsafe { dog_tags_add(ctx.h, null(), tags.as_ptr(), null(), o) });
+    let (st, r) = call(|o| unsafe { dog_tag_create(ctx.h, null(), tags.as_ptr(), null(), o) });
     assert_eq!(st, DOG_ERR_NULL_ARGUMENT);
     assert!(r.0.is_null());
-    let (st, _r) = call(|o| unsafe { dog_tags_add(ctx.h, empty.as_ptr(), tags.as_ptr(), null(), o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_create(ctx.h, empty.as_ptr(), tags.as_ptr(), null(), o) });
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
-    let (st, _r) = call(|o| unsafe { dog_tags_get(ctx.h, empty.as_ptr(), null(), false, o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_get(ctx.h, empty.as_ptr(), null(), false, o) });
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
-    let (st, _r) = call(|o| unsafe { dog_tags_add(ctx.h, tags.as_ptr(), null(), null(), o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_create(ctx.h, tags.as_ptr(), null(), null(), o) });
     assert_eq!(st, DOG_ERR_NULL_ARGUMENT);
     let bad_utf8 = [0xffu8, 0xfe, 0];
-    let (st, _r) = call(|o| unsafe { dog_tags_detach(ctx.h, bad_utf8.as_ptr().cast(), null(), o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_delete(ctx.h, bad_utf8.as_ptr().cast(), null(), o) });
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
     let nothing = c("");
     let (st, _r) = call(|o| unsafe { dog_search_query(ctx.h, nothing.as_ptr(), o) });
@@ -162,7 +162,7 @@ fn search_sends_the_query_and_returns_results() {
     let ctx = setup();
     // Teach the intake a host and a metric.
     let (host, tags) = (c("search-host-1"), c("a:b"));
-    let (st, _r) = call(|o| unsafe { dog_tags_add(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) });
+    let (st, _r) = call(|o| unsafe { dog_tag_create(ctx.h, host.as_ptr(), tags.as_ptr(), null(), o) });
     assert_eq!(st, DOG_OK);
     ctx.intake.clear();
     let q = c("hosts:search-host");

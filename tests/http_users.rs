@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use dogapi::ffi::http::dog_http_set_json_responses;
-use dogapi::ffi::status::dog_status_t::*;
+use dogapi::ffi::status::*;
 use dogapi::ffi::user::{dog_user_create, dog_user_invite};
 use serde_json::json;
 use std::ptr::null;

@@ -2,7 +2,8 @@
 //! counts only the allocations made by the measuring thread.
 
 use dogapi::ffi::stats::*;
-use dogapi::ffi::status::dog_status_t::DOG_OK;
+use dogapi::ffi::stats_options::*;
+use dogapi::ffi::status::DOG_OK;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ffi::CString;
@@ -45,17 +46,14 @@ fn allocations(f: impl FnOnce()) -> u64 {
 
 #[test]
 fn existing_contexts_do_not_allocate() {
-    let mut o = std::mem::MaybeUninit::<dog_stats_options_t>::uninit();
-    let mut o = unsafe {
-        dog_stats_options_init(o.as_mut_ptr());
-        o.assume_init()
-    };
+    let o = dog_stats_options_new();
     let host = CString::new("http://127.0.0.1:9").unwrap();
-    o.api_host = host.as_ptr();
-    o.flush_in_thread = false;
-    o.roll_up_interval = 3600.0; // all calls land in one bucket
+    assert_eq!(unsafe { dog_stats_options_set_api_host(o, host.as_ptr()) }, DOG_OK);
+    assert_eq!(dog_stats_options_set_flush_in_thread(o, false), DOG_OK);
+    assert_eq!(dog_stats_options_set_roll_up_interval(o, 3600.0), DOG_OK); // all calls land in one bucket
     let s = dog_stats_new();
-    assert_eq!(unsafe { dog_stats_start(s, &o) }, DOG_OK);
+    assert_eq!(unsafe { dog_stats_start(s, o) }, DOG_OK);
+    unsafe { dog_stats_options_free(o) };
     let name = CString::new("alloc.metric").unwrap();
     let tags = CString::new("env:prod,role:db").unwrap();
     let tags2 = CString::new("role:db , env:prod").unwrap();
@@ -68,8 +66,8 @@ fn existing_contexts_do_not_allocate() {
             dog_stats_increment(s, name.as_ptr(), 1.0, tags.as_ptr());
             dog_stats_gauge(s, name.as_ptr(), 1.0, tags.as_ptr());
             dog_stats_histogram(s, name.as_ptr(), i as f64, tags.as_ptr());
-            dog_stats_increment_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 1.0, std::ptr::null());
-            dog_stats_histogram_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 0.5, host.as_ptr());
+            dog_stats_increment_full(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 1.0, std::ptr::null());
+            dog_stats_histogram_full(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 0.5, host.as_ptr());
         }
     }
     let n = allocations(|| {
@@ -79,8 +77,8 @@ fn existing_contexts_do_not_allocate() {
                 assert_eq!(dog_stats_increment(s, name.as_ptr(), 1.0, tags2.as_ptr()), DOG_OK);
                 assert_eq!(dog_stats_gauge(s, name.as_ptr(), i as f64, tags.as_ptr()), DOG_OK);
                 assert_eq!(dog_stats_histogram(s, name.as_ptr(), i as f64, tags.as_ptr()), DOG_OK);
-                assert_eq!(dog_stats_increment_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 1.0, std::ptr::null()), DOG_OK);
-                assert_eq!(dog_stats_histogram_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 0.5, host.as_ptr()), DOG_OK);
+                assert_eq!(dog_stats_increment_full(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 1.0, std::ptr::null()), DOG_OK);
+                assert_eq!(dog_stats_histogram_full(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 0.5, host.as_ptr()), DOG_OK);
             }
         }
     });

@@ -3,25 +3,23 @@
 //! must not crash.
 
 use dogapi::ffi::stats::*;
+use dogapi::ffi::stats_options::*;
 use dogapi::ffi::stats_telemetry::*;
+use dogapi::ffi::status::DOG_OK;
 use dogapi::stats::telemetry::{Counter::*, Snapshot};
 
 const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
-use dogapi::ffi::status::dog_status_t::DOG_OK;
 use std::ffi::CString;
 
 fn started() -> *mut DogStats {
-    let mut o = std::mem::MaybeUninit::<dog_stats_options_t>::uninit();
-    let mut o = unsafe {
-        dog_stats_options_init(o.as_mut_ptr());
-        o.assume_init()
-    };
+    let o = dog_stats_options_new();
     let host = CString::new("http://127.0.0.1:9").unwrap();
-    o.api_host = host.as_ptr();
-    o.flush_in_thread = false;
-    o.shutdown_timeout = 0.2;
+    assert_eq!(unsafe { dog_stats_options_set_api_host(o, host.as_ptr()) }, DOG_OK);
+    assert_eq!(dog_stats_options_set_flush_in_thread(o, false), DOG_OK);
+    assert_eq!(dog_stats_options_set_shutdown_timeout(o, 0.2), DOG_OK);
     let s = dog_stats_new();
-    assert_eq!(unsafe { dog_stats_start(s, &o) }, DOG_OK);
+    assert_eq!(unsafe { dog_stats_start(s, o) }, DOG_OK);
+    unsafe { dog_stats_options_free(o) };
     s
 }
 

@@ -3,11 +3,12 @@
 //! after recovery, queue bound accounting, stop deadline, background thread, many threads.
 
 use dogapi::ffi::stats::*;
+use dogapi::ffi::stats_options::*;
 use dogapi::ffi::stats_telemetry::*;
+use dogapi::ffi::status::*;
 use dogapi::stats::telemetry::{Counter::*, Snapshot};
 
 const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
-use dogapi::ffi::status::dog_status_t::{self, *};
 use dogapi_intake::{Contract, Fault, Intake, Recorded};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -28,33 +29,52 @@ impl Drop for S {
     }
 }
 
-fn opts() -> dog_stats_options_t {
-    let mut o = std::mem::MaybeUninit::<dog_stats_options_t>::uninit();
-    unsafe {
-        dog_stats_options_init(o.as_mut_ptr());
-        o.assume_init()
+/// Options from `dog_stats_options_new()`, freed on drop.
+struct O(*mut DogStatsOptions);
+
+impl Drop for O {
+    fn drop(&mut self) {
+        unsafe { dog_stats_options_free(self.0) }
     }
 }
 
-/// Started with flush_in_thread off, pointed at the intake. `f` adjusts the options.
-fn start(intake: &Intake, f: impl FnOnce(&mut dog_stats_options_t)) -> S {
-    let url = c(&intake.url());
-    let key = c("test-api-key");
-    let host = c("test-host");
-    let mut o = opts();
-    o.api_host = url.as_ptr();
-    o.api_key = key.as_ptr();
-    o.host = host.as_ptr();
-    o.flush_in_thread = false;
-    f(&mut o);
+fn opts() -> O {
+    let o = dog_stats_options_new();
+    assert!(!o.is_null());
+    O(o)
+}
+
+/// Asserts that an option setter accepted its value.
+fn set(st: dog_status_t) {
+    assert_eq!(st, DOG_OK, "{}", last_error());
+}
+
+/// Options pointed at the intake, flush_in_thread off.
+fn intake_opts(intake: &Intake) -> O {
+    let o = opts();
+    unsafe {
+        set(dog_stats_options_set_api_host(o.0, c(&intake.url()).as_ptr()));
+        set(dog_stats_options_set_api_key(o.0, c("test-api-key").as_ptr()));
+        set(dog_stats_options_set_host(o.0, c("test-host").as_ptr()));
+    }
+    set(dog_stats_options_set_flush_in_thread(o.0, false));
+    o
+}
+
+/// Started with flush_in_thread off, pointed at the intake. `f` adjusts the options, which are
+/// freed right after the start (the aggregator keeps a copy).
+fn start(intake: &Intake, f: impl FnOnce(*mut DogStatsOptions)) -> S {
+    let o = intake_opts(intake);
+    f(o.0);
     let s = dog_stats_new();
     assert!(!s.is_null());
-    assert_eq!(unsafe { dog_stats_start(s, &o) }, DOG_OK, "{}", last_error());
+    assert_eq!(unsafe { dog_stats_start(s, o.0) }, DOG_OK, "{}", last_error());
+    drop(o);
     S(s)
 }
 
 fn last_error() -> String {
-    let p = dogapi::ffi::last_error::dog_last_error();
+    let p = dogapi::ffi::last_error::dog_error_last();
     if p.is_null() {
         String::new()
     } else {
@@ -65,7 +85,7 @@ fn last_error() -> String {
 fn inc(s: &S, name: &str, v: f64, tags: Option<&str>, ts: f64) -> dog_status_t {
     let n = c(name);
     let t = tags.map(c);
-    unsafe { dog_stats_increment_ex(s.0, n.as_ptr(), v, t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()), ts, 1.0, std::ptr::null()) }
+    unsafe { dog_stats_increment_full(s.0, n.as_ptr(), v, t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()), ts, 1.0, std::ptr::null()) }
 }
 
 /// Every telemetry value, read at once through `dog_stats_telemetry_read`.
@@ -118,12 +138,12 @@ fn wire_format_validates_and_is_gzipped() {
     let h = c("latency");
     let tags = c("env:prod, role:db");
     unsafe {
-        assert_eq!(dog_stats_increment_ex(s.0, n.as_ptr(), 1.0, tags.as_ptr(), T0, 1.0, std::ptr::null()), DOG_OK);
-        assert_eq!(dog_stats_increment_ex(s.0, n.as_ptr(), 2.0, c("role:db,env:prod").as_ptr(), T0 + 1.0, 1.0, std::ptr::null()), DOG_OK);
-        assert_eq!(dog_stats_gauge_ex(s.0, g.as_ptr(), 7.0, std::ptr::null(), T0, 1.0, c("other").as_ptr()), DOG_OK);
-        assert_eq!(dog_stats_gauge_ex(s.0, g.as_ptr(), 9.0, c("").as_ptr(), T0, 1.0, c("other").as_ptr()), DOG_OK);
+        assert_eq!(dog_stats_increment_full(s.0, n.as_ptr(), 1.0, tags.as_ptr(), T0, 1.0, std::ptr::null()), DOG_OK);
+        assert_eq!(dog_stats_increment_full(s.0, n.as_ptr(), 2.0, c("role:db,env:prod").as_ptr(), T0 + 1.0, 1.0, std::ptr::null()), DOG_OK);
+        assert_eq!(dog_stats_gauge_full(s.0, g.as_ptr(), 7.0, std::ptr::null(), T0, 1.0, c("other").as_ptr()), DOG_OK);
+        assert_eq!(dog_stats_gauge_full(s.0, g.as_ptr(), 9.0, c("").as_ptr(), T0, 1.0, c("other").as_ptr()), DOG_OK);
         for v in [1.0, 2.0, 3.0, 4.0] {
-            assert_eq!(dog_stats_histogram_ex(s.0, h.as_ptr(), v, std::ptr::null(), T0, 1.0, std::ptr::null()), DOG_OK);
+            assert_eq!(dog_stats_histogram_full(s.0, h.as_ptr(), v, std::ptr::null(), T0, 1.0, std::ptr::null()), DOG_OK);
         }
         assert_eq!(dog_stats_flush(s.0, T0 + 10.0), DOG_OK, "{}", last_error());
     }
@@ -161,7 +181,7 @@ fn argument_errors_and_not_started() {
         assert_eq!(dog_stats_gauge(s.0, c("").as_ptr(), 1.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
         let bad = [0xffu8, 0];
         assert_eq!(dog_stats_gauge(s.0, n.as_ptr(), 1.0, bad.as_ptr() as *const c_char), DOG_ERR_INVALID_ARGUMENT);
-        assert_eq!(dog_stats_gauge_ex(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
+        assert_eq!(dog_stats_gauge_full(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
         assert_eq!(dog_stats_stop(s.0, -1.0), DOG_ERR_INVALID_ARGUMENT);
         assert_eq!(dog_stats_telemetry_get(s.0, DOG_STATS_SERIES_SENT as u32, std::ptr::null_mut()), DOG_ERR_NULL_ARGUMENT);
         assert_eq!(dog_stats_telemetry_read(s.0, std::ptr::null_mut(), 3), DOG_ERR_NULL_ARGUMENT);
@@ -170,9 +190,8 @@ fn argument_errors_and_not_started() {
         assert_eq!(v, 7, "untouched on failure");
         assert!(dog_stats_telemetry_name(N as u32).is_null());
         assert_eq!(std::ffi::CStr::from_ptr(dog_stats_telemetry_name(DOG_STATS_SERIES_SENT as u32)).to_str().unwrap(), "series_sent");
-        let mut o = opts();
-        o.roll_up_interval = 0.0;
-        assert_eq!(dog_stats_start(s.0, &o), DOG_ERR_INVALID_ARGUMENT);
+        let o = opts();
+        assert_eq!(dog_stats_options_set_roll_up_interval(o.0, 0.0), DOG_ERR_INVALID_ARGUMENT);
         dog_stats_free(std::ptr::null_mut());
     }
 }
@@ -180,7 +199,7 @@ fn argument_errors_and_not_started() {
 #[test]
 fn context_limit_is_counted() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.max_contexts = 3);
+    let s = start(&intake, |o| set(dog_stats_options_set_max_contexts(o, 3)));
     for i in 0..5 {
         let want = if i < 3 { DOG_OK } else { DOG_ERR_CONTEXT_LIMIT };
         assert_eq!(inc(&s, &format!("c{i}"), 1.0, None, T0), want);
@@ -193,7 +212,7 @@ fn context_limit_is_counted() {
 #[test]
 fn payloads_are_split_under_the_limit_and_all_arrive() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.max_payload_bytes = 4096);
+    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 4096)));
     let n = 3000;
     for i in 0..n {
         // Hash-like names compress poorly, so several payloads are needed.
@@ -269,7 +288,7 @@ fn every_fault_then_recovery_delivers_exactly_once() {
 #[test]
 fn slow_intake_within_the_request_timeout_is_fine() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.request_timeout = 5.0);
+    let s = start(&intake, |o| set(dog_stats_options_set_request_timeout(o, 5.0)));
     let want = record_batch(&s, "slow", 5, 2);
     intake.push_fault(Fault::Slow(Duration::from_millis(300)));
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK);
@@ -299,8 +318,8 @@ fn queue_bound_drops_oldest_and_counts_exactly() {
     let intake = Intake::start();
     // Payloads of ~1 KB compressed; the queue holds only a few.
     let s = start(&intake, |o| {
-        o.max_payload_bytes = 1024;
-        o.max_queued_bytes = 3000;
+        set(dog_stats_options_set_max_payload_bytes(o, 1024));
+        set(dog_stats_options_set_max_queued_bytes(o, 3000));
     });
     intake.set_fault(Some(Fault::Down));
     let mut total = 0u64;
@@ -338,7 +357,7 @@ fn rejected_payloads_are_dropped_and_counted() {
 #[test]
 fn stop_returns_within_its_timeout_when_the_intake_hangs() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.flush_in_thread = true);
+    let s = start(&intake, |o| set(dog_stats_options_set_flush_in_thread(o, true)));
     record_batch(&s, "hang", 4, 1);
     intake.set_fault(Some(Fault::Hang));
     let t0 = Instant::now();
@@ -358,9 +377,9 @@ fn stop_against_a_request_in_flight_counts_everything_when_it_returns() {
     let intake = Intake::start();
     intake.set_fault(Some(Fault::Hang));
     let s = start(&intake, |o| {
-        o.flush_in_thread = true;
-        o.flush_interval = 0.2;
-        o.request_timeout = 60.0;
+        set(dog_stats_options_set_flush_in_thread(o, true));
+        set(dog_stats_options_set_flush_interval(o, 0.2));
+        set(dog_stats_options_set_request_timeout(o, 60.0));
     });
     record_batch(&s, "inflight", 6, 1);
     // The first background flush sends the 6 series and hangs.
@@ -383,9 +402,9 @@ fn a_late_success_after_stop_is_not_counted_twice() {
     let intake = Intake::start();
     intake.set_fault(Some(Fault::Slow(Duration::from_secs(2))));
     let s = start(&intake, |o| {
-        o.flush_in_thread = true;
-        o.flush_interval = 0.2;
-        o.request_timeout = 60.0;
+        set(dog_stats_options_set_flush_in_thread(o, true));
+        set(dog_stats_options_set_flush_interval(o, 0.2));
+        set(dog_stats_options_set_request_timeout(o, 60.0));
     });
     record_batch(&s, "late", 5, 1);
     assert!(!intake.wait_for(1, Duration::from_secs(20)).is_empty());
@@ -407,7 +426,7 @@ fn a_late_success_after_stop_is_not_counted_twice() {
 #[test]
 fn one_oversized_series_is_dropped_not_sent() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.max_payload_bytes = 4096);
+    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 4096)));
     // Incompressible tags: this one series is ~20 KB of JSON, well over 4096 B gzipped.
     let mut x = 0x9e37_79b9_7f4a_7c15u64;
     let tags: Vec<String> = (0..1000)
@@ -435,7 +454,7 @@ fn one_oversized_series_is_dropped_not_sent() {
 #[test]
 fn stop_flushes_the_current_bucket() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.flush_in_thread = true);
+    let s = start(&intake, |o| set(dog_stats_options_set_flush_in_thread(o, true)));
     // Stamped now: the current bucket, which a flush() would keep.
     let n = c("current");
     assert_eq!(unsafe { dog_stats_increment(s.0, n.as_ptr(), 5.0, std::ptr::null()) }, DOG_OK);
@@ -447,9 +466,9 @@ fn stop_flushes_the_current_bucket() {
 fn background_thread_flushes() {
     let intake = Intake::start();
     let s = start(&intake, |o| {
-        o.flush_in_thread = true;
-        o.flush_interval = 0.2;
-        o.roll_up_interval = 0.1;
+        set(dog_stats_options_set_flush_in_thread(o, true));
+        set(dog_stats_options_set_flush_interval(o, 0.2));
+        set(dog_stats_options_set_roll_up_interval(o, 0.1));
     });
     let n = c("bg");
     assert_eq!(unsafe { dog_stats_increment(s.0, n.as_ptr(), 1.0, std::ptr::null()) }, DOG_OK);
@@ -525,13 +544,8 @@ fn default_instance_is_process_wide() {
     assert_eq!(a, b);
     unsafe { dog_stats_free(a) }; // no-op
     let intake = Intake::start();
-    let url = c(&intake.url());
-    let key = c("test-api-key");
-    let mut o = opts();
-    o.api_host = url.as_ptr();
-    o.api_key = key.as_ptr();
-    o.flush_in_thread = false;
-    assert_eq!(unsafe { dog_stats_start(a, &o) }, DOG_OK);
+    let o = intake_opts(&intake);
+    assert_eq!(unsafe { dog_stats_start(a, o.0) }, DOG_OK);
     assert_eq!(unsafe { dog_stats_increment(a, c("default.inst").as_ptr(), 1.0, std::ptr::null()) }, DOG_OK);
     assert_eq!(unsafe { dog_stats_stop(a, 5.0) }, DOG_OK, "{}", last_error());
     assert_eq!(series_requests(&intake).len(), 1);
@@ -540,7 +554,7 @@ fn default_instance_is_process_wide() {
 #[test]
 fn disabled_sends_nothing() {
     let intake = Intake::start();
-    let s = start(&intake, |o| o.disabled = true);
+    let s = start(&intake, |o| set(dog_stats_options_set_disabled(o, true)));
     assert_eq!(inc(&s, "d", 1.0, None, T0), DOG_OK);
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK);
     assert_eq!(unsafe { dog_stats_stop(s.0, 1.0) }, DOG_OK);

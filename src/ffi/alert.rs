@@ -99,7 +99,7 @@ pub extern "C" fn dog_alert_get(client: *mut DogHttp, alert_id: i64, out_respons
 
 /// Lists alerts (dogapi `get_all_alerts`): `GET /api/v1/alert`. Result: the `alerts` array as
 /// JSON. Ownership and statuses as `dog_alert_create()`.
-#[deprecated(note = "use dog_monitor_get_all instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
+#[deprecated(note = "use dog_monitor_list instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
 #[no_mangle]
 pub extern "C" fn dog_alert_get_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_get_all()))

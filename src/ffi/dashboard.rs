@@ -1,7 +1,7 @@
 //! Dashboards: dogapi's legacy timeboards (`dog_dash_get`, `dog_dash_get_all`,
 //! `dog_dash_create`, `dog_dash_update`, `dog_dash_delete` on `/api/v1/dash`, deprecated) and
 //! the modern `/api/v1/dashboard` API (`dog_dashboard_create`, `dog_dashboard_get`,
-//! `dog_dashboard_get_all`, `dog_dashboard_update`, `dog_dashboard_delete`).
+//! `dog_dashboard_list`, `dog_dashboard_update`, `dog_dashboard_delete`).
 
 use super::http::{api_call, DogHttp};
 use super::response::DogResponse;
@@ -54,7 +54,7 @@ pub extern "C" fn dog_dash_get(client: *mut DogHttp, dash_id: i64, out_response:
 /// Lists legacy timeboards (dogapi `dashboards`): `GET /api/v1/dash`.
 ///
 /// Result: the `dashes` array as JSON. Response ownership and statuses as `dog_dash_get()`.
-#[deprecated(note = "use dog_dashboard_get_all instead: /api/v1/dash (timeboards) is gone from today's Datadog API")]
+#[deprecated(note = "use dog_dashboard_list instead: /api/v1/dash (timeboards) is gone from today's Datadog API")]
 #[no_mangle]
 pub extern "C" fn dog_dash_get_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.dash_get_all()))
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn dog_dashboard_get(client: *mut DogHttp, dashboard_id: *
 /// Result: the `dashboards` array (summaries) as JSON. Response ownership and statuses as
 /// `dog_dashboard_create()`.
 #[no_mangle]
-pub extern "C" fn dog_dashboard_get_all(
+pub extern "C" fn dog_dashboard_list(
     client: *mut DogHttp,
     filter_shared: bool,
     filter_deleted: bool,

@@ -1,4 +1,4 @@
-//! Events: `dog_event_post`, `dog_event_with_response`, `dog_event_get`, `dog_event_stream`.
+//! Events: `dog_event_post`, `dog_event_with_response`, `dog_event_get`, `dog_event_list`.
 
 use super::http::{api_call, DogHttp};
 use super::response::DogResponse;
@@ -61,8 +61,10 @@ pub unsafe extern "C" fn dog_event_post(
 }
 
 /// dogapi's `event_with_response`: exactly `dog_event_post` (dogapi returns the same id from
-/// both; here the response object always carries the whole answer).
+/// both; here the response object always carries the whole answer). A second name for one
+/// call, outside the naming rule: removed one minor version after it was deprecated.
 #[no_mangle]
+#[deprecated(note = "use dog_event_post instead: it is the same call")]
 pub unsafe extern "C" fn dog_event_with_response(
     client: *mut DogHttp,
     title: *const c_char,
@@ -112,7 +114,7 @@ pub extern "C" fn dog_event_get(client: *mut DogHttp, event_id: i64, out_respons
 /// `"low"`), `sources` and `tags` (comma-separated) are optional (NULL). `end` before `start`
 /// is `DOG_ERR_INVALID_ARGUMENT`. Result: the `events` array as JSON.
 #[no_mangle]
-pub unsafe extern "C" fn dog_event_stream(
+pub unsafe extern "C" fn dog_event_list(
     client: *mut DogHttp,
     start: i64,
     end: i64,

@@ -25,7 +25,7 @@ impl DogHttp {
 /// `DD_SITE` (default `datadoghq.com`, host `https://api.<site>`), `DD_PROXY_HTTPS` /
 /// `HTTPS_PROXY`. Keys travel only in the `DD-API-KEY` / `DD-APPLICATION-KEY` headers.
 /// Returns NULL on failure (a key with non-printable characters, a malformed `DATADOG_HOST`,
-/// `DD_SITE` or proxy variable); `dog_last_error()` says why. The handle is safe to share
+/// `DD_SITE` or proxy variable); `dog_error_last()` says why. The handle is safe to share
 /// between threads; free it with `dog_http_free()` once no thread uses it.
 #[no_mangle]
 pub unsafe extern "C" fn dog_http_new(api_key: *const c_char, application_key: *const c_char) -> *mut DogHttp {

@@ -1,4 +1,4 @@
-//! The thread-local detail of the last failure: `dog_last_error()`.
+//! The thread-local detail of the last failure: `dog_error_last()`.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
@@ -18,6 +18,6 @@ pub(crate) fn set(message: &str) {
 /// owned by the library and stays valid until the next failing call on this thread; copy it
 /// to keep it. Only meaningful right after a call returned a failure.
 #[no_mangle]
-pub extern "C" fn dog_last_error() -> *const c_char {
+pub extern "C" fn dog_error_last() -> *const c_char {
     LAST.try_with(|l| l.borrow().as_ptr()).unwrap_or(c"".as_ptr())
 }

@@ -1,4 +1,4 @@
-//! The log callback: `dog_set_log_callback`.
+//! The log callback: `dog_log_set_callback`.
 
 use super::status::dog_status_t;
 use crate::error::Error;
@@ -22,7 +22,7 @@ pub const DOG_LOG_DEBUG: c_int = 4;
 pub type dog_log_fn = Option<unsafe extern "C" fn(level: c_int, message: *const c_char, userdata: *mut c_void)>;
 
 struct UserData(*mut c_void);
-// SAFETY: the caller of dog_set_log_callback promises the callback and its userdata may be used
+// SAFETY: the caller of dog_log_set_callback promises the callback and its userdata may be used
 // from any thread (documented on the function).
 unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
@@ -32,7 +32,7 @@ unsafe impl Sync for UserData {}
 /// back unchanged and must stay valid until the callback is replaced or removed. Process-wide.
 /// Returns `DOG_ERR_INVALID_ARGUMENT` for a level outside 1..4 (nothing changes).
 #[no_mangle]
-pub extern "C" fn dog_set_log_callback(callback: dog_log_fn, max_level: c_int, userdata: *mut c_void) -> dog_status_t {
+pub extern "C" fn dog_log_set_callback(callback: dog_log_fn, max_level: c_int, userdata: *mut c_void) -> dog_status_t {
     super::status_call(|| {
         let level = Level::from_int(max_level).ok_or_else(|| Error::invalid(format!("log level must be 1..4, got {max_level}")))?;
         match callback {

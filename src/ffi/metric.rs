@@ -1,5 +1,5 @@
 //! Metrics: `dog_metric_post`, `dog_metric_post_point`, `dog_metric_post_points`,
-//! `dog_metrics_post` (dogapi `metric` in its three point forms, and `metrics`).
+//! `dog_metric_post_series` (dogapi `metric` in its three point forms, and `metrics`).
 
 use super::http::{api_call, DogHttp};
 use super::response::DogResponse;
@@ -128,7 +128,7 @@ pub unsafe extern "C" fn dog_metric_post_points(
 /// sent as given in `{"series": [...]}`. Malformed JSON or not an array of objects is
 /// `DOG_ERR_INVALID_ARGUMENT`. Result: the answer.
 #[no_mangle]
-pub unsafe extern "C" fn dog_metrics_post(client: *mut DogHttp, series_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_metric_post_series(client: *mut DogHttp, series_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let s = unsafe { req_str(series_json, "series_json")? };

@@ -19,6 +19,7 @@ pub mod last_error;
 pub mod log;
 pub mod metric;
 pub mod monitor;
+pub mod renamed;
 pub mod request;
 pub mod response;
 pub mod screenboard;
@@ -27,13 +28,14 @@ pub mod service_check;
 pub mod snapshot;
 pub mod stats;
 pub mod stats_telemetry;
+pub mod stats_options;
 pub mod status;
 pub mod tags;
 pub mod user;
 pub mod version;
 
 use crate::error::{Error, ErrorKind};
-use status::dog_status_t;
+use status::{dog_status_t, status_of, DOG_ERR_INTERNAL, DOG_OK};
 use std::any::Any;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -43,17 +45,17 @@ fn panic_message(p: &(dyn Any + Send)) -> String {
     format!("internal error (caught panic): {detail}")
 }
 
-/// Runs a fallible call inside the panic boundary; a failure sets `dog_last_error()`.
+/// Runs a fallible call inside the panic boundary; a failure sets `dog_error_last()`.
 pub(crate) fn status_call(f: impl FnOnce() -> Result<(), Error>) -> dog_status_t {
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => dog_status_t::DOG_OK,
+        Ok(Ok(())) => DOG_OK,
         Ok(Err(e)) => {
             last_error::set(&e.message);
-            e.kind.into()
+            status_of(e.kind)
         }
         Err(p) => {
             last_error::set(&panic_message(p.as_ref()));
-            dog_status_t::DOG_ERR_INTERNAL
+            DOG_ERR_INTERNAL
         }
     }
 }

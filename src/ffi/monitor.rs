@@ -1,5 +1,5 @@
 //! Monitors: `dog_monitor_create`, `dog_monitor_update`, `dog_monitor_get`,
-//! `dog_monitor_get_all`, `dog_monitor_delete`, the deprecated `dog_monitor_mute_all`,
+//! `dog_monitor_list`, `dog_monitor_delete`, the deprecated `dog_monitor_mute_all`,
 //! `dog_monitor_unmute_all`, `dog_monitor_mute`, `dog_monitor_unmute`, and their replacement
 //! `dog_monitor_mute_downtime` (a v2 downtime for one monitor).
 
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn dog_monitor_get(
 /// scope, e.g. `"host:web1"`). Result: the array of monitors as JSON. Ownership and statuses as
 /// for `dog_monitor_create`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_monitor_get_all(
+pub unsafe extern "C" fn dog_monitor_list(
     client: *mut DogHttp,
     group_states: *const c_char,
     tags: *const c_char,

@@ -40,7 +40,7 @@ pub extern "C" fn dog_screenboard_get(client: *mut DogHttp, board_id: i64, out_r
 /// Lists screenboards (dogapi `get_all_screenboards`): `GET /api/v1/screen`.
 /// Result: the `screenboards` array as JSON. Ownership and statuses as
 /// `dog_screenboard_create()`.
-#[deprecated(note = "use dog_dashboard_get_all instead: /api/v1/screen is gone from today's Datadog API")]
+#[deprecated(note = "use dog_dashboard_list instead: /api/v1/screen is gone from today's Datadog API")]
 #[no_mangle]
 pub extern "C" fn dog_screenboard_get_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.screenboard_get_all()))

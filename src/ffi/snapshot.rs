@@ -1,5 +1,5 @@
 //! Graph snapshots: `dog_snapshot_create`, `dog_snapshot_create_from_def`,
-//! `dog_snapshot_status` (dogapi `graph_snapshot`, `graph_snapshot_from_def`,
+//! `dog_snapshot_get_status` (dogapi `graph_snapshot`, `graph_snapshot_from_def`,
 //! `snapshot_status`).
 
 use super::http::{api_call, DogHttp};
@@ -14,7 +14,7 @@ use std::ffi::c_char;
 /// `metric_query` is required and not empty; `start` / `end` are POSIX seconds (`end` before
 /// `start` is `DOG_ERR_INVALID_ARGUMENT`, nothing sent); `event_query` (event bands) is
 /// optional (NULL or empty: left out). Result: the whole answer as JSON (dogapi returns it
-/// raw), including `snapshot_url`; poll that URL with `dog_snapshot_status()` until it gives
+/// raw), including `snapshot_url`; poll that URL with `dog_snapshot_get_status()` until it gives
 /// 200. `*out_response` (when not NULL) receives the response whenever one arrived, also on
 /// failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
 /// `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
@@ -67,7 +67,7 @@ pub unsafe extern "C" fn dog_snapshot_create_from_def(
 /// Result: the `status_code` as a JSON integer (`200` once the image is ready; dogapi's
 /// `int(x["status_code"])`). Ownership and statuses as `dog_snapshot_create()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_snapshot_status(client: *mut DogHttp, snapshot_url: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_snapshot_get_status(client: *mut DogHttp, snapshot_url: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let u = unsafe { req_str(snapshot_url, "snapshot_url")? };

@@ -1,8 +1,10 @@
-//! `dog_stats_t`: the in-process aggregator (dogapi's `DogStatsApi`), its options and timers.
-//! Conversion only; the logic lives in `crate::stats` (telemetry read-out: `stats_telemetry.rs`).
+//! `dog_stats_t`: the in-process aggregator (dogapi's `DogStatsApi`) and its timers (options:
+//! `stats_options.rs`, telemetry read-out: `stats_telemetry.rs`). Conversion only; the logic
+//! lives in `crate::stats`.
 
 use super::status::dog_status_t;
-use super::{finite, handle, opt_str, ptr_call, status_call, value_call};
+use super::stats_options::DogStatsOptions;
+use super::{finite, handle, ptr_call, status_call, value_call};
 use crate::error::Error;
 use crate::stats::{Kind, RawPoint, Stats, StatsOptions};
 use std::ffi::{c_char, CStr};
@@ -12,54 +14,6 @@ use std::time::Duration;
 /// The opaque aggregator behind `dog_stats_t`.
 pub struct DogStats(pub(crate) Arc<Stats>);
 
-/// Options of `dog_stats_start()` (dogapi's `DogStatsApi.start` arguments plus libdogapi's
-/// bounds). Always fill it with `dog_stats_options_init()` first, then change fields: a
-/// zeroed struct is not the defaults. Strings are copied by `dog_stats_start()`.
-///
-/// dogapi's `flush_in_greenlet` has no C meaning (there are no greenlets) and is not offered;
-/// use `flush_in_thread`. dogapi's `statsd` mode is not offered either (use a DogStatsD client).
-#[repr(C)]
-#[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy)]
-pub struct dog_stats_options_t {
-    /// API key; NULL: `DD_API_KEY` from the environment. Sent only in the `DD-API-KEY` header.
-    pub api_key: *const c_char,
-    /// API host (`https://host`, `http://host:port`, bare `host`); NULL: `DATADOG_HOST`, else
-    /// `https://api.<site>`. Same rules as `dog_http_set_api_host()`.
-    pub api_host: *const c_char,
-    /// Datadog site (`datadoghq.eu`, ...); NULL: `DD_SITE`, else `datadoghq.com`.
-    pub site: *const c_char,
-    /// Seconds between automatic flushes (default 10; > 0).
-    pub flush_interval: f64,
-    /// Width of the aggregation buckets in seconds (default 10; > 0). Count series carry
-    /// `interval` = this value rounded to whole seconds (at least 1).
-    pub roll_up_interval: f64,
-    /// Host of every series recorded without one; NULL or "": this machine's host name.
-    pub host: *const c_char,
-    /// Device of every series; NULL: none (the field is omitted).
-    pub device: *const c_char,
-    /// Use the EC2 instance id as the host (wins over `host`, as in dogapi). Default false.
-    pub use_ec2_instance_ids: bool,
-    /// Flush from a background thread every `flush_interval` (default true). false: nothing is
-    /// sent until the caller calls `dog_stats_flush()` or `dog_stats_stop()`.
-    pub flush_in_thread: bool,
-    /// Record and send nothing; every call succeeds (default false).
-    pub disabled: bool,
-    /// Cap on live contexts (name + tags + host + kind); beyond it new contexts are dropped
-    /// and counted (`DOG_ERR_CONTEXT_LIMIT`). Default 250000; must be ≥ 1.
-    pub max_contexts: usize,
-    /// Cap on compressed bytes kept for retry while the intake fails; the oldest payloads are
-    /// dropped (and counted) beyond it. Default 64 MiB.
-    pub max_queued_bytes: usize,
-    /// Cap on the compressed size of one request, in [1024, 3200000] (default 3200000, the
-    /// intake's limit for v1 series).
-    pub max_payload_bytes: usize,
-    /// Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds (default 5).
-    pub shutdown_timeout: f64,
-    /// Timeout of one flush request in seconds (default 5).
-    pub request_timeout: f64,
-}
-
 /// A running timer from `dog_stats_timer_start()`: a plain value, nothing to free.
 #[repr(C)]
 #[allow(non_camel_case_types)]
@@ -67,63 +21,6 @@ pub struct dog_stats_options_t {
 pub struct dog_stats_timer_t {
     /// Monotonic clock reading, in seconds.
     pub start: f64,
-}
-
-/// Fills `opts` with the defaults: every string NULL, flush_interval 10, roll_up_interval 10,
-/// use_ec2_instance_ids false, flush_in_thread true, disabled false, max_contexts 250000,
-/// max_queued_bytes 64 MiB, max_payload_bytes 3200000, shutdown_timeout 5, request_timeout 5.
-/// NULL does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn dog_stats_options_init(opts: *mut dog_stats_options_t) {
-    value_call((), || {
-        if opts.is_null() {
-            return;
-        }
-        let d = StatsOptions::default();
-        let o = dog_stats_options_t {
-            api_key: std::ptr::null(),
-            api_host: std::ptr::null(),
-            site: std::ptr::null(),
-            flush_interval: d.flush_interval,
-            roll_up_interval: d.roll_up_interval,
-            host: std::ptr::null(),
-            device: std::ptr::null(),
-            use_ec2_instance_ids: d.use_ec2_instance_ids,
-            flush_in_thread: d.flush_in_thread,
-            disabled: d.disabled,
-            max_contexts: d.max_contexts,
-            max_queued_bytes: d.max_queued_bytes,
-            max_payload_bytes: d.max_payload_bytes,
-            shutdown_timeout: d.shutdown_timeout,
-            request_timeout: d.request_timeout,
-        };
-        // SAFETY: non-NULL and writable (caller's contract).
-        unsafe { opts.write(o) };
-    })
-}
-
-/// # Safety
-/// `o` holds valid C strings or NULLs.
-unsafe fn convert(o: &dog_stats_options_t) -> Result<StatsOptions, Error> {
-    // SAFETY: forwarded caller contract.
-    let s = |p: *const c_char, n: &str| unsafe { opt_str(p, n) }.map(|v| v.map(str::to_string));
-    Ok(StatsOptions {
-        api_key: s(o.api_key, "api_key")?,
-        api_host: s(o.api_host, "api_host")?,
-        site: s(o.site, "site")?,
-        flush_interval: finite(o.flush_interval, "flush_interval")?,
-        roll_up_interval: finite(o.roll_up_interval, "roll_up_interval")?,
-        host: s(o.host, "host")?,
-        device: s(o.device, "device")?,
-        use_ec2_instance_ids: o.use_ec2_instance_ids,
-        flush_in_thread: o.flush_in_thread,
-        disabled: o.disabled,
-        max_contexts: o.max_contexts,
-        max_queued_bytes: o.max_queued_bytes,
-        max_payload_bytes: o.max_payload_bytes,
-        shutdown_timeout: finite(o.shutdown_timeout, "shutdown_timeout")?,
-        request_timeout: finite(o.request_timeout, "request_timeout")?,
-    })
 }
 
 /// Creates an aggregator that is not started yet (dogapi's `DogStatsApi()`): recording calls
@@ -144,21 +41,21 @@ pub extern "C" fn dog_stats_default() -> *mut DogStats {
     value_call(std::ptr::null_mut(), || *DEFAULT.get_or_init(|| Box::into_raw(Box::new(DogStats(Stats::new()))) as usize) as *mut DogStats)
 }
 
-/// Starts (or restarts) the aggregator with `opts` (NULL: the defaults of
-/// `dog_stats_options_init()`). A running instance is first stopped, flushing everything
+/// Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
+/// may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
+/// unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
 /// within its shutdown timeout (dogapi silently dropped unflushed data). With
 /// `flush_in_thread` a background thread flushes every `flush_interval` seconds.
 /// Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
 /// characters, a malformed host/site/`DATADOG_HOST`; `DOG_ERR_NULL_ARGUMENT` for a NULL
 /// `stats`; `DOG_ERR_INTERNAL` if the thread cannot be started.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_start(stats: *mut DogStats, opts: *const dog_stats_options_t) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_start(stats: *mut DogStats, opts: *const DogStatsOptions) -> dog_status_t {
     status_call(|| {
-        // SAFETY: live handle and options (caller's contract).
+        // SAFETY: live handles (caller's contract).
         let s = unsafe { handle(stats, "stats")? };
         let o = match unsafe { opts.as_ref() } {
-            // SAFETY: strings in the struct are valid (caller's contract).
-            Some(o) => unsafe { convert(o)? },
+            Some(o) => o.0.clone(),
             None => StatsOptions::default(),
         };
         s.0.start(o)
@@ -235,7 +132,7 @@ pub unsafe extern "C" fn dog_stats_histogram(stats: *mut DogStats, name: *const 
 /// `host` (NULL: the default host; "" is sent as ""). Out-of-range `sample_rate` or a
 /// non-finite timestamp is `DOG_ERR_INVALID_ARGUMENT`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_increment_ex(
+pub unsafe extern "C" fn dog_stats_increment_full(
     stats: *mut DogStats,
     name: *const c_char,
     value: f64,
@@ -248,10 +145,10 @@ pub unsafe extern "C" fn dog_stats_increment_ex(
     unsafe { record(Kind::Counter, stats, name, value, tags, timestamp, sample_rate, host) }
 }
 
-/// `dog_stats_gauge()` with timestamp, sample_rate and host, as `dog_stats_increment_ex()`
+/// `dog_stats_gauge()` with timestamp, sample_rate and host, as `dog_stats_increment_full()`
 /// (a sampled gauge keeps its value unscaled).
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_gauge_ex(
+pub unsafe extern "C" fn dog_stats_gauge_full(
     stats: *mut DogStats,
     name: *const c_char,
     value: f64,
@@ -265,9 +162,9 @@ pub unsafe extern "C" fn dog_stats_gauge_ex(
 }
 
 /// `dog_stats_histogram()` with timestamp, sample_rate and host, as
-/// `dog_stats_increment_ex()` (a sampled point weighs 1/sample_rate in `.count` and `.avg`).
+/// `dog_stats_increment_full()` (a sampled point weighs 1/sample_rate in `.count` and `.avg`).
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_histogram_ex(
+pub unsafe extern "C" fn dog_stats_histogram_full(
     stats: *mut DogStats,
     name: *const c_char,
     value: f64,
@@ -296,9 +193,9 @@ pub unsafe extern "C" fn dog_stats_timer_stop(stats: *mut DogStats, timer: dog_s
     unsafe { record(Kind::Histogram, stats, name, elapsed, tags, 0.0, 1.0, std::ptr::null()) }
 }
 
-/// `dog_stats_timer_stop()` with sample_rate and host, as `dog_stats_histogram_ex()`.
+/// `dog_stats_timer_stop()` with sample_rate and host, as `dog_stats_histogram_full()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_timer_stop_ex(
+pub unsafe extern "C" fn dog_stats_timer_stop_full(
     stats: *mut DogStats,
     timer: dog_stats_timer_t,
     name: *const c_char,

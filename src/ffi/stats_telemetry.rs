@@ -1,4 +1,4 @@
-//! Telemetry read-out of `dog_stats_t`: values by id (`dog_stats_counter_t`, defined with the
+//! Telemetry read-out of `dog_stats_t`: values by id (`dog_stats_telemetry_id_t`, defined with the
 //! one list of counters in `crate::stats::telemetry`), so counters can be added without
 //! breaking callers. Conversion only.
 
@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::stats::telemetry;
 use std::ffi::c_char;
 
-/// Reads one telemetry value: `id` is a `dog_stats_counter_t` (`DOG_STATS_SERIES_SENT`, ...).
+/// Reads one telemetry value: `id` is a `dog_stats_telemetry_id_t` (`DOG_STATS_SERIES_SENT`, ...).
 /// Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
 /// `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
 /// header: `*out` is left untouched). Values of different ids read by separate calls may be
@@ -29,7 +29,7 @@ pub unsafe extern "C" fn dog_stats_telemetry_get(stats: *const DogStats, id: u32
     })
 }
 
-/// Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_counter_t`
+/// Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_telemetry_id_t`
 /// (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
 /// `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
 /// newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`

@@ -1,5 +1,5 @@
-//! Host tags: `dog_tags_all`, `dog_tags_get`, `dog_tags_add`, `dog_tags_change`,
-//! `dog_tags_detach` (dogapi `all_tags`, `host_tags`, `add_tags`, `change_tags`,
+//! Host tags: `dog_tag_list`, `dog_tag_get`, `dog_tag_create`, `dog_tag_update`,
+//! `dog_tag_delete` (dogapi `all_tags`, `host_tags`, `add_tags`, `change_tags`,
 //! `detach_tags`).
 
 use super::http::{api_call, DogHttp};
@@ -16,7 +16,7 @@ use std::ffi::c_char;
 /// free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
 /// `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
 #[no_mangle]
-pub unsafe extern "C" fn dog_tags_all(client: *mut DogHttp, source: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_tag_list(client: *mut DogHttp, source: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let s = unsafe { opt_str(source, "source")? };
@@ -31,9 +31,9 @@ pub unsafe extern "C" fn dog_tags_all(client: *mut DogHttp, source: *const c_cha
 /// NULL or `""` for all sources. `by_source` true asks for the tags grouped by source (sent as
 /// `by_source=true`, dogapi's parameter, which today's spec no longer lists). Result: the
 /// `tags` array (or, with `by_source`, the object source → tags) as JSON. Ownership and
-/// statuses as for `dog_tags_all`.
+/// statuses as for `dog_tag_list`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_tags_get(
+pub unsafe extern "C" fn dog_tag_get(
     client: *mut DogHttp,
     host: *const c_char,
     source: *const c_char,
@@ -52,9 +52,9 @@ pub unsafe extern "C" fn dog_tags_get(
 ///
 /// `tags` is a comma-separated list (`"role:db,env:prod"`, required; `""` sends an empty
 /// list). `source`: NULL or `""` for the default (`user`), always sent as a query parameter.
-/// Result: the host's `tags` array as JSON. Ownership and statuses as for `dog_tags_all`.
+/// Result: the host's `tags` array as JSON. Ownership and statuses as for `dog_tag_list`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_tags_add(
+pub unsafe extern "C" fn dog_tag_create(
     client: *mut DogHttp,
     host: *const c_char,
     tags: *const c_char,
@@ -71,9 +71,9 @@ pub unsafe extern "C" fn dog_tags_add(
 /// Replaces the tags of a host within a source (dogapi `change_tags`):
 /// `PUT /api/v1/tags/hosts/{host}[?source=]` with body `{"tags":[...]}`.
 ///
-/// Arguments, result, ownership and statuses as for `dog_tags_add`.
+/// Arguments, result, ownership and statuses as for `dog_tag_create`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_tags_change(
+pub unsafe extern "C" fn dog_tag_update(
     client: *mut DogHttp,
     host: *const c_char,
     tags: *const c_char,
@@ -92,9 +92,9 @@ pub unsafe extern "C" fn dog_tags_change(
 ///
 /// `source`: NULL or `""` for the default (`user`). Result: the whole answer (the server
 /// answers 204 with no body, so the result is NULL unless `json_responses` is on, then `{}`).
-/// Ownership and statuses as for `dog_tags_all`.
+/// Ownership and statuses as for `dog_tag_list`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_tags_detach(
+pub unsafe extern "C" fn dog_tag_delete(
     client: *mut DogHttp,
     host: *const c_char,
     source: *const c_char,

@@ -128,7 +128,7 @@ pub struct Client {
     backoff: Mutex<Backoff>,
 }
 
-fn check_key(what: &str, key: &str) -> Result<(), Error> {
+pub(crate) fn check_key(what: &str, key: &str) -> Result<(), Error> {
     if key.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         Ok(())
     } else {

@@ -1,6 +1,6 @@
 //! Telemetry: what the aggregator and its sink did, as one list of counters.
 //!
-//! [`dog_stats_counter_t`] is THE list: its variants are the counter ids of the C API
+//! [`dog_stats_telemetry_id_t`] is THE list: its variants are the counter ids of the C API
 //! (cbindgen copies the enum into `dogapi.h`; it does not expand macros, so the list is a
 //! plain enum), its doc comments are the header's documentation, [`name`] is checked
 //! exhaustively by the compiler, and [`Telemetry`] is an array indexed by it. Adding a counter
@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[repr(u32)]
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum dog_stats_counter_t {
+pub enum dog_stats_telemetry_id_t {
     /// Points recorded (after sampling).
     DOG_STATS_POINTS_RECORDED = 0,
     /// Points not kept because of `sample_rate` < 1.
@@ -68,8 +68,8 @@ pub enum dog_stats_counter_t {
     DOG_STATS_TELEMETRY_COUNT = 19,
 }
 
-pub use dog_stats_counter_t as Counter;
-use dog_stats_counter_t::*;
+pub use dog_stats_telemetry_id_t as Counter;
+use dog_stats_telemetry_id_t::*;
 
 /// Number of counter ids.
 pub(crate) const COUNT: usize = DOG_STATS_TELEMETRY_COUNT as usize;

@@ -18,7 +18,7 @@ static int dt_failed = 0;
 #define DT_PICK_(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, name, ...) name
 
 /* CHECK(cond) or CHECK(cond, fmt, ...): counts a pass or a failure; a failure prints the
- * condition, the message if any and dog_last_error(). */
+ * condition, the message if any and dog_error_last(). */
 #define CHECK(...)                                                              \
     DT_PICK_(__VA_ARGS__, DT_CHECK_MSG_, DT_CHECK_MSG_, DT_CHECK_MSG_, DT_CHECK_MSG_, \
              DT_CHECK_MSG_, DT_CHECK_MSG_, DT_CHECK_MSG_, DT_CHECK_MSG_, DT_CHECK_MSG_, \
@@ -37,7 +37,7 @@ static int dt_failed = 0;
             dt_failed++;                                                        \
             fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, (text));    \
             fprintf(stderr, __VA_ARGS__);                                       \
-            fprintf(stderr, " [last error: %s]\n", dog_last_error());           \
+            fprintf(stderr, " [last error: %s]\n", dog_error_last());           \
         }                                                                       \
     } while (0)
 
@@ -57,7 +57,7 @@ static int dt_failed = 0;
     do {                                                                        \
         dog_status_t dt_st_ = (expr);                                           \
         CHECK(dt_st_ == (expected), "%s returned %s, expected %s", (label),     \
-              dog_status_str((int)dt_st_), dog_status_str((int)(expected)));    \
+              dog_status_str(dt_st_), dog_status_str((expected)));    \
     } while (0)
 
 /* Prints the closing line and gives the exit code. */
@@ -80,7 +80,7 @@ static inline const char *dt_intake_url(void) {
 static inline dog_http_t *dt_client(void) {
     dog_http_t *h = dog_http_new("test-api-key", "test-app-key");
     if (h == NULL || dog_http_set_api_host(h, dt_intake_url()) != DOG_OK) {
-        fprintf(stderr, "cannot create a client for the intake: %s\n", dog_last_error());
+        fprintf(stderr, "cannot create a client for the intake: %s\n", dog_error_last());
         exit(2);
     }
     return h;
@@ -101,7 +101,7 @@ static inline char *dt_control(dog_http_t *h, const char *method, const char *wh
         }
     } else {
         dt_failed++;
-        fprintf(stderr, "FAIL intake control %s %s: %s\n", method, what, dog_last_error());
+        fprintf(stderr, "FAIL intake control %s %s: %s\n", method, what, dog_error_last());
     }
     dog_response_free(r);
     return copy;

@@ -11,18 +11,16 @@
 
 /* Started with flush_in_thread off unless `thread`, pointed at the intake. */
 static inline dog_stats_t *st_start(const char *host, const char *device, bool thread) {
-    dog_stats_options_t o;
-    dog_stats_options_init(&o);
-    o.api_host = dt_intake_url();
-    o.api_key = "test-api-key";
-    o.host = host;
-    o.device = device;
-    o.flush_in_thread = thread;
+    dog_stats_options_t *o = dog_stats_options_new();
     dog_stats_t *s = dog_stats_new();
-    if (s == NULL || dog_stats_start(s, &o) != DOG_OK) {
-        fprintf(stderr, "cannot start stats: %s\n", dog_last_error());
+    if (o == NULL || s == NULL || dog_stats_options_set_api_host(o, dt_intake_url()) != DOG_OK ||
+        dog_stats_options_set_api_key(o, "test-api-key") != DOG_OK || dog_stats_options_set_host(o, host) != DOG_OK ||
+        dog_stats_options_set_device(o, device) != DOG_OK || dog_stats_options_set_flush_in_thread(o, thread) != DOG_OK ||
+        dog_stats_start(s, o) != DOG_OK) {
+        fprintf(stderr, "cannot start stats: %s\n", dog_error_last());
         exit(2);
     }
+    dog_stats_options_free(o); /* dog_stats_start copied them */
     return s;
 }
 
@@ -79,7 +77,7 @@ static inline double st_sum(const char *json, const char *name) {
     return sum;
 }
 
-/* Every telemetry value at once, indexed by dog_stats_counter_t: t.v[DOG_STATS_SERIES_SENT]. */
+/* Every telemetry value at once, indexed by dog_stats_telemetry_id_t: t.v[DOG_STATS_SERIES_SENT]. */
 typedef struct {
     uint64_t v[DOG_STATS_TELEMETRY_COUNT];
 } st_tel_t;

@@ -126,10 +126,10 @@ static void modern(void) {
     CHECK(dt_has(rec, "\"method\":\"GET\""), "GET /api/v1/dashboard/{id} recorded");
     free(rec);
 
-    st = dog_dashboard_get_all(h, true, false, 50, 0, &r);
-    CHECK_STATUS(st, DOG_OK, "dog_dashboard_get_all");
+    st = dog_dashboard_list(h, true, false, 50, 0, &r);
+    CHECK_STATUS(st, DOG_OK, "dog_dashboard_list");
     res = dt_take_result(r);
-    CHECK(res != NULL && res[0] == '[' && dt_has(res, id), "dog_dashboard_get_all result is the dashboards list");
+    CHECK(res != NULL && res[0] == '[' && dt_has(res, id), "dog_dashboard_list result is the dashboards list");
     free(res);
     rec = dt_requests(h, "/api/v1/dashboard");
     CHECK(dt_has(rec, "\"filter[shared]\":\"true\"") && dt_has(rec, "\"count\":\"50\""), "list filters in the query");
@@ -152,7 +152,7 @@ static void modern(void) {
     CHECK_STATUS(st, DOG_ERR_INVALID_ARGUMENT, "malformed dashboard JSON");
     st = dog_dashboard_update(h, id, "[]", &r);
     CHECK_STATUS(st, DOG_ERR_INVALID_ARGUMENT, "dashboard must be an object");
-    st = dog_dashboard_get_all(h, true, true, 0, 0, &r);
+    st = dog_dashboard_list(h, true, true, 0, 0, &r);
     CHECK_STATUS(st, DOG_ERR_INVALID_ARGUMENT, "shared and deleted filters together");
 
     st = dog_dashboard_delete(h, id, &r);
@@ -168,8 +168,8 @@ static void modern(void) {
     st = dog_dashboard_get(h, id, &r);
     CHECK_API_ERROR(st, r, "dog_dashboard_get 404");
     dt_fault_404(h);
-    st = dog_dashboard_get_all(h, false, false, 0, 0, &r);
-    CHECK_API_ERROR(st, r, "dog_dashboard_get_all 404");
+    st = dog_dashboard_list(h, false, false, 0, 0, &r);
+    CHECK_API_ERROR(st, r, "dog_dashboard_list 404");
     dt_fault_404(h);
     st = dog_dashboard_update(h, id, DASHBOARD, &r);
     CHECK_API_ERROR(st, r, "dog_dashboard_update 404");

@@ -44,7 +44,7 @@ static void test_event(dog_http_t *h) {
     CHECK(dt_count(seen, "\"contract\":\"valid\"") == 1, "the event post is valid: %s", seen);
 
     r = NULL;
-    CHECK_STATUS(dog_event_stream(h, 1700000000, 1700003600, "normal", "jenkins,chef", "env:prod", &r), DOG_OK);
+    CHECK_STATUS(dog_event_list(h, 1700000000, 1700003600, "normal", "jenkins,chef", "env:prod", &r), DOG_OK);
     CHECK(r && dog_response_result(r) && dog_response_result(r)[0] == '[', "stream result is the events list");
     dog_response_free(r);
 }
@@ -59,7 +59,7 @@ static void test_metrics(dog_http_t *h) {
     dog_response_free(r);
     CHECK_STATUS(dog_metric_post_point(h, "app.temp", 1700000000, 21.5, "h1", "sda", NULL, NULL, NULL), DOG_OK);
     CHECK_STATUS(dog_metric_post_points(h, "app.lat", pts, 3, "", NULL, "a,b", "gauge", NULL), DOG_OK);
-    CHECK_STATUS(dog_metrics_post(h, "[{\"metric\":\"m.b\",\"points\":[[1700000000,1]],\"type\":\"rate\",\"interval\":10}]", NULL),
+    CHECK_STATUS(dog_metric_post_series(h, "[{\"metric\":\"m.b\",\"points\":[[1700000000,1]],\"type\":\"rate\",\"interval\":10}]", NULL),
                  DOG_OK);
     seen = dt_peek_requests(h, "/api/v1/series");
     CHECK(dt_count(seen, "\"contract\":\"valid\"") == 4, "4 valid series posts: %s", seen);
@@ -89,13 +89,13 @@ static void test_errors(dog_http_t *h) {
     dt_fault(h, "{\"kind\":\"status\",\"code\":500,\"body\":\"<html>oops</html>\",\"count\":1}");
     CHECK_STATUS(dog_metric_post(h, "m", 1, NULL, NULL, NULL, NULL, &r), DOG_ERR_HTTP_STATUS);
     CHECK(r && dog_response_status(r) == 500 && strstr(dog_response_body(r), "oops"), "500 body handed out");
-    CHECK(strstr(dog_last_error(), "500") != NULL, "last error names the status: %s", dog_last_error());
-    CHECK(strstr(dog_last_error(), "test-api-key") == NULL, "no key in the error");
+    CHECK(strstr(dog_error_last(), "500") != NULL, "last error names the status: %s", dog_error_last());
+    CHECK(strstr(dog_error_last(), "test-api-key") == NULL, "no key in the error");
     dog_response_free(r);
 
     dt_fault(h, "{\"kind\":\"status\",\"code\":400,\"body\":\"{\\\"errors\\\":[\\\"bad thing\\\"]}\",\"count\":1}");
     CHECK_STATUS(dog_metric_post(h, "m", 1, NULL, NULL, NULL, NULL, &r), DOG_ERR_API);
-    CHECK(strstr(dog_last_error(), "bad thing") != NULL, "API error text: %s", dog_last_error());
+    CHECK(strstr(dog_error_last(), "bad thing") != NULL, "API error text: %s", dog_error_last());
     dog_response_free(r);
 
     dt_fault(h, "{\"kind\":\"rate_limited\",\"retry_after\":\"7\",\"count\":1}");
@@ -110,11 +110,11 @@ static void test_errors(dog_http_t *h) {
 
     /* swallow on (default): failures are logged, statuses stay truthful */
     log_lines = 0;
-    CHECK_STATUS(dog_set_log_callback(count_log, DOG_LOG_ERROR, &log_lines), DOG_OK);
+    CHECK_STATUS(dog_log_set_callback(count_log, DOG_LOG_ERROR, &log_lines), DOG_OK);
     dt_fault(h, "{\"kind\":\"status\",\"code\":503,\"body\":\"{}\",\"count\":1}");
     CHECK_STATUS(dog_metric_post(h, "m", 1, NULL, NULL, NULL, NULL, NULL), DOG_ERR_HTTP_STATUS);
     CHECK(log_lines == 1, "one error line logged, got %d", log_lines);
-    CHECK_STATUS(dog_set_log_callback(NULL, DOG_LOG_ERROR, NULL), DOG_OK);
+    CHECK_STATUS(dog_log_set_callback(NULL, DOG_LOG_ERROR, NULL), DOG_OK);
     dt_heal(h);
 }
 
@@ -151,7 +151,7 @@ static void test_arguments(dog_http_t *h) {
     CHECK_STATUS(dog_metric_post(h, "m", 0.0 / 0.0, NULL, NULL, NULL, NULL, NULL), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_metric_post(h, "m", 1, NULL, NULL, NULL, "histogram", NULL), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_metric_post_points(h, "m", NULL, 3, NULL, NULL, NULL, NULL, NULL), DOG_ERR_NULL_ARGUMENT);
-    CHECK_STATUS(dog_metrics_post(h, "{\"series\":[]}", NULL), DOG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dog_metric_post_series(h, "{\"series\":[]}", NULL), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_http_request(h, "TRACE", "events", NULL, NULL, NULL), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_http_set_api_host(h, "ftp://example.com"), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_http_set_timeout(h, -1), DOG_ERR_INVALID_ARGUMENT);

@@ -45,7 +45,7 @@ static void test_crud(void) {
     CHECK(dt_has(s, "\"raw_query\":\"group_states=alert%2Cwarn\""));
 
     dt_clear(h);
-    CHECK(dog_monitor_get_all(h, "all", "host:host0", &r) == DOG_OK);
+    CHECK(dog_monitor_list(h, "all", "host:host0", &r) == DOG_OK);
     CHECK(dt_has(dog_response_result(r), "\"name\":\"Bytes\""));
     dog_response_free(r);
     s = dt_peek_requests(h, "/api/v1/monitor");
@@ -116,7 +116,7 @@ static void test_errors(void) {
     CHECK_404(h, dog_monitor_create(h, "query alert", "avg(last_1m):avg:a{*} > 1", NULL, NULL, NULL, &r404));
     CHECK_404(h, dog_monitor_update(h, 7, "avg(last_1m):avg:a{*} > 1", NULL, NULL, NULL, &r404));
     CHECK_404(h, dog_monitor_get(h, 7, NULL, &r404));
-    CHECK_404(h, dog_monitor_get_all(h, NULL, NULL, &r404));
+    CHECK_404(h, dog_monitor_list(h, NULL, NULL, &r404));
     CHECK_404(h, dog_monitor_delete(h, 7, &r404));
     CHECK_404(h, dog_monitor_mute_all(h, &r404));
     CHECK_404(h, dog_monitor_unmute_all(h, &r404));

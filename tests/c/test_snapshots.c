@@ -1,5 +1,5 @@
 /* Graph snapshots through the C ABI (dog_snapshot_create, dog_snapshot_create_from_def,
- * dog_snapshot_status). Run under `dog-intake run --strict --`. */
+ * dog_snapshot_get_status). Run under `dog-intake run --strict --`. */
 #include "dogtest.h"
 
 static dog_http_t *h;
@@ -32,17 +32,17 @@ int main(void) {
     CHECK(dt_has(rec, "\"graph_def\":\"{\\\"requests\\\":[{\\\"q\\\":\\\"avg:c.def{*}\\\"}]}\""), "graph_def sent on one line");
     free(rec);
 
-    st = dog_snapshot_status(h, "https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png", &r);
-    CHECK_STATUS(st, DOG_OK, "dog_snapshot_status");
+    st = dog_snapshot_get_status(h, "https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png", &r);
+    CHECK_STATUS(st, DOG_OK, "dog_snapshot_get_status");
     res = dt_take_result(r);
-    CHECK(res != NULL && strcmp(res, "200") == 0, "dog_snapshot_status result is int(status_code)");
+    CHECK(res != NULL && strcmp(res, "200") == 0, "dog_snapshot_get_status result is int(status_code)");
     free(res);
     rec = dt_requests(h, "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc");
     CHECK(dt_has(rec, "\"method\":\"GET\""), "the snapshot URL is rewritten like dogapi");
     CHECK(dt_has(rec, "\"contract\":\"not_in_spec\""), "snapshot_status is not in today's spec");
     free(rec);
 
-    st = dog_snapshot_status(h, "https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc", &r);
+    st = dog_snapshot_get_status(h, "https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc", &r);
     CHECK_STATUS(st, DOG_ERR_INVALID_ARGUMENT, "URL without /snapshot/view/");
     CHECK(r == NULL, "no response when nothing was sent");
     st = dog_snapshot_create(h, "avg:never.sent{*}", 200, 100, NULL, &r);
@@ -64,8 +64,8 @@ int main(void) {
     st = dog_snapshot_create_from_def(h, "{}", 1, 2, &r);
     CHECK_API_ERROR(st, r, "dog_snapshot_create_from_def 404");
     dt_fault_404(h);
-    st = dog_snapshot_status(h, "https://p.datadoghq.com/snapshot/view/x/y.png", &r);
-    CHECK_API_ERROR(st, r, "dog_snapshot_status 404");
+    st = dog_snapshot_get_status(h, "https://p.datadoghq.com/snapshot/view/x/y.png", &r);
+    CHECK_API_ERROR(st, r, "dog_snapshot_get_status 404");
 
     dog_http_free(h);
     return dt_finish("test_snapshots");

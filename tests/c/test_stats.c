@@ -21,7 +21,7 @@ static void test_histogram(void) {
         {"histogram.2", 40, 100}, {"histogram.3", 50, 134},
     };
     for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
-        CHECK_STATUS(dog_stats_histogram_ex(s, pts[i].name, pts[i].v, NULL, pts[i].ts, 1, NULL), DOG_OK);
+        CHECK_STATUS(dog_stats_histogram_full(s, pts[i].name, pts[i].v, NULL, pts[i].ts, 1, NULL), DOG_OK);
     }
     CHECK_STATUS(dog_stats_flush(s, 120), DOG_OK);
     char *j = st_received(H);
@@ -60,7 +60,7 @@ static void test_histogram_percentiles(void) {
     dog_stats_t *s = st_start(NULL, NULL, false);
     for (int r = 0; r < 20; r++) {
         for (int v = 1; v <= 100; v++) {
-            (void)dog_stats_histogram_ex(s, "percentiles", v, NULL, 1000, 1, NULL);
+            (void)dog_stats_histogram_full(s, "percentiles", v, NULL, 1000, 1, NULL);
         }
     }
     CHECK_STATUS(dog_stats_flush(s, 2000), DOG_OK);
@@ -81,10 +81,10 @@ static void test_histogram_percentiles(void) {
 static void test_gauge_and_counter(void) {
     dt_clear(H);
     dog_stats_t *s = st_start(NULL, NULL, false);
-    (void)dog_stats_gauge_ex(s, "test.gauge.1", 20, NULL, 100, 1, NULL);
-    (void)dog_stats_gauge_ex(s, "test.gauge.1", 22, NULL, 105, 1, NULL);
-    (void)dog_stats_gauge_ex(s, "test.gauge.2", 20, NULL, 110, 1, NULL);
-    (void)dog_stats_gauge_ex(s, "test.gauge.3", 20, NULL, 125, 1, NULL);
+    (void)dog_stats_gauge_full(s, "test.gauge.1", 20, NULL, 100, 1, NULL);
+    (void)dog_stats_gauge_full(s, "test.gauge.1", 22, NULL, 105, 1, NULL);
+    (void)dog_stats_gauge_full(s, "test.gauge.2", 20, NULL, 110, 1, NULL);
+    (void)dog_stats_gauge_full(s, "test.gauge.3", 20, NULL, 125, 1, NULL);
     CHECK_STATUS(dog_stats_flush(s, 120), DOG_OK);
     char *j = st_received(H);
     CHECK(dt_count(j, "\"metric\"") == 2, "2 gauges after flush(120)");
@@ -98,10 +98,10 @@ static void test_gauge_and_counter(void) {
     free(j);
 
     dt_clear(H);
-    (void)dog_stats_increment_ex(s, "test.counter.1", 1, NULL, 1000, 1, NULL);
-    (void)dog_stats_increment_ex(s, "test.counter.1", 2, NULL, 1005, 1, NULL);
-    (void)dog_stats_increment_ex(s, "test.counter.2", 1, NULL, 1015, 1, NULL);
-    (void)dog_stats_increment_ex(s, "test.counter.3", 1, NULL, 1025, 1, NULL);
+    (void)dog_stats_increment_full(s, "test.counter.1", 1, NULL, 1000, 1, NULL);
+    (void)dog_stats_increment_full(s, "test.counter.1", 2, NULL, 1005, 1, NULL);
+    (void)dog_stats_increment_full(s, "test.counter.2", 1, NULL, 1015, 1, NULL);
+    (void)dog_stats_increment_full(s, "test.counter.3", 1, NULL, 1025, 1, NULL);
     CHECK_STATUS(dog_stats_flush(s, 1021), DOG_OK);
     j = st_received(H);
     CHECK(dt_count(j, "\"metric\":\"test.counter") == 2, "2 counters after flush(1021)");
@@ -113,15 +113,15 @@ static void test_gauge_and_counter(void) {
 static void test_host_device_tags(void) {
     dt_clear(H);
     dog_stats_t *s = st_start("host", "dev", false);
-    (void)dog_stats_gauge_ex(s, "g", 1, NULL, 100, 1, NULL);
-    (void)dog_stats_gauge_ex(s, "g", 1, "env:production,db", 100, 1, NULL);
-    (void)dog_stats_gauge_ex(s, "g", 1, "db, env:production", 100, 1, NULL); /* same context */
-    (void)dog_stats_gauge_ex(s, "g", 1, "", 100, 1, NULL);                   /* same as NULL */
-    (void)dog_stats_gauge_ex(s, "g", 1, "env:staging", 100, 1, NULL);
-    (void)dog_stats_increment_ex(s, "c", 1, NULL, 100, 1, "");
-    (void)dog_stats_increment_ex(s, "c", 1, NULL, 100, 1, "test");
-    (void)dog_stats_increment_ex(s, "c", 1, "tag", 100, 1, "test");
-    (void)dog_stats_increment_ex(s, "c", 1, "tag", 100, 1, "test");
+    (void)dog_stats_gauge_full(s, "g", 1, NULL, 100, 1, NULL);
+    (void)dog_stats_gauge_full(s, "g", 1, "env:production,db", 100, 1, NULL);
+    (void)dog_stats_gauge_full(s, "g", 1, "db, env:production", 100, 1, NULL); /* same context */
+    (void)dog_stats_gauge_full(s, "g", 1, "", 100, 1, NULL);                   /* same as NULL */
+    (void)dog_stats_gauge_full(s, "g", 1, "env:staging", 100, 1, NULL);
+    (void)dog_stats_increment_full(s, "c", 1, NULL, 100, 1, "");
+    (void)dog_stats_increment_full(s, "c", 1, NULL, 100, 1, "test");
+    (void)dog_stats_increment_full(s, "c", 1, "tag", 100, 1, "test");
+    (void)dog_stats_increment_full(s, "c", 1, "tag", 100, 1, "test");
     CHECK_STATUS(dog_stats_flush(s, 200), DOG_OK);
     char *j = st_received(H);
     CHECK(st_count(j, "g") == 3, "3 gauge contexts, got %d", st_count(j, "g"));
@@ -148,10 +148,10 @@ static void test_timed_and_statuses(void) {
     }
     CHECK(runs == 1, "the timed block runs once");
     dog_stats_timer_t t = dog_stats_timer_start();
-    CHECK_STATUS(dog_stats_timer_stop_ex(s, t, "timed.pair", NULL, 1, NULL), DOG_OK);
+    CHECK_STATUS(dog_stats_timer_stop_full(s, t, "timed.pair", NULL, 1, NULL), DOG_OK);
     CHECK_STATUS(dog_stats_increment(s, NULL, 1, NULL), DOG_ERR_NULL_ARGUMENT);
     CHECK_STATUS(dog_stats_increment(s, "x", NAN, NULL), DOG_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(dog_stats_increment_ex(s, "x", 1, NULL, 0, 2.0, NULL), DOG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dog_stats_increment_full(s, "x", 1, NULL, 0, 2.0, NULL), DOG_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(dog_stats_stop(s, 5), DOG_OK);
     char *j = st_received(H);
     CHECK(dt_count(j, "\"metric\":\"timed.block.") == 8, "timed block gives 8 series");
@@ -170,13 +170,14 @@ static void test_timed_and_statuses(void) {
     dog_stats_free(dog_stats_default()); /* no-op */
     dog_stats_free(NULL);
 
-    dog_stats_options_t o;
-    dog_stats_options_init(&o);
-    o.disabled = true;
-    o.api_host = dt_intake_url();
+    dog_stats_options_t *o = dog_stats_options_new();
+    CHECK(o != NULL, "options");
+    CHECK_STATUS(dog_stats_options_set_disabled(o, true), DOG_OK);
+    CHECK_STATUS(dog_stats_options_set_api_host(o, dt_intake_url()), DOG_OK);
     dt_clear(H);
     dog_stats_t *d = dog_stats_new();
-    CHECK_STATUS(dog_stats_start(d, &o), DOG_OK);
+    CHECK_STATUS(dog_stats_start(d, o), DOG_OK);
+    dog_stats_options_free(o);
     CHECK_STATUS(dog_stats_gauge(d, "disabled", 1, NULL), DOG_OK);
     CHECK_STATUS(dog_stats_flush(d, 0), DOG_OK);
     dog_stats_free(d);

@@ -9,7 +9,7 @@ static void test_tags(void) {
     const char *s;
 
     dt_clear(h);
-    CHECK(dog_tags_add(h, "c-web-1", "role:db,env:prod", "chef", &r) == DOG_OK);
+    CHECK(dog_tag_create(h, "c-web-1", "role:db,env:prod", "chef", &r) == DOG_OK);
     CHECK(dt_eq(dog_response_result(r), "[\"role:db\",\"env:prod\"]"));
     dog_response_free(r);
     s = dt_peek_requests(h, "/api/v1/tags/hosts/c-web-1");
@@ -19,7 +19,7 @@ static void test_tags(void) {
     CHECK(dt_has(s, "\"contract\":\"valid\""));
 
     dt_clear(h);
-    CHECK(dog_tags_change(h, "c-web-1", "role:cache", NULL, &r) == DOG_OK);
+    CHECK(dog_tag_update(h, "c-web-1", "role:cache", NULL, &r) == DOG_OK);
     CHECK(dt_eq(dog_response_result(r), "[\"role:cache\"]"));
     dog_response_free(r);
     s = dt_peek_requests(h, "/api/v1/tags/hosts/c-web-1");
@@ -28,7 +28,7 @@ static void test_tags(void) {
     CHECK(dt_has(s, "\"contract\":\"valid\""));
 
     dt_clear(h);
-    CHECK(dog_tags_get(h, "c-web-1", "chef", true, &r) == DOG_OK);
+    CHECK(dog_tag_get(h, "c-web-1", "chef", true, &r) == DOG_OK);
     CHECK(dt_eq(dog_response_result(r), "[\"role:cache\"]"));
     dog_response_free(r);
     s = dt_peek_requests(h, "/api/v1/tags/hosts/c-web-1");
@@ -36,14 +36,14 @@ static void test_tags(void) {
     CHECK(dt_has(s, "\"raw_query\":\"source=chef&by_source=true\""));
 
     dt_clear(h);
-    CHECK(dog_tags_all(h, NULL, &r) == DOG_OK);
+    CHECK(dog_tag_list(h, NULL, &r) == DOG_OK);
     CHECK(dt_has(dog_response_result(r), "\"role:cache\":[\"c-web-1\"]"));
     dog_response_free(r);
     s = dt_peek_requests(h, "/api/v1/tags/hosts");
     CHECK(dt_has(s, "\"method\":\"GET\""));
 
     dt_clear(h);
-    CHECK(dog_tags_detach(h, "c-web-1", NULL, &r) == DOG_OK);
+    CHECK(dog_tag_delete(h, "c-web-1", NULL, &r) == DOG_OK);
     CHECK(dog_response_status(r) == 204);
     CHECK(dog_response_result(r) == NULL);
     dog_response_free(r);
@@ -52,23 +52,23 @@ static void test_tags(void) {
 
     /* json_responses: the whole body. */
     CHECK(dog_http_set_json_responses(h, true) == DOG_OK);
-    CHECK(dog_tags_add(h, "c-web-2", "a:b", NULL, &r) == DOG_OK);
+    CHECK(dog_tag_create(h, "c-web-2", "a:b", NULL, &r) == DOG_OK);
     CHECK(dt_has(dog_response_result(r), "\"host\":\"c-web-2\""));
     dog_response_free(r);
     CHECK(dog_http_set_json_responses(h, false) == DOG_OK);
 
-    CHECK_404(h, dog_tags_all(h, NULL, &r404));
-    CHECK_404(h, dog_tags_get(h, "c-web-2", NULL, false, &r404));
-    CHECK_404(h, dog_tags_add(h, "c-web-2", "x", NULL, &r404));
-    CHECK_404(h, dog_tags_change(h, "c-web-2", "x", NULL, &r404));
-    CHECK_404(h, dog_tags_detach(h, "c-web-2", NULL, &r404));
+    CHECK_404(h, dog_tag_list(h, NULL, &r404));
+    CHECK_404(h, dog_tag_get(h, "c-web-2", NULL, false, &r404));
+    CHECK_404(h, dog_tag_create(h, "c-web-2", "x", NULL, &r404));
+    CHECK_404(h, dog_tag_update(h, "c-web-2", "x", NULL, &r404));
+    CHECK_404(h, dog_tag_delete(h, "c-web-2", NULL, &r404));
 
     /* Bad arguments: nothing sent, no response. */
     dt_clear(h);
     r = NULL;
-    CHECK(dog_tags_add(h, NULL, "x", NULL, &r) == DOG_ERR_NULL_ARGUMENT);
+    CHECK(dog_tag_create(h, NULL, "x", NULL, &r) == DOG_ERR_NULL_ARGUMENT);
     CHECK(r == NULL);
-    CHECK(dog_tags_get(h, "   ", NULL, false, &r) == DOG_ERR_INVALID_ARGUMENT);
+    CHECK(dog_tag_get(h, "   ", NULL, false, &r) == DOG_ERR_INVALID_ARGUMENT);
     CHECK(r == NULL);
     CHECK(dt_eq(dt_peek_requests(h, "/api/v1/tags/hosts/%20%20%20"), "[]"));
 }
@@ -77,7 +77,7 @@ static void test_search(void) {
     dog_response_t *r = NULL;
     const char *s;
 
-    dog_tags_add(h, "c-search-host", "x:y", NULL, &r);
+    dog_tag_create(h, "c-search-host", "x:y", NULL, &r);
     dog_response_free(r);
     dt_clear(h);
     CHECK(dog_search_query(h, "hosts:c-search", &r) == DOG_OK);

@@ -3,7 +3,7 @@
 
 use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, DogHttp};
 use dogapi::ffi::response::*;
-use dogapi::ffi::status::dog_status_t;
+use dogapi::ffi::status::*;
 use std::ffi::{c_char, CStr, CString};
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ impl Client {
         let h = unsafe { dog_http_new(c("test-api-key").as_ptr(), c("test-app-key").as_ptr()) };
         assert!(!h.is_null());
         let url = c(&intake.url());
-        assert_eq!(unsafe { dog_http_set_api_host(h, url.as_ptr()) }, dog_status_t::DOG_OK);
+        assert_eq!(unsafe { dog_http_set_api_host(h, url.as_ptr()) }, DOG_OK);
         Client(h)
     }
 
@@ -93,9 +93,9 @@ impl Drop for Resp {
     }
 }
 
-/// dog_last_error() as a String.
+/// dog_error_last() as a String.
 pub fn last_error() -> String {
-    unsafe { CStr::from_ptr(dogapi::ffi::last_error::dog_last_error()) }.to_str().unwrap().to_string()
+    unsafe { CStr::from_ptr(dogapi::ffi::last_error::dog_error_last()) }.to_str().unwrap().to_string()
 }
 
 /// Asserts the request validated against Datadog's v1 OpenAPI spec.
@@ -158,7 +158,7 @@ pub fn fault_404(intake: &Intake) {
 
 /// Asserts a call answered with `fault_404` failed with DOG_ERR_API, handing out the 404 with its body and no result or id, and takes its request.
 pub fn assert_api_error(intake: &Intake, o: Out) {
-    assert_eq!(o.status, dog_status_t::DOG_ERR_API, "{o:?}");
+    assert_eq!(o.status, DOG_ERR_API, "{o:?}");
     assert_eq!(o.http, Some(404), "the response is handed out on failure");
     assert!(o.body.as_deref().unwrap().contains("Not found"));
     assert!(o.result.is_none() && o.id.is_none());
@@ -193,7 +193,7 @@ pub fn each_fails_with_404(ctx: &Ctx, calls: &[(&str, Call)]) {
     for (name, f) in calls {
         fault_404(&ctx.intake);
         let (st, r) = call(f);
-        assert_eq!(st, dog_status_t::DOG_ERR_API, "{name}");
+        assert_eq!(st, DOG_ERR_API, "{name}");
         assert!(!r.is_null(), "{name}: the response is handed out");
         assert_eq!(r.status(), 404, "{name}");
         assert!(r.result_value().is_none() && r.id().is_none(), "{name}");

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static int fail(const char *what, dog_status_t s) {
-    fprintf(stderr, "%s: %s: %s\n", what, dog_status_str(s), dog_last_error());
+    fprintf(stderr, "%s: %s: %s\n", what, dog_status_str(s), dog_error_last());
     return 1;
 }
 

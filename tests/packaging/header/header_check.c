@@ -9,6 +9,9 @@
 
 int header_check(void);
 
+/* dog_status_t is a signed 32-bit integer whatever the compiler's enum width. */
+typedef char dog_status_is_int32[(sizeof(dog_status_t) == 4 && (dog_status_t)-1 < 0) ? 1 : -1];
+
 static void on_log(int level, const char *message, void *userdata) {
     (void)level;
     (void)message;
@@ -25,8 +28,12 @@ int header_check(void) {
     size_t n = dog_response_body_len(r);
     int64_t id = dog_response_id_int(r);
     dog_log_fn fn = on_log;
-    (void)dog_set_log_callback(fn, DOG_LOG_WARN, NULL);
+    (void)dog_log_set_callback(fn, DOG_LOG_WARN, NULL);
+    dog_stats_options_t *o = dog_stats_options_new();
+    dog_status_t so = dog_stats_options_set_flush_interval(o, 10.0);
+    so |= dog_stats_start(dog_stats_default(), o);
+    dog_stats_options_free(o);
     dog_response_free(r);
     dog_http_free(h);
-    return (int)(name != NULL) + code + (int)n + (int)id + (s == DOG_OK) + DOG_CHECK_OK;
+    return (int)(name != NULL) + code + (int)n + (int)id + (s == DOG_OK) + (so == DOG_OK) + DOG_CHECK_OK;
 }

@@ -1,0 +1,160 @@
+//! `dog_stats_options_t`: the options of `dog_stats_start()` (dogapi's `DogStatsApi.start`
+//! arguments plus libdogapi's bounds) as an opaque object with one setter per option.
+//! Conversion only: each setter checks its pointers and UTF-8 and calls the range-checked
+//! setter of `crate::stats::StatsOptions`. Adding an option: a field, its default and a setter
+//! in `src/stats/options.rs`, and one `dog_stats_options_set_<option>` here.
+
+use super::status::dog_status_t;
+use super::{null_arg, opt_str, ptr_call, status_call, value_call};
+use crate::error::Error;
+use crate::stats::StatsOptions;
+use std::ffi::c_char;
+
+/// The opaque options behind `dog_stats_options_t`.
+pub struct DogStatsOptions(pub(crate) StatsOptions);
+
+/// Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),
+/// each given with its setter below. Strings left unset (API key, API host, site) are read from
+/// the environment when `dog_stats_start()` runs. Change them with the
+/// `dog_stats_options_set_*()` functions, pass them to `dog_stats_start()` (which copies them)
+/// and free them with `dog_stats_options_free()`, right after the start if you like. One
+/// options object may be used by one thread at a time. NULL only if memory is exhausted.
+///
+/// Every setter returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` for a NULL `opts`, or
+/// `DOG_ERR_INVALID_ARGUMENT` (NaN/infinite or out-of-range number, invalid UTF-8, malformed
+/// value; `dog_error_last()` says which) and then leaves the option unchanged.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_new() -> *mut DogStatsOptions {
+    ptr_call(|| Ok(Box::into_raw(Box::new(DogStatsOptions(StatsOptions::default())))))
+}
+
+/// Frees options from `dog_stats_options_new()`. NULL does nothing. Aggregators started with
+/// them are unaffected (they hold a copy).
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_free(opts: *mut DogStatsOptions) {
+    value_call((), || {
+        if !opts.is_null() {
+            // SAFETY: options from dog_stats_options_new, freed once (caller's contract).
+            drop(unsafe { Box::from_raw(opts) });
+        }
+    })
+}
+
+/// Runs one core setter on the options behind `opts` inside the boundary.
+fn set(opts: *mut DogStatsOptions, f: impl FnOnce(&mut StatsOptions) -> Result<(), Error>) -> dog_status_t {
+    status_call(|| {
+        // SAFETY: NULL or live options used by this thread only (caller's contract).
+        let o = unsafe { opts.as_mut() }.ok_or_else(|| null_arg("opts"))?;
+        f(&mut o.0)
+    })
+}
+
+/// API key of the flush requests, sent only in the `DD-API-KEY` header. NULL (default): the
+/// environment's `DD_API_KEY` at start; `""`: no key. Visible ASCII only, else
+/// `DOG_ERR_INVALID_ARGUMENT` (the key is never echoed in the error).
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_api_key(opts: *mut DogStatsOptions, api_key: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_api_key(unsafe { opt_str(api_key, "api_key")? }))
+}
+
+/// API host: `https://host`, `http://host:port` or a bare `host` (https), as
+/// `dog_http_set_api_host()`; other schemes, queries or credentials are
+/// `DOG_ERR_INVALID_ARGUMENT`. NULL (default): `DATADOG_HOST`, else `https://api.<site>`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_api_host(opts: *mut DogStatsOptions, url: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_api_host(unsafe { opt_str(url, "url")? }))
+}
+
+/// Datadog site, a domain such as `datadoghq.eu` (not a URL). NULL (default): `DD_SITE`, else
+/// `datadoghq.com`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_site(opts: *mut DogStatsOptions, site: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_site(unsafe { opt_str(site, "site")? }))
+}
+
+/// dogapi's `flush_interval`: seconds between automatic flushes, in (0, 86400] (default 10).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_flush_interval(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {
+    set(opts, |o| o.set_flush_interval(seconds))
+}
+
+/// dogapi's `roll_up_interval`: width of the aggregation buckets in seconds, in (0, 86400]
+/// (default 10). Count series carry `interval` = this value rounded to whole seconds (at
+/// least 1).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_roll_up_interval(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {
+    set(opts, |o| o.set_roll_up_interval(seconds))
+}
+
+/// dogapi's `host`: host of every series recorded without one. NULL or `""` (default): this
+/// machine's host name.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_host(opts: *mut DogStatsOptions, host: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_host(unsafe { opt_str(host, "host")? }))
+}
+
+/// dogapi's `device`: device of every series. NULL (default): none (the field is omitted).
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_device(opts: *mut DogStatsOptions, device: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_device(unsafe { opt_str(device, "device")? }))
+}
+
+/// dogapi's `use_ec2_instance_ids`: use the EC2 instance id as the host (it wins over the host
+/// option, as in dogapi). Default false.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_use_ec2_instance_ids(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_use_ec2_instance_ids(on))
+}
+
+/// dogapi's `flush_in_thread`: flush from a background thread every flush interval (default
+/// true). false: nothing is sent until the caller calls `dog_stats_flush()` or
+/// `dog_stats_stop()`. (dogapi's `flush_in_greenlet` has no C meaning and is not offered.)
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_flush_in_thread(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_flush_in_thread(on))
+}
+
+/// dogapi's `disabled`: record and send nothing; every call succeeds (default false).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_disabled(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_disabled(on))
+}
+
+/// Cap on live contexts (name + tags + host + kind), at least 1 (default 250000). Beyond it new
+/// contexts are dropped and counted (`DOG_ERR_CONTEXT_LIMIT`).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_max_contexts(opts: *mut DogStatsOptions, max_contexts: usize) -> dog_status_t {
+    set(opts, |o| o.set_max_contexts(max_contexts))
+}
+
+/// Cap on compressed bytes kept for retry while the intake fails; beyond it the oldest
+/// payloads are dropped (and counted). Any value; 0 keeps nothing for retry (default 64 MiB).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_max_queued_bytes(opts: *mut DogStatsOptions, max_queued_bytes: usize) -> dog_status_t {
+    set(opts, |o| o.set_max_queued_bytes(max_queued_bytes))
+}
+
+/// Cap on the compressed size of one request, in [1024, 3200000] (default 3200000, the
+/// intake's limit for v1 series).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_max_payload_bytes(opts: *mut DogStatsOptions, max_payload_bytes: usize) -> dog_status_t {
+    set(opts, |o| o.set_max_payload_bytes(max_payload_bytes))
+}
+
+/// Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]
+/// (default 5).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_shutdown_timeout(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {
+    set(opts, |o| o.set_shutdown_timeout(seconds))
+}
+
+/// Timeout of one flush request in seconds, in (0, 86400] (default 5).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_request_timeout(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {
+    set(opts, |o| o.set_request_timeout(seconds))
+}
