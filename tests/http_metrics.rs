@@ -39,25 +39,27 @@ fn metric_point_and_points_forms() {
     let intake = Intake::start();
     let cl = Client::new(&intake);
     let (name, host, dev, empty) = (c("app.temp"), c("h1"), c("sda"), c(""));
-    let st = unsafe { dog_metric_post_point(cl.ptr(), name.as_ptr(), 1_700_000_000.0, 21.5, host.as_ptr(), dev.as_ptr(), null(), null(), std::ptr::null_mut()) };
+    // points must be at most 1 h old and 10 min ahead (metric_rules): stamp them around now
+    let t0 = (dogapi::http::metrics::now() - 60.0).floor();
+    let st = unsafe { dog_metric_post_point(cl.ptr(), name.as_ptr(), t0, 21.5, host.as_ptr(), dev.as_ptr(), null(), null(), std::ptr::null_mut()) };
     assert_eq!(st, DOG_OK);
     let req = only_request(&intake);
     assert_valid(&req);
-    assert_eq!(req.json(), json!({"series":[{"metric":"app.temp","points":[[1_700_000_000.0,21.5]],"type":"gauge","host":"h1","device":"sda"}]}));
+    assert_eq!(req.json(), json!({"series":[{"metric":"app.temp","points":[[t0,21.5]],"type":"gauge","host":"h1","device":"sda"}]}));
 
-    let pts = [dog_point_t { timestamp: 1.7e9, value: 1.0 }, dog_point_t { timestamp: 1.7e9 + 10.0, value: 2.0 }];
+    let pts = [dog_point_t { timestamp: t0, value: 1.0 }, dog_point_t { timestamp: t0 + 10.0, value: 2.0 }];
     let ty = c("rate");
     let st = unsafe { dog_metric_post_points(cl.ptr(), name.as_ptr(), pts.as_ptr(), 2, empty.as_ptr(), null(), null(), ty.as_ptr(), std::ptr::null_mut()) };
     assert_eq!(st, DOG_OK);
     let req = only_request(&intake);
     assert_valid(&req);
-    assert_eq!(req.json()["series"][0]["points"], json!([[1.7e9, 1.0], [1.7e9 + 10.0, 2.0]]));
+    assert_eq!(req.json()["series"][0]["points"], json!([[t0, 1.0], [t0 + 10.0, 2.0]]));
     assert_eq!(req.json()["series"][0]["host"], "", "an explicit empty host is kept");
 
     for (pts, n, expect) in [(pts.as_ptr(), 0usize, DOG_ERR_INVALID_ARGUMENT), (null(), 2, DOG_ERR_NULL_ARGUMENT)] {
         assert_eq!(unsafe { dog_metric_post_points(cl.ptr(), name.as_ptr(), pts, n, null(), null(), null(), null(), std::ptr::null_mut()) }, expect);
     }
-    let nan = [dog_point_t { timestamp: 1.7e9, value: f64::NAN }];
+    let nan = [dog_point_t { timestamp: t0, value: f64::NAN }];
     assert_eq!(unsafe { dog_metric_post_points(cl.ptr(), name.as_ptr(), nan.as_ptr(), 1, null(), null(), null(), null(), std::ptr::null_mut()) }, DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(unsafe { dog_metric_post(cl.ptr(), name.as_ptr(), f64::INFINITY, null(), null(), null(), null(), std::ptr::null_mut()) }, DOG_ERR_INVALID_ARGUMENT);
     let hist = c("histogram");
@@ -69,7 +71,9 @@ fn metric_point_and_points_forms() {
 fn metrics_batch_is_sent_as_given() {
     let intake = Intake::start();
     let cl = Client::new(&intake);
-    let series = r#"[{"metric":"a","points":[[1700000000,1]],"type":"count","interval":10,"host":"h","tags":["x:y"]},{"metric":"b","points":[[1700000000,2.5]]}]"#;
+    let t = dogapi::http::metrics::now() as i64 - 60;
+    let series = format!(r#"[{{"metric":"a","points":[[{t},1]],"type":"count","interval":10,"host":"h","tags":["x:y"]}},{{"metric":"b","points":[[{t},2.5]]}}]"#);
+    let series = series.as_str();
     let s = c(series);
     assert_eq!(unsafe { dog_metrics_post(cl.ptr(), s.as_ptr(), std::ptr::null_mut()) }, DOG_OK);
     let req = only_request(&intake);
