@@ -890,7 +890,9 @@ dog_status_t dog_host_unmute(dog_http_t *client, const char *host, dog_response_
 dog_http_t *dog_http_new(const char *api_key, const char *application_key);
 
 /**
- * Frees a client and closes its connections. NULL does nothing.
+ * Frees a client and closes its connections. NULL does nothing. No other thread may be
+ * inside a call on this client, nor start one, during or after this call (a use-after-free
+ * the library cannot detect: join those threads first).
  */
 void dog_http_free(dog_http_t *client);
 

@@ -36,7 +36,9 @@ pub unsafe extern "C" fn dog_http_new(api_key: *const c_char, application_key: *
     })
 }
 
-/// Frees a client and closes its connections. NULL does nothing.
+/// Frees a client and closes its connections. NULL does nothing. No other thread may be
+/// inside a call on this client, nor start one, during or after this call (a use-after-free
+/// the library cannot detect: join those threads first).
 #[no_mangle]
 pub unsafe extern "C" fn dog_http_free(client: *mut DogHttp) {
     value_call((), || {
