@@ -95,6 +95,21 @@ pub fn tags(list: Option<&str>) -> Result<Vec<String>, Error> {
     Ok(out)
 }
 
+/// A comma-separated tag list with every tag normalised, joined back with `,`; borrowed when
+/// no tag changes (the common case: no allocation).
+pub fn tag_list(list: &str) -> Result<Cow<'_, str>, Error> {
+    let mut changed = false;
+    for t in list.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !matches!(tag(t)?, Some(Cow::Borrowed(_))) {
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(Cow::Borrowed(list));
+    }
+    Ok(Cow::Owned(tags(Some(list))?.join(",")))
+}
+
 /// Whether a point at `ts` (POSIX seconds) is inside what the intake accepts at `now`.
 #[inline]
 pub fn timestamp_accepted(ts: f64, now: f64) -> bool {
@@ -144,6 +159,9 @@ mod tests {
         assert!(tag(&"é".repeat(200)).unwrap().is_some());
         assert!(tag(&"t".repeat(201)).is_err());
         assert_eq!(tags(Some("env:prod, a b ,,!!")).unwrap(), vec!["env:prod", "a_b"]);
+        assert!(matches!(tag_list(" env:prod, role:db ,,").unwrap(), Cow::Borrowed(" env:prod, role:db ,,")));
+        assert_eq!(tag_list("b:1,a b,!!").unwrap(), "b:1,a_b");
+        assert!(tag_list(&"x".repeat(201)).is_err());
     }
 
     #[test]

@@ -61,6 +61,7 @@ use super::cache;
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
 use super::payload::{Rendered, SeriesStyle};
+use crate::metric_rules;
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -385,11 +386,13 @@ struct Shard {
 }
 
 /// Outcome of a recording call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
     Ok,
     /// The live-context cap was reached; nothing was recorded.
     ContextLimit,
+    /// The name or a tag breaks Datadog's rules (`crate::metric_rules`); nothing recorded.
+    Invalid(String),
 }
 
 /// One histogram bucket moved out of the map, merged and rendered after the shard lock is
@@ -526,6 +529,19 @@ impl Aggregator {
     /// histogram counts (1 / sample_rate).
     #[allow(clippy::too_many_arguments)]
     pub fn record(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Recorded {
+        // Datadog's naming rules, normalised or refused (crate::metric_rules). Only this path
+        // (a context new to this thread) pays for them: a cache hit never gets here. The
+        // context is keyed by the normalised name and tags, the thread cache by the raw ones.
+        let (raw_name, raw_tags) = (name, tags);
+        let name = match metric_rules::name("metric", name) {
+            Ok(n) => n,
+            Err(e) => return Recorded::Invalid(e.message),
+        };
+        let tags = match tags.map(metric_rules::tag_list).transpose() {
+            Ok(t) => t,
+            Err(e) => return Recorded::Invalid(e.message),
+        };
+        let (name, tags) = (&*name, tags.as_deref());
         let sorted = SortedTags::parse(tags);
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
@@ -547,7 +563,7 @@ impl Aggregator {
                 }
             }
         };
-        cache::fill(self, cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)), ctx);
+        cache::fill(self, cache::RawKey::new(kind, raw_name.as_bytes(), raw_tags.map(str::as_bytes), host.map(str::as_bytes)), ctx);
         Recorded::Ok
     }
 

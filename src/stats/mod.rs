@@ -434,6 +434,7 @@ impl Stats {
     fn record_at(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<(), Error> {
         match self.agg.record(kind, name, tags, host, bucket, value, weight) {
             Recorded::Ok => Ok(()),
+            Recorded::Invalid(message) => Err(Error::invalid(message)),
             Recorded::ContextLimit => Err(Error::new(
                 ErrorKind::ContextLimit,
                 format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().opts.max_contexts, name),
