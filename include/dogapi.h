@@ -86,41 +86,6 @@ typedef struct dog_stats dog_stats_t;
 #define DOG_CHECK_UNKNOWN 3
 
 /**
- * Longest timeout or backoff period accepted, in seconds (one day).
- */
-#define MAX_SECONDS 86400.0
-
-/**
- * Shortest socket timeout accepted, in seconds (one millisecond).
- */
-#define MIN_TIMEOUT_SECONDS 0.001
-
-/**
- * Longest metric or check name, in bytes (names are ASCII).
- */
-#define MAX_NAME_LEN 200
-
-/**
- * Longest tag, in characters.
- */
-#define MAX_TAG_LEN 200
-
-/**
- * Oldest point the intake accepts, in seconds before now.
- */
-#define MAX_AGE_SECS 3600.0
-
-/**
- * Furthest point ahead of now the intake accepts, in seconds.
- */
-#define MAX_AHEAD_SECS 600.0
-
-/**
- * Most points one series may carry in one call (far above what one 3.2 MB payload holds).
- */
-#define MAX_POINTS 1000000
-
-/**
  * Result of every fallible call. `DOG_OK` is 0; every other value is a failure whose detail
  * `dog_last_error()` gives on the same thread. Values are stable and never renumbered.
  */

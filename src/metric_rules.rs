@@ -25,15 +25,15 @@ use crate::error::Error;
 use std::borrow::Cow;
 
 /// Longest metric or check name, in bytes (names are ASCII).
-pub const MAX_NAME_LEN: usize = 200;
+pub(crate) const MAX_NAME_LEN: usize = 200;
 /// Longest tag, in characters.
-pub const MAX_TAG_LEN: usize = 200;
+pub(crate) const MAX_TAG_LEN: usize = 200;
 /// Oldest point the intake accepts, in seconds before now.
-pub const MAX_AGE_SECS: f64 = 3600.0;
+pub(crate) const MAX_AGE_SECS: f64 = 3600.0;
 /// Furthest point ahead of now the intake accepts, in seconds.
-pub const MAX_AHEAD_SECS: f64 = 600.0;
+pub(crate) const MAX_AHEAD_SECS: f64 = 600.0;
 /// Most points one series may carry in one call (far above what one 3.2 MB payload holds).
-pub const MAX_POINTS: usize = 1_000_000;
+pub(crate) const MAX_POINTS: usize = 1_000_000;
 
 /// A metric or check name (`what` names it in the error), normalised or refused.
 pub fn name<'a>(what: &str, name: &'a str) -> Result<Cow<'a, str>, Error> {

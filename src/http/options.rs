@@ -144,9 +144,9 @@ pub fn normalize_proxy(url: &str) -> Result<String, Error> {
 }
 
 /// Longest timeout or backoff period accepted, in seconds (one day).
-pub const MAX_SECONDS: f64 = 86_400.0;
+pub(crate) const MAX_SECONDS: f64 = 86_400.0;
 /// Shortest socket timeout accepted, in seconds (one millisecond).
-pub const MIN_TIMEOUT_SECONDS: f64 = 0.001;
+pub(crate) const MIN_TIMEOUT_SECONDS: f64 = 0.001;
 
 /// `what` in seconds as a `Duration`, refused (never a panic) unless finite and in `[lo, hi]`.
 fn seconds_in(what: &str, s: f64, lo: f64, hi: f64) -> Result<Duration, Error> {
