@@ -6,8 +6,9 @@
 //! Deadlock freedom (DESIGN §6: the callback may be replaced at any time from any thread,
 //! including from inside itself, and may call into the library):
 //! - the sink lives in an `Arc`; the lock around the slot is held only to clone or swap that
-//!   `Arc`, never while the sink runs and never while anything else is locked, so no thread
-//!   can wait on it for longer than a pointer copy;
+//!   `Arc` (a read lock to clone, so logging threads do not contend), never while the sink
+//!   runs and never while anything else is locked, so no thread waits on it for longer than a
+//!   pointer copy and no thread ever takes it twice;
 //! - a thread-local flag marks "inside the sink": a message logged on that thread while its
 //!   sink runs (by a library call the callback makes) is dropped instead of delivered, so a
 //!   callback that calls a logging function cannot recurse without end.
@@ -16,7 +17,7 @@
 //! threads (waiting could deadlock against a callback that waits for the replacing thread):
 //! the old sink is dropped when the last of them returns.
 
-use parking_lot::Mutex;
+use parking_lot::RwLock;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
@@ -48,7 +49,7 @@ type Sink = Box<dyn Fn(Level, &str) + Send + Sync>;
 /// 0 = no sink; otherwise the most verbose level delivered.
 static MAX_LEVEL: AtomicU8 = AtomicU8::new(0);
 /// Held only to clone or replace the `Arc` (see the module comment).
-static SINK: Mutex<Option<Arc<Sink>>> = Mutex::new(None);
+static SINK: RwLock<Option<Arc<Sink>>> = RwLock::new(None);
 
 thread_local! {
     /// True while this thread runs the sink.
@@ -61,7 +62,7 @@ pub fn set_sink(sink: Option<Sink>, max_level: Level) {
     let level = if sink.is_some() { max_level as u8 } else { 0 };
     let new = sink.map(Arc::new);
     let old = {
-        let mut slot = SINK.lock();
+        let mut slot = SINK.write();
         MAX_LEVEL.store(level, Ordering::Release);
         std::mem::replace(&mut *slot, new)
     };
@@ -84,7 +85,7 @@ pub fn emit(level: Level, message: &str) {
     if IN_SINK.try_with(|f| f.get()).unwrap_or(true) {
         return;
     }
-    let Some(sink) = SINK.lock().clone() else { return };
+    let Some(sink) = SINK.read().clone() else { return };
     // A replacement between `enabled` and the clone may have lowered the level.
     if !enabled(level) {
         return;
