@@ -11,6 +11,7 @@
 #   packaging  install to a prefix; find_package / add_subdirectory / FetchContent / pkg-config
 #              consumers (C and C++, shared and static)
 #   docs       the Doxygen reference builds
+#   fuzz       fuzz/: each libFuzzer harness for DOGAPI_FUZZ_RUNS inputs (skipped without clang)
 # Everything that talks HTTP runs as `dog-intake run --strict -- <program>`.
 #
 #   ctest --test-dir build -L c          # one label
@@ -212,8 +213,28 @@ if(Python3_Interpreter_FOUND AND EXISTS "${_src}/tests/c/gen_abi_robustness.py")
     if(DOGAPI_TEST_VALGRIND AND DOGAPI_VALGRIND)
         dogapi_test(valgrind.abi_robustness INTAKE_LAX COMMAND ${DOGAPI_VALGRIND_CMD}
                     $<TARGET_FILE:c_abi_robustness> LABELS valgrind TIMEOUT 900 FIXTURES_REQUIRED dogapi_abi)
+        list(APPEND _abi_runs valgrind.abi_robustness)
     endif()
+    # A caught panic is a bug even when the call reports it (DOG_ERR_INTERNAL, checked in the
+    # program) or cannot (getters, constructors): Rust's panic hook prints "panicked at".
+    list(APPEND _abi_runs c.abi_robustness)
+    if(DOGAPI_TEST_ASAN)
+        list(APPEND _abi_runs asan.abi_robustness)
+    endif()
+    set_tests_properties(${_abi_runs} PROPERTIES FAIL_REGULAR_EXPRESSION "panicked at")
 endif()
+
+# --- fuzz: the libFuzzer harnesses in fuzz/, a bounded number of inputs each (clang builds
+# them at test time; without clang or its libFuzzer runtime the tests are skipped, exit 77) ---
+set(DOGAPI_FUZZ_RUNS 20000 CACHE STRING "inputs per fuzz harness in the fuzz tests")
+file(GLOB DOGAPI_FUZZ_HARNESSES CONFIGURE_DEPENDS "${_src}/fuzz/fuzz_*.c")
+foreach(f IN LISTS DOGAPI_FUZZ_HARNESSES)
+    get_filename_component(n "${f}" NAME_WE)
+    dogapi_test(fuzz.${n} LABELS fuzz TIMEOUT 600
+        COMMAND sh "${_src}/fuzz/run.sh" "${_src}/include" "${DOGAPI_LIB_DIR}" "${_bin}/fuzz"
+                "${DOGAPI_FUZZ_RUNS}" "${n}")
+    set_tests_properties(fuzz.${n} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
 
 # --- C++ layer ---------------------------------------------------------------------------------
 file(GLOB DOGAPI_CPP_TESTS CONFIGURE_DEPENDS "${_src}/tests/cpp/test_*.cpp")

@@ -202,8 +202,10 @@ typedef int32_t dog_status_t;
 
 /**
  * Receives one log line. `message` is valid only during the call. Called from whichever
- * thread logs (also the stats flusher thread), so it must be thread-safe and must not call
- * back into libdogapi.
+ * thread logs (also the stats flusher thread), so it must be thread-safe. It may call into
+ * libdogapi, `dog_set_log_callback()` included: those calls work, and a line they would log
+ * on the same thread is not delivered (no recursion). Nothing in the library waits for it,
+ * so it cannot deadlock the library (it may still block its own thread).
  */
 typedef void (*dog_log_fn)(int level, const char *message, void *userdata);
 
@@ -824,7 +826,9 @@ dog_status_t dog_host_unmute(dog_http_t *client, const char *host, dog_response_
 dog_http_t *dog_http_new(const char *api_key, const char *application_key);
 
 /**
- * Frees a client and closes its connections. NULL does nothing.
+ * Frees a client and closes its connections. NULL does nothing. No other thread may be
+ * inside a call on this client, nor start one, during or after this call (a use-after-free
+ * the library cannot detect: join those threads first).
  */
 void dog_http_free(dog_http_t *client);
 
@@ -847,9 +851,10 @@ dog_status_t dog_http_set_site(dog_http_t *client, const char *site);
 dog_status_t dog_http_set_api_version(dog_http_t *client, const char *version);
 
 /**
- * Sets dogapi's socket timeout, in seconds (> 0, finite; default 2): the longest wait for
+ * Sets dogapi's socket timeout, in seconds (0.001 to 86400; default 2): the longest wait for
  * connecting, for any one write and for any one read (`DOG_ERR_TIMEOUT`). A whole request is
  * also bounded by twice this value, so a server that drips bytes cannot hold a call longer.
+ * Anything else (NaN, infinite, out of range) is `DOG_ERR_INVALID_ARGUMENT`, nothing changes.
  */
 dog_status_t dog_http_set_timeout(dog_http_t *client, double seconds);
 
@@ -861,7 +866,8 @@ dog_status_t dog_http_set_max_timeouts(dog_http_t *client, int max_timeouts);
 
 /**
  * Sets how long, in seconds, calls are refused with `DOG_ERR_BACKOFF` once in backoff
- * (default 300). Must be finite and >= 0.
+ * (default 300): 0 to 86400; anything else (NaN, infinite, out of range) is
+ * `DOG_ERR_INVALID_ARGUMENT` and nothing changes.
  */
 dog_status_t dog_http_set_backoff_period(dog_http_t *client, double seconds);
 
@@ -885,9 +891,10 @@ dog_status_t dog_http_set_json_responses(dog_http_t *client, bool json_responses
 
 /**
  * Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
- * CONNECT). NULL: direct connections (the environment is read only by `dog_http_new`).
+ * CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections (the environment is read only by `dog_http_new`).
  */
-dog_status_t dog_http_set_proxy(dog_http_t *client, const char *proxy_url);
+dog_status_t dog_http_set_proxy(dog_http_t *client,
+                                const char *proxy_url);
 
 /**
  * The detail of the last failure on the calling thread: what failed and why, never containing
@@ -899,9 +906,15 @@ const char *dog_error_last(void);
 
 /**
  * Installs `callback` for messages at `max_level` (`DOG_LOG_ERROR`..`DOG_LOG_DEBUG`) and more
- * severe; `callback` NULL removes it. Messages never contain an API key. `userdata` is passed
- * back unchanged and must stay valid until the callback is replaced or removed. Process-wide.
+ * severe; `callback` NULL removes it. Messages never contain an API key. Process-wide.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for a level outside 1..4 (nothing changes).
+ *
+ * Callable at any time from any thread, also from inside the callback itself: it never waits
+ * for a running callback, so it cannot deadlock. Every line logged after it returns goes to
+ * the new callback; a call of the old one already under way on another thread finishes with
+ * the old `userdata`. So `userdata` must stay valid until every call of the callback that
+ * received it has returned, not only until the replacement (keep it static, or replace the
+ * callback when no other thread uses the library).
  */
 dog_status_t dog_log_set_callback(dog_log_fn callback, int max_level, void *userdata);
 
@@ -911,8 +924,20 @@ dog_status_t dog_log_set_callback(dog_log_fn callback, int max_level, void *user
  * `host` NULL: this machine's host name (or the EC2 instance id with
  * `dog_http_set_use_ec2_instance_id`); `""` is sent as is. `device`, `tags` (comma-separated)
  * optional. `type`: `"gauge"` (NULL, the default), `"count"` (dogapi's `"counter"` is accepted
- * as `"count"`) or `"rate"`; anything else, an empty name or a non-finite value is
+ * as `"count"`) or `"rate"`; anything else or a non-finite value is
  * `DOG_ERR_INVALID_ARGUMENT`. Result: the answer (`{"status":"ok"}`).
+ *
+ * Datadog's naming rules, applied by every metric and service check call and by the stats
+ * recording calls (when a context is created): a **name** (metric or check) starts with an
+ * ASCII letter, is at most 200 bytes and holds printable ASCII only — otherwise
+ * `DOG_ERR_INVALID_ARGUMENT` (empty, too long, control or non-ASCII characters, a leading
+ * digit or symbol: Datadog would drop or mangle it); any character other than letters,
+ * digits, `_` and `.` is sent as `_` (as Datadog stores it: `"app.req-count"` →
+ * `"app.req_count"`). **Tags** keep their case (Datadog lower-cases them itself); characters
+ * other than letters (Unicode), digits and `_ - : . /` become `_`, runs of `_` one `_`, a
+ * trailing `_` is removed, a tag left empty is dropped, one over 200 characters is
+ * `DOG_ERR_INVALID_ARGUMENT`; valid tags are sent unchanged. **Timestamps** more than 1 hour
+ * old or 10 minutes ahead of now are `DOG_ERR_INVALID_ARGUMENT` (the intake would drop them).
  */
 dog_status_t dog_metric_post(dog_http_t *client,
                              const char *name,
@@ -925,7 +950,8 @@ dog_status_t dog_metric_post(dog_http_t *client,
 
 /**
  * Posts one (timestamp, value) pair (dogapi `metric(name, (ts, value))`). As
- * `dog_metric_post` otherwise; `timestamp` is POSIX seconds and must be finite.
+ * `dog_metric_post` otherwise; `timestamp` is POSIX seconds, at most 1 hour old and 10
+ * minutes ahead.
  */
 dog_status_t dog_metric_post_point(dog_http_t *client,
                                    const char *name,
@@ -939,7 +965,8 @@ dog_status_t dog_metric_post_point(dog_http_t *client,
 
 /**
  * Posts `n_points` pairs as one series (dogapi `metric(name, [(ts, value), ...])`). `points`
- * is read during the call only; `n_points` must be ≥ 1. As `dog_metric_post` otherwise.
+ * is read during the call only; `n_points` must be 1 to 1,000,000. As `dog_metric_post`
+ * otherwise.
  */
 dog_status_t dog_metric_post_points(dog_http_t *client,
                                     const char *name,
@@ -954,8 +981,10 @@ dog_status_t dog_metric_post_points(dog_http_t *client,
 /**
  * Posts a batch (dogapi `metrics`): `series_json` is a JSON array of series objects
  * (`[{"metric":"a","points":[[1700000000,1]],"type":"gauge","host":"h","tags":["x:y"]}]`),
- * sent as given in `{"series": [...]}`. Malformed JSON or not an array of objects is
- * `DOG_ERR_INVALID_ARGUMENT`. Result: the answer.
+ * sent in `{"series": [...]}` as given, except that names and string tags follow the rules of
+ * `dog_metric_post` (normalised or refused) and a point timestamp outside [now − 1 h,
+ * now + 10 min] is refused. Malformed JSON, not an array of objects, or a series without a
+ * `"metric"` string is `DOG_ERR_INVALID_ARGUMENT` (nothing sent). Result: the answer.
  */
 dog_status_t dog_metric_post_series(dog_http_t *client,
                                     const char *series_json,
@@ -1407,7 +1436,9 @@ dog_status_t dog_search_query(dog_http_t *client, const char *query, dog_respons
  * one-element array `[{"check","host_name","status","timestamp","message","tags":[...]}]`.
  * `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
  * (checked before anything is sent: `DOG_ERR_INVALID_ARGUMENT`); `timestamp` 0 means now;
- * `message` and `tags` (comma-separated) optional. Result: the answer.
+ * `message` and `tags` (comma-separated) optional. The check name and the tags follow the
+ * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`). Result: the
+ * answer.
  */
 dog_status_t dog_service_check_post(dog_http_t *client,
                                     const char *check,
@@ -1629,33 +1660,6 @@ dog_status_t dog_stats_stop(dog_stats_t *stats,
                             double timeout_seconds);
 
 /**
- * Reads one telemetry value: `id` is a `dog_stats_telemetry_id_t` (`DOG_STATS_SERIES_SENT`, ...).
- * Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
- * `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
- * header: `*out` is left untouched). Values of different ids read by separate calls may be
- * from different moments; `dog_stats_telemetry_read()` reads them all in one call.
- */
-dog_status_t dog_stats_telemetry_get(const dog_stats_t *stats, uint32_t id, uint64_t *out);
-
-/**
- * Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_telemetry_id_t`
- * (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
- * `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
- * newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`
- * when `stats` is NULL or `values` is NULL with `n` > 0.
- */
-dog_status_t dog_stats_telemetry_read(const dog_stats_t *stats,
-                                      uint64_t *values,
-                                      size_t n);
-
-/**
- * The static name of a telemetry id (`"series_sent"` for `DOG_STATS_SERIES_SENT`: the id's
- * name without the prefix, lowercase), NULL for an id this library does not know. Never free
- * it.
- */
-const char *dog_stats_telemetry_name(uint32_t id);
-
-/**
  * Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),
  * each given with its setter below. Strings left unset (API key, API host, site) are read from
  * the environment when `dog_stats_start()` runs. Change them with the
@@ -1766,6 +1770,33 @@ dog_status_t dog_stats_options_set_shutdown_timeout(dog_stats_options_t *opts, d
  * Timeout of one flush request in seconds, in (0, 86400] (default 5).
  */
 dog_status_t dog_stats_options_set_request_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
+ * Reads one telemetry value: `id` is a `dog_stats_telemetry_id_t` (`DOG_STATS_SERIES_SENT`, ...).
+ * Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
+ * `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
+ * header: `*out` is left untouched). Values of different ids read by separate calls may be
+ * from different moments; `dog_stats_telemetry_read()` reads them all in one call.
+ */
+dog_status_t dog_stats_telemetry_get(const dog_stats_t *stats, uint32_t id, uint64_t *out);
+
+/**
+ * Reads every telemetry value at once into `values[0..n)`, indexed by `dog_stats_telemetry_id_t`
+ * (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
+ * `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
+ * newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`
+ * when `stats` is NULL or `values` is NULL with `n` > 0.
+ */
+dog_status_t dog_stats_telemetry_read(const dog_stats_t *stats,
+                                      uint64_t *values,
+                                      size_t n);
+
+/**
+ * The static name of a telemetry id (`"series_sent"` for `DOG_STATS_SERIES_SENT`: the id's
+ * name without the prefix, lowercase), NULL for an id this library does not know. Never free
+ * it.
+ */
+const char *dog_stats_telemetry_name(uint32_t id);
 
 /**
  * The static name of a status (`"DOG_ERR_TIMEOUT"`), or `"DOG_ERR_UNKNOWN"` for a value that

@@ -3,7 +3,8 @@
 # cmake, pkg-config, Go (cgo example), Ruby + the ffi gem (Ruby example), Doxygen (API reference),
 # valgrind (memcheck variants), binutils (nm/readelf checks), g++ (C++ layer, header matrix),
 # make, git, Node + npm (Node example), Python 3 (Python example, ABI sweep generator), and the
-# rustfmt and clippy components of the Rust toolchain.
+# rustfmt and clippy components of the Rust toolchain, clang + its libFuzzer/sanitizer runtime
+# (fuzz/ harnesses, CTest label fuzz).
 #
 #   scripts/install-deps.sh --check   say what is missing and how to install it (exit 1), or
 #                                     "everything present"; changes nothing
@@ -28,7 +29,7 @@ if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/c
 fi
 
 # command-to-check:debian-package pairs
-wanted="cmake:cmake pkg-config:pkg-config go:golang-go ruby:ruby doxygen:doxygen valgrind:valgrind readelf:binutils nm:binutils g++:g++ make:make git:git node:nodejs npm:npm python3:python3"
+wanted="cmake:cmake pkg-config:pkg-config go:golang-go ruby:ruby doxygen:doxygen valgrind:valgrind readelf:binutils nm:binutils g++:g++ make:make git:git node:nodejs npm:npm python3:python3 clang:clang"
 
 missing=""
 for pair in $wanted; do
@@ -40,6 +41,12 @@ done
 # The ffi gem: Debian ships it as ruby-ffi (prebuilt; no compiler or network needed).
 if ! command -v ruby >/dev/null 2>&1 || ! ruby -e 'require "ffi"' >/dev/null 2>&1; then
     missing="$missing ruby-ffi"
+fi
+
+# libFuzzer and the sanitizer runtimes come in a separate package from clang itself.
+if ! command -v clang >/dev/null 2>&1 || ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
+        clang -x c -fsanitize=fuzzer,address - -o /dev/null >/dev/null 2>&1; then
+    missing="$missing libclang-rt-dev"
 fi
 
 # Not installable by this script: the Rust toolchain and a C compiler.

@@ -19,5 +19,6 @@ pub mod ffi;
 pub mod host;
 pub mod http;
 pub mod log;
+pub mod metric_rules;
 pub mod stats;
 pub mod tags;

@@ -7,7 +7,7 @@ use dogapi::ffi::http::dog_http_set_json_responses;
 use dogapi::ffi::response::DogResponse;
 use dogapi::ffi::search::dog_search_query;
 use dogapi::ffi::status::*;
-use dogapi::ffi::tags::{dog_tag_create, dog_tag_list, dog_tag_update, dog_tag_delete, dog_tag_get};
+use dogapi::ffi::tags::{dog_tag_create, dog_tag_delete, dog_tag_get, dog_tag_list, dog_tag_update};
 use serde_json::json;
 use std::ptr::null;
 use std::time::Duration;

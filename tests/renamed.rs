@@ -16,7 +16,10 @@ use std::ffi::CStr;
 use std::ptr::null;
 
 /// What one call did: its status, result view and the request it sent (method, path, query, body).
-fn outcome(ctx: &Ctx, f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t) -> (dog_status_t, Option<String>, String, String, String, Vec<u8>) {
+fn outcome(
+    ctx: &Ctx,
+    f: impl FnOnce(*mut *mut DogResponse) -> dog_status_t,
+) -> (dog_status_t, Option<String>, String, String, String, Vec<u8>) {
     let o = run(f);
     let q = take_one(&ctx.intake);
     (o.status, o.result, q.method, q.path, q.raw_query, q.body)
@@ -31,9 +34,17 @@ fn http_aliases_send_what_their_replacements_send() {
     let (gs, mt) = (c("alert"), c("env:prod"));
     let (prio, sources) = (c("normal"), c("chef"));
     let url = c("https://app.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2024-01-01/abc.png");
-    type Pair<'a> = (&'a str, Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>, Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>);
+    type Pair<'a> = (
+        &'a str,
+        Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>,
+        Box<dyn Fn(*mut *mut DogResponse) -> dog_status_t + 'a>,
+    );
     let pairs: Vec<Pair> = vec![
-        ("dog_tags_all", Box::new(|o| unsafe { dog_tags_all(h, src.as_ptr(), o) }), Box::new(|o| unsafe { tags::dog_tag_list(h, src.as_ptr(), o) })),
+        (
+            "dog_tags_all",
+            Box::new(|o| unsafe { dog_tags_all(h, src.as_ptr(), o) }),
+            Box::new(|o| unsafe { tags::dog_tag_list(h, src.as_ptr(), o) }),
+        ),
         (
             "dog_tags_get",
             Box::new(|o| unsafe { dog_tags_get(h, host.as_ptr(), src.as_ptr(), true, o) }),
@@ -71,8 +82,12 @@ fn http_aliases_send_what_their_replacements_send() {
         ),
         (
             "dog_event_stream",
-            Box::new(|o| unsafe { dog_event_stream(h, 1_700_000_000, 1_700_003_600, prio.as_ptr(), sources.as_ptr(), mt.as_ptr(), o) }),
-            Box::new(|o| unsafe { event::dog_event_list(h, 1_700_000_000, 1_700_003_600, prio.as_ptr(), sources.as_ptr(), mt.as_ptr(), o) }),
+            Box::new(|o| unsafe {
+                dog_event_stream(h, 1_700_000_000, 1_700_003_600, prio.as_ptr(), sources.as_ptr(), mt.as_ptr(), o)
+            }),
+            Box::new(|o| unsafe {
+                event::dog_event_list(h, 1_700_000_000, 1_700_003_600, prio.as_ptr(), sources.as_ptr(), mt.as_ptr(), o)
+            }),
         ),
         (
             "dog_snapshot_status",
@@ -90,7 +105,10 @@ fn http_aliases_send_what_their_replacements_send() {
     let bad = [0xffu8, 0];
     let st = unsafe { dog_tags_all(h, bad.as_ptr().cast(), std::ptr::null_mut()) };
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(unsafe { dog_metrics_post(std::ptr::null_mut(), series.as_ptr(), std::ptr::null_mut()) }, DOG_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        unsafe { dog_metrics_post(std::ptr::null_mut(), series.as_ptr(), std::ptr::null_mut()) },
+        DOG_ERR_NULL_ARGUMENT
+    );
     assert_nothing_sent(&ctx.intake);
 }
 

@@ -85,7 +85,17 @@ fn last_error() -> String {
 fn inc(s: &S, name: &str, v: f64, tags: Option<&str>, ts: f64) -> dog_status_t {
     let n = c(name);
     let t = tags.map(c);
-    unsafe { dog_stats_increment_full(s.0, n.as_ptr(), v, t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()), ts, 1.0, std::ptr::null()) }
+    unsafe {
+        dog_stats_increment_full(
+            s.0,
+            n.as_ptr(),
+            v,
+            t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()),
+            ts,
+            1.0,
+            std::ptr::null(),
+        )
+    }
 }
 
 /// Every telemetry value, read at once through `dog_stats_telemetry_read`.
@@ -139,11 +149,25 @@ fn wire_format_validates_and_is_gzipped() {
     let tags = c("env:prod, role:db");
     unsafe {
         assert_eq!(dog_stats_increment_full(s.0, n.as_ptr(), 1.0, tags.as_ptr(), T0, 1.0, std::ptr::null()), DOG_OK);
-        assert_eq!(dog_stats_increment_full(s.0, n.as_ptr(), 2.0, c("role:db,env:prod").as_ptr(), T0 + 1.0, 1.0, std::ptr::null()), DOG_OK);
+        assert_eq!(
+            dog_stats_increment_full(
+                s.0,
+                n.as_ptr(),
+                2.0,
+                c("role:db,env:prod").as_ptr(),
+                T0 + 1.0,
+                1.0,
+                std::ptr::null()
+            ),
+            DOG_OK
+        );
         assert_eq!(dog_stats_gauge_full(s.0, g.as_ptr(), 7.0, std::ptr::null(), T0, 1.0, c("other").as_ptr()), DOG_OK);
         assert_eq!(dog_stats_gauge_full(s.0, g.as_ptr(), 9.0, c("").as_ptr(), T0, 1.0, c("other").as_ptr()), DOG_OK);
         for v in [1.0, 2.0, 3.0, 4.0] {
-            assert_eq!(dog_stats_histogram_full(s.0, h.as_ptr(), v, std::ptr::null(), T0, 1.0, std::ptr::null()), DOG_OK);
+            assert_eq!(
+                dog_stats_histogram_full(s.0, h.as_ptr(), v, std::ptr::null(), T0, 1.0, std::ptr::null()),
+                DOG_OK
+            );
         }
         assert_eq!(dog_stats_flush(s.0, T0 + 10.0), DOG_OK, "{}", last_error());
     }
@@ -153,13 +177,22 @@ fn wire_format_validates_and_is_gzipped() {
     let series = accepted_series(&intake);
     assert_eq!(series.len(), 1 + 1 + 8);
     let pv = series.iter().find(|x| x["metric"] == "page.views").unwrap();
-    assert_eq!(pv, &serde_json::json!({"metric":"page.views","points":[[1700000000,3]],"type":"count","interval":10,"host":"test-host","tags":["env:prod","role:db"]}));
+    assert_eq!(
+        pv,
+        &serde_json::json!({"metric":"page.views","points":[[1700000000,3]],"type":"count","interval":10,"host":"test-host","tags":["env:prod","role:db"]})
+    );
     let qd = series.iter().find(|x| x["metric"] == "queue.depth").unwrap();
-    assert_eq!(qd, &serde_json::json!({"metric":"queue.depth","points":[[1700000000,9]],"type":"gauge","host":"other"}));
+    assert_eq!(
+        qd,
+        &serde_json::json!({"metric":"queue.depth","points":[[1700000000,9]],"type":"gauge","host":"other"})
+    );
     assert_eq!(series.iter().find(|x| x["metric"] == "latency.count").unwrap()["type"], "count");
     assert_eq!(series.iter().find(|x| x["metric"] == "latency.avg").unwrap()["points"][0][1], 2.5);
     let t = tel(&s);
-    assert_eq!((t[DOG_STATS_POINTS_RECORDED], t[DOG_STATS_PAYLOADS_SENT], t[DOG_STATS_SERIES_SENT], t[DOG_STATS_CONTEXTS]), (8, 1, 10, 3));
+    assert_eq!(
+        (t[DOG_STATS_POINTS_RECORDED], t[DOG_STATS_PAYLOADS_SENT], t[DOG_STATS_SERIES_SENT], t[DOG_STATS_CONTEXTS]),
+        (8, 1, 10, 3)
+    );
     assert_eq!(t[DOG_STATS_BYTES_SENT], reqs[0].raw_body_len as u64);
 }
 
@@ -181,15 +214,24 @@ fn argument_errors_and_not_started() {
         assert_eq!(dog_stats_gauge(s.0, c("").as_ptr(), 1.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
         let bad = [0xffu8, 0];
         assert_eq!(dog_stats_gauge(s.0, n.as_ptr(), 1.0, bad.as_ptr() as *const c_char), DOG_ERR_INVALID_ARGUMENT);
-        assert_eq!(dog_stats_gauge_full(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            dog_stats_gauge_full(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()),
+            DOG_ERR_INVALID_ARGUMENT
+        );
         assert_eq!(dog_stats_stop(s.0, -1.0), DOG_ERR_INVALID_ARGUMENT);
-        assert_eq!(dog_stats_telemetry_get(s.0, DOG_STATS_SERIES_SENT as u32, std::ptr::null_mut()), DOG_ERR_NULL_ARGUMENT);
+        assert_eq!(
+            dog_stats_telemetry_get(s.0, DOG_STATS_SERIES_SENT as u32, std::ptr::null_mut()),
+            DOG_ERR_NULL_ARGUMENT
+        );
         assert_eq!(dog_stats_telemetry_read(s.0, std::ptr::null_mut(), 3), DOG_ERR_NULL_ARGUMENT);
         let mut v = 7u64;
         assert_eq!(dog_stats_telemetry_get(s.0, N as u32, &mut v), DOG_ERR_INVALID_ARGUMENT);
         assert_eq!(v, 7, "untouched on failure");
         assert!(dog_stats_telemetry_name(N as u32).is_null());
-        assert_eq!(std::ffi::CStr::from_ptr(dog_stats_telemetry_name(DOG_STATS_SERIES_SENT as u32)).to_str().unwrap(), "series_sent");
+        assert_eq!(
+            std::ffi::CStr::from_ptr(dog_stats_telemetry_name(DOG_STATS_SERIES_SENT as u32)).to_str().unwrap(),
+            "series_sent"
+        );
         let o = opts();
         assert_eq!(dog_stats_options_set_roll_up_interval(o.0, 0.0), DOG_ERR_INVALID_ARGUMENT);
         dog_stats_free(std::ptr::null_mut());
@@ -206,7 +248,10 @@ fn context_limit_is_counted() {
     }
     assert_eq!(inc(&s, "c0", 1.0, None, T0), DOG_OK, "existing contexts still work");
     let t = tel(&s);
-    assert_eq!((t[DOG_STATS_CONTEXTS], t[DOG_STATS_DROPPED_POINTS_CONTEXT_LIMIT], t[DOG_STATS_POINTS_RECORDED]), (3, 2, 4));
+    assert_eq!(
+        (t[DOG_STATS_CONTEXTS], t[DOG_STATS_DROPPED_POINTS_CONTEXT_LIMIT], t[DOG_STATS_POINTS_RECORDED]),
+        (3, 2, 4)
+    );
 }
 
 #[test]
@@ -216,7 +261,10 @@ fn payloads_are_split_under_the_limit_and_all_arrive() {
     let n = 3000;
     for i in 0..n {
         // Hash-like names compress poorly, so several payloads are needed.
-        assert_eq!(inc(&s, &format!("split.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, Some("a:b"), T0), DOG_OK);
+        assert_eq!(
+            inc(&s, &format!("split.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, Some("a:b"), T0),
+            DOG_OK
+        );
     }
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK, "{}", last_error());
     let reqs = series_requests(&intake);
@@ -271,13 +319,22 @@ fn every_fault_then_recovery_delivers_exactly_once() {
         intake.push_fault(fault.clone());
         assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, status, "{fault:?}: {}", last_error());
         let t = tel(&s);
-        assert_eq!((t[DOG_STATS_PAYLOADS_QUEUED], t[DOG_STATS_SERIES_QUEUED], t[DOG_STATS_RETRIES]), (1, 20, 1), "{fault:?}");
+        assert_eq!(
+            (t[DOG_STATS_PAYLOADS_QUEUED], t[DOG_STATS_SERIES_QUEUED], t[DOG_STATS_RETRIES]),
+            (1, 20, 1),
+            "{fault:?}"
+        );
         flush_until_drained(&s);
         let got = sums(&accepted_series(&intake));
         assert_eq!(got, want, "{fault:?}");
         let t = tel(&s);
         assert_eq!((t[DOG_STATS_SERIES_SENT], t[DOG_STATS_PAYLOADS_SENT]), (20, 1), "{fault:?}");
-        assert_eq!(t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL] + t[DOG_STATS_DROPPED_SERIES_REJECTED] + t[DOG_STATS_DROPPED_SERIES_SHUTDOWN], 0);
+        assert_eq!(
+            t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL]
+                + t[DOG_STATS_DROPPED_SERIES_REJECTED]
+                + t[DOG_STATS_DROPPED_SERIES_SHUTDOWN],
+            0
+        );
         // A 429 is held back even from an explicit flush until its delay has passed.
         if matches!(fault, Fault::RateLimited { .. }) {
             assert!(series_requests(&intake).len() == 2);
@@ -325,7 +382,10 @@ fn queue_bound_drops_oldest_and_counts_exactly() {
     let mut total = 0u64;
     for round in 0..6 {
         for i in 0..200 {
-            assert_eq!(inc(&s, &format!("bound.{round}.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, None, T0), DOG_OK);
+            assert_eq!(
+                inc(&s, &format!("bound.{round}.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, None, T0),
+                DOG_OK
+            );
             total += 1;
         }
         let st = unsafe { dog_stats_flush(s.0, 0.0) };
@@ -340,7 +400,11 @@ fn queue_bound_drops_oldest_and_counts_exactly() {
     let t = tel(&s);
     let delivered = accepted_series(&intake).len() as u64;
     assert_eq!(delivered, t[DOG_STATS_SERIES_SENT]);
-    assert_eq!(delivered + t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL], total, "every series delivered or counted as dropped");
+    assert_eq!(
+        delivered + t[DOG_STATS_DROPPED_SERIES_QUEUE_FULL],
+        total,
+        "every series delivered or counted as dropped"
+    );
 }
 
 #[test]
@@ -448,7 +512,10 @@ fn one_oversized_series_is_dropped_not_sent() {
     assert_eq!(got.get("small.one"), Some(&2.0));
     assert!(!got.contains_key("oversized.one"));
     let t = tel(&s);
-    assert_eq!((t[DOG_STATS_DROPPED_SERIES_OVERSIZED], t[DOG_STATS_SERIES_SENT], t[DOG_STATS_SERIES_QUEUED]), (1, 1, 0));
+    assert_eq!(
+        (t[DOG_STATS_DROPPED_SERIES_OVERSIZED], t[DOG_STATS_SERIES_SENT], t[DOG_STATS_SERIES_QUEUED]),
+        (1, 1, 0)
+    );
 }
 
 #[test]

@@ -124,7 +124,10 @@ fn start_copies_the_options_and_failed_setters_change_nothing() {
     assert_eq!(reqs.len(), 1);
     let v: Value = serde_json::from_slice(&reqs[0].body).unwrap();
     let sr = &v["series"][0];
-    assert_eq!((sr["metric"].as_str(), sr["host"].as_str(), sr["device"].as_str()), (Some("opts.count"), Some("opt-host"), Some("sda")));
+    assert_eq!(
+        (sr["metric"].as_str(), sr["host"].as_str(), sr["device"].as_str()),
+        (Some("opts.count"), Some("opt-host"), Some("sda"))
+    );
     assert_eq!(sr["interval"], 30);
 }
 

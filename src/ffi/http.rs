@@ -1,12 +1,11 @@
 //! `dog_http_t`: the HTTP API client handle (dogapi's `DogHttpApi`) and its options.
 
 use super::status::dog_status_t;
-use super::{finite, handle, opt_str, ptr_call, req_str, status_call, value_call};
+use super::{handle, opt_str, ptr_call, req_str, status_call, value_call};
 use crate::error::Error;
-use crate::http::Client;
+use crate::http::{options, Client};
 use std::ffi::c_char;
 use std::os::raw::c_int;
-use std::time::Duration;
 
 /// The opaque client behind `dog_http_t`.
 pub struct DogHttp(pub(crate) Client);
@@ -37,7 +36,9 @@ pub unsafe extern "C" fn dog_http_new(api_key: *const c_char, application_key: *
     })
 }
 
-/// Frees a client and closes its connections. NULL does nothing.
+/// Frees a client and closes its connections. NULL does nothing. No other thread may be
+/// inside a call on this client, nor start one, during or after this call (a use-after-free
+/// the library cannot detect: join those threads first).
 #[no_mangle]
 pub unsafe extern "C" fn dog_http_free(client: *mut DogHttp) {
     value_call((), || {
@@ -81,18 +82,13 @@ pub unsafe extern "C" fn dog_http_set_api_version(client: *mut DogHttp, version:
     with_client(client, |c| c.set_api_version(unsafe { req_str(version, "version")? }))
 }
 
-/// Sets dogapi's socket timeout, in seconds (> 0, finite; default 2): the longest wait for
+/// Sets dogapi's socket timeout, in seconds (0.001 to 86400; default 2): the longest wait for
 /// connecting, for any one write and for any one read (`DOG_ERR_TIMEOUT`). A whole request is
 /// also bounded by twice this value, so a server that drips bytes cannot hold a call longer.
+/// Anything else (NaN, infinite, out of range) is `DOG_ERR_INVALID_ARGUMENT`, nothing changes.
 #[no_mangle]
 pub extern "C" fn dog_http_set_timeout(client: *mut DogHttp, seconds: f64) -> dog_status_t {
-    with_client(client, |c| {
-        let s = finite(seconds, "timeout")?;
-        if s <= 0.0 || s > 86_400.0 {
-            return Err(Error::invalid(format!("timeout must be in (0, 86400] seconds, got {s}")));
-        }
-        c.set_timeout(Duration::from_secs_f64(s))
-    })
+    with_client(client, |c| c.set_timeout(options::timeout_from_secs(seconds)?))
 }
 
 /// Sets how many timeouts in a row put the client into backoff (default 3; 0 backs off at
@@ -100,22 +96,18 @@ pub extern "C" fn dog_http_set_timeout(client: *mut DogHttp, seconds: f64) -> do
 #[no_mangle]
 pub extern "C" fn dog_http_set_max_timeouts(client: *mut DogHttp, max_timeouts: c_int) -> dog_status_t {
     with_client(client, |c| {
-        let n = u32::try_from(max_timeouts).map_err(|_| Error::invalid(format!("max_timeouts must be >= 0, got {max_timeouts}")))?;
-        c.set_max_timeouts(n);
+        c.set_max_timeouts(options::max_timeouts_from(max_timeouts.into())?);
         Ok(())
     })
 }
 
 /// Sets how long, in seconds, calls are refused with `DOG_ERR_BACKOFF` once in backoff
-/// (default 300). Must be finite and >= 0.
+/// (default 300): 0 to 86400; anything else (NaN, infinite, out of range) is
+/// `DOG_ERR_INVALID_ARGUMENT` and nothing changes.
 #[no_mangle]
 pub extern "C" fn dog_http_set_backoff_period(client: *mut DogHttp, seconds: f64) -> dog_status_t {
     with_client(client, |c| {
-        let s = finite(seconds, "backoff_period")?;
-        if s < 0.0 {
-            return Err(Error::invalid(format!("backoff_period must be >= 0, got {s}")));
-        }
-        c.set_backoff_period(Duration::from_secs_f64(s));
+        c.set_backoff_period(options::backoff_period_from_secs(seconds)?);
         Ok(())
     })
 }
@@ -151,7 +143,7 @@ pub extern "C" fn dog_http_set_json_responses(client: *mut DogHttp, json_respons
 }
 
 /// Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
-/// CONNECT). NULL: direct connections (the environment is read only by `dog_http_new`).
+/// CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections (the environment is read only by `dog_http_new`).
 #[no_mangle]
 pub unsafe extern "C" fn dog_http_set_proxy(client: *mut DogHttp, proxy_url: *const c_char) -> dog_status_t {
     // SAFETY: C string from the caller.

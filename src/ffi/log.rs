@@ -16,8 +16,10 @@ pub const DOG_LOG_INFO: c_int = 3;
 pub const DOG_LOG_DEBUG: c_int = 4;
 
 /// Receives one log line. `message` is valid only during the call. Called from whichever
-/// thread logs (also the stats flusher thread), so it must be thread-safe and must not call
-/// back into libdogapi.
+/// thread logs (also the stats flusher thread), so it must be thread-safe. It may call into
+/// libdogapi, `dog_set_log_callback()` included: those calls work, and a line they would log
+/// on the same thread is not delivered (no recursion). Nothing in the library waits for it,
+/// so it cannot deadlock the library (it may still block its own thread).
 #[allow(non_camel_case_types)]
 pub type dog_log_fn = Option<unsafe extern "C" fn(level: c_int, message: *const c_char, userdata: *mut c_void)>;
 
@@ -28,13 +30,20 @@ unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
 
 /// Installs `callback` for messages at `max_level` (`DOG_LOG_ERROR`..`DOG_LOG_DEBUG`) and more
-/// severe; `callback` NULL removes it. Messages never contain an API key. `userdata` is passed
-/// back unchanged and must stay valid until the callback is replaced or removed. Process-wide.
+/// severe; `callback` NULL removes it. Messages never contain an API key. Process-wide.
 /// Returns `DOG_ERR_INVALID_ARGUMENT` for a level outside 1..4 (nothing changes).
+///
+/// Callable at any time from any thread, also from inside the callback itself: it never waits
+/// for a running callback, so it cannot deadlock. Every line logged after it returns goes to
+/// the new callback; a call of the old one already under way on another thread finishes with
+/// the old `userdata`. So `userdata` must stay valid until every call of the callback that
+/// received it has returned, not only until the replacement (keep it static, or replace the
+/// callback when no other thread uses the library).
 #[no_mangle]
 pub extern "C" fn dog_log_set_callback(callback: dog_log_fn, max_level: c_int, userdata: *mut c_void) -> dog_status_t {
     super::status_call(|| {
-        let level = Level::from_int(max_level).ok_or_else(|| Error::invalid(format!("log level must be 1..4, got {max_level}")))?;
+        let level = Level::from_int(max_level)
+            .ok_or_else(|| Error::invalid(format!("log level must be 1..4, got {max_level}")))?;
         match callback {
             None => set_sink(None, level),
             Some(cb) => {

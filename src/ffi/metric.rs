@@ -29,7 +29,13 @@ struct Common<'a> {
 
 /// # Safety
 /// C strings from the caller.
-unsafe fn common<'a>(name: *const c_char, host: *const c_char, device: *const c_char, tags: *const c_char, metric_type: *const c_char) -> Result<Common<'a>, Error> {
+unsafe fn common<'a>(
+    name: *const c_char,
+    host: *const c_char,
+    device: *const c_char,
+    tags: *const c_char,
+    metric_type: *const c_char,
+) -> Result<Common<'a>, Error> {
     // SAFETY: forwarded caller contract.
     unsafe {
         Ok(Common {
@@ -44,7 +50,14 @@ unsafe fn common<'a>(name: *const c_char, host: *const c_char, device: *const c_
 
 impl Common<'_> {
     fn metric(&self, points: Vec<(f64, f64)>) -> Metric<'_> {
-        Metric { name: self.name, points, host: self.host, device: self.device, tags: self.tags, metric_type: self.metric_type }
+        Metric {
+            name: self.name,
+            points,
+            host: self.host,
+            device: self.device,
+            tags: self.tags,
+            metric_type: self.metric_type,
+        }
     }
 }
 
@@ -53,8 +66,20 @@ impl Common<'_> {
 /// `host` NULL: this machine's host name (or the EC2 instance id with
 /// `dog_http_set_use_ec2_instance_id`); `""` is sent as is. `device`, `tags` (comma-separated)
 /// optional. `type`: `"gauge"` (NULL, the default), `"count"` (dogapi's `"counter"` is accepted
-/// as `"count"`) or `"rate"`; anything else, an empty name or a non-finite value is
+/// as `"count"`) or `"rate"`; anything else or a non-finite value is
 /// `DOG_ERR_INVALID_ARGUMENT`. Result: the answer (`{"status":"ok"}`).
+///
+/// Datadog's naming rules, applied by every metric and service check call and by the stats
+/// recording calls (when a context is created): a **name** (metric or check) starts with an
+/// ASCII letter, is at most 200 bytes and holds printable ASCII only — otherwise
+/// `DOG_ERR_INVALID_ARGUMENT` (empty, too long, control or non-ASCII characters, a leading
+/// digit or symbol: Datadog would drop or mangle it); any character other than letters,
+/// digits, `_` and `.` is sent as `_` (as Datadog stores it: `"app.req-count"` →
+/// `"app.req_count"`). **Tags** keep their case (Datadog lower-cases them itself); characters
+/// other than letters (Unicode), digits and `_ - : . /` become `_`, runs of `_` one `_`, a
+/// trailing `_` is removed, a tag left empty is dropped, one over 200 characters is
+/// `DOG_ERR_INVALID_ARGUMENT`; valid tags are sent unchanged. **Timestamps** more than 1 hour
+/// old or 10 minutes ahead of now are `DOG_ERR_INVALID_ARGUMENT` (the intake would drop them).
 #[no_mangle]
 pub unsafe extern "C" fn dog_metric_post(
     client: *mut DogHttp,
@@ -74,7 +99,8 @@ pub unsafe extern "C" fn dog_metric_post(
 }
 
 /// Posts one (timestamp, value) pair (dogapi `metric(name, (ts, value))`). As
-/// `dog_metric_post` otherwise; `timestamp` is POSIX seconds and must be finite.
+/// `dog_metric_post` otherwise; `timestamp` is POSIX seconds, at most 1 hour old and 10
+/// minutes ahead.
 #[no_mangle]
 pub unsafe extern "C" fn dog_metric_post_point(
     client: *mut DogHttp,
@@ -95,7 +121,8 @@ pub unsafe extern "C" fn dog_metric_post_point(
 }
 
 /// Posts `n_points` pairs as one series (dogapi `metric(name, [(ts, value), ...])`). `points`
-/// is read during the call only; `n_points` must be ≥ 1. As `dog_metric_post` otherwise.
+/// is read during the call only; `n_points` must be 1 to 1,000,000. As `dog_metric_post`
+/// otherwise.
 #[no_mangle]
 pub unsafe extern "C" fn dog_metric_post_points(
     client: *mut DogHttp,
@@ -114,8 +141,11 @@ pub unsafe extern "C" fn dog_metric_post_points(
         if points.is_null() {
             return Err(null_arg("points"));
         }
-        if n_points == 0 {
-            return Err(Error::invalid("n_points must be at least 1"));
+        if n_points == 0 || n_points > crate::metric_rules::MAX_POINTS {
+            return Err(Error::invalid(format!(
+                "n_points must be 1..{}, got {n_points}",
+                crate::metric_rules::MAX_POINTS
+            )));
         }
         // SAFETY: the caller promises `points` holds `n_points` elements.
         let pts = unsafe { std::slice::from_raw_parts(points, n_points) };
@@ -125,10 +155,16 @@ pub unsafe extern "C" fn dog_metric_post_points(
 
 /// Posts a batch (dogapi `metrics`): `series_json` is a JSON array of series objects
 /// (`[{"metric":"a","points":[[1700000000,1]],"type":"gauge","host":"h","tags":["x:y"]}]`),
-/// sent as given in `{"series": [...]}`. Malformed JSON or not an array of objects is
-/// `DOG_ERR_INVALID_ARGUMENT`. Result: the answer.
+/// sent in `{"series": [...]}` as given, except that names and string tags follow the rules of
+/// `dog_metric_post` (normalised or refused) and a point timestamp outside [now − 1 h,
+/// now + 10 min] is refused. Malformed JSON, not an array of objects, or a series without a
+/// `"metric"` string is `DOG_ERR_INVALID_ARGUMENT` (nothing sent). Result: the answer.
 #[no_mangle]
-pub unsafe extern "C" fn dog_metric_post_series(client: *mut DogHttp, series_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_metric_post_series(
+    client: *mut DogHttp,
+    series_json: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let s = unsafe { req_str(series_json, "series_json")? };

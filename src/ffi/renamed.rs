@@ -27,7 +27,11 @@ pub extern "C" fn dog_last_error() -> *const c_char {
 /// Old name of `dog_tag_list()`, which it calls.
 #[no_mangle]
 #[deprecated(note = "use dog_tag_list instead")]
-pub unsafe extern "C" fn dog_tags_all(client: *mut DogHttp, source: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_tags_all(
+    client: *mut DogHttp,
+    source: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     // SAFETY: same contract as the replacement.
     unsafe { super::tags::dog_tag_list(client, source, out_response) }
 }
@@ -77,7 +81,12 @@ pub unsafe extern "C" fn dog_tags_change(
 /// Old name of `dog_tag_delete()`, which it calls.
 #[no_mangle]
 #[deprecated(note = "use dog_tag_delete instead")]
-pub unsafe extern "C" fn dog_tags_detach(client: *mut DogHttp, host: *const c_char, source: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_tags_detach(
+    client: *mut DogHttp,
+    host: *const c_char,
+    source: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     // SAFETY: same contract as the replacement.
     unsafe { super::tags::dog_tag_delete(client, host, source, out_response) }
 }
@@ -85,7 +94,11 @@ pub unsafe extern "C" fn dog_tags_detach(client: *mut DogHttp, host: *const c_ch
 /// Old name of `dog_metric_post_series()`, which it calls.
 #[no_mangle]
 #[deprecated(note = "use dog_metric_post_series instead")]
-pub unsafe extern "C" fn dog_metrics_post(client: *mut DogHttp, series_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_metrics_post(
+    client: *mut DogHttp,
+    series_json: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     // SAFETY: same contract as the replacement.
     unsafe { super::metric::dog_metric_post_series(client, series_json, out_response) }
 }
@@ -136,7 +149,11 @@ pub unsafe extern "C" fn dog_event_stream(
 /// Old name of `dog_snapshot_get_status()`, which it calls.
 #[no_mangle]
 #[deprecated(note = "use dog_snapshot_get_status instead")]
-pub unsafe extern "C" fn dog_snapshot_status(client: *mut DogHttp, snapshot_url: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_snapshot_status(
+    client: *mut DogHttp,
+    snapshot_url: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     // SAFETY: same contract as the replacement.
     unsafe { super::snapshot::dog_snapshot_get_status(client, snapshot_url, out_response) }
 }

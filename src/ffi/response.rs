@@ -108,7 +108,9 @@ pub unsafe extern "C" fn dog_response_header(response: *const DogResponse, name:
     with(response, std::ptr::null(), |r| {
         // SAFETY: C string from the caller.
         match unsafe { opt_str(name, "name") } {
-            Ok(Some(n)) => r.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map_or(std::ptr::null(), |(_, v)| v.as_ptr()),
+            Ok(Some(n)) => {
+                r.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map_or(std::ptr::null(), |(_, v)| v.as_ptr())
+            }
             _ => std::ptr::null(),
         }
     })

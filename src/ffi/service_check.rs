@@ -21,7 +21,9 @@ pub const DOG_CHECK_UNKNOWN: c_int = 3;
 /// one-element array `[{"check","host_name","status","timestamp","message","tags":[...]}]`.
 /// `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
 /// (checked before anything is sent: `DOG_ERR_INVALID_ARGUMENT`); `timestamp` 0 means now;
-/// `message` and `tags` (comma-separated) optional. Result: the answer.
+/// `message` and `tags` (comma-separated) optional. The check name and the tags follow the
+/// naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`). Result: the
+/// answer.
 #[no_mangle]
 pub unsafe extern "C" fn dog_service_check_post(
     client: *mut DogHttp,

@@ -53,7 +53,10 @@ fn set(opts: *mut DogStatsOptions, f: impl FnOnce(&mut StatsOptions) -> Result<(
 /// environment's `DD_API_KEY` at start; `""`: no key. Visible ASCII only, else
 /// `DOG_ERR_INVALID_ARGUMENT` (the key is never echoed in the error).
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_options_set_api_key(opts: *mut DogStatsOptions, api_key: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_options_set_api_key(
+    opts: *mut DogStatsOptions,
+    api_key: *const c_char,
+) -> dog_status_t {
     // SAFETY: C string from the caller.
     set(opts, |o| o.set_api_key(unsafe { opt_str(api_key, "api_key")? }))
 }
@@ -62,7 +65,10 @@ pub unsafe extern "C" fn dog_stats_options_set_api_key(opts: *mut DogStatsOption
 /// `dog_http_set_api_host()`; other schemes, queries or credentials are
 /// `DOG_ERR_INVALID_ARGUMENT`. NULL (default): `DATADOG_HOST`, else `https://api.<site>`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_options_set_api_host(opts: *mut DogStatsOptions, url: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_options_set_api_host(
+    opts: *mut DogStatsOptions,
+    url: *const c_char,
+) -> dog_status_t {
     // SAFETY: C string from the caller.
     set(opts, |o| o.set_api_host(unsafe { opt_str(url, "url")? }))
 }
@@ -99,7 +105,10 @@ pub unsafe extern "C" fn dog_stats_options_set_host(opts: *mut DogStatsOptions, 
 
 /// dogapi's `device`: device of every series. NULL (default): none (the field is omitted).
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_options_set_device(opts: *mut DogStatsOptions, device: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_options_set_device(
+    opts: *mut DogStatsOptions,
+    device: *const c_char,
+) -> dog_status_t {
     // SAFETY: C string from the caller.
     set(opts, |o| o.set_device(unsafe { opt_str(device, "device")? }))
 }
@@ -135,14 +144,20 @@ pub extern "C" fn dog_stats_options_set_max_contexts(opts: *mut DogStatsOptions,
 /// Cap on compressed bytes kept for retry while the intake fails; beyond it the oldest
 /// payloads are dropped (and counted). Any value; 0 keeps nothing for retry (default 64 MiB).
 #[no_mangle]
-pub extern "C" fn dog_stats_options_set_max_queued_bytes(opts: *mut DogStatsOptions, max_queued_bytes: usize) -> dog_status_t {
+pub extern "C" fn dog_stats_options_set_max_queued_bytes(
+    opts: *mut DogStatsOptions,
+    max_queued_bytes: usize,
+) -> dog_status_t {
     set(opts, |o| o.set_max_queued_bytes(max_queued_bytes))
 }
 
 /// Cap on the compressed size of one request, in [1024, 3200000] (default 3200000, the
 /// intake's limit for v1 series).
 #[no_mangle]
-pub extern "C" fn dog_stats_options_set_max_payload_bytes(opts: *mut DogStatsOptions, max_payload_bytes: usize) -> dog_status_t {
+pub extern "C" fn dog_stats_options_set_max_payload_bytes(
+    opts: *mut DogStatsOptions,
+    max_payload_bytes: usize,
+) -> dog_status_t {
     set(opts, |o| o.set_max_payload_bytes(max_payload_bytes))
 }
 

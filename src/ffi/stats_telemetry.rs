@@ -22,7 +22,9 @@ pub unsafe extern "C" fn dog_stats_telemetry_get(stats: *const DogStats, id: u32
         if out.is_null() {
             return Err(null_arg("out"));
         }
-        let id = telemetry::from_u32(id).ok_or_else(|| Error::invalid(format!("unknown telemetry id {id} (this library knows 0..{})", telemetry::COUNT)))?;
+        let id = telemetry::from_u32(id).ok_or_else(|| {
+            Error::invalid(format!("unknown telemetry id {id} (this library knows 0..{})", telemetry::COUNT))
+        })?;
         // SAFETY: non-NULL and writable (caller's contract).
         unsafe { out.write(s.0.telemetry()[id]) };
         Ok(())

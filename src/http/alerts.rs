@@ -77,7 +77,9 @@ impl Client {
     /// PUT /alert/{alert_id} (dogapi `update_alert`). Result and id: the alert id.
     pub fn alert_update(&self, id: i64, a: &Alert<'_>) -> Outcome {
         match a.body() {
-            Ok(body) => self.call(ApiRequest::new("PUT", format!("alert/{id}")).json(body).result(alert_id).id(alert_id)),
+            Ok(body) => {
+                self.call(ApiRequest::new("PUT", format!("alert/{id}")).json(body).result(alert_id).id(alert_id))
+            }
             Err(e) => Outcome::failed(e),
         }
     }

@@ -261,7 +261,16 @@ impl Client {
         let (agent, base, version, timeout, max_timeouts, period, swallow, json_responses) = {
             let s = self.state.read();
             let o = &s.opts;
-            (s.agent.clone(), o.base_url(), o.api_version.clone(), o.timeout, o.max_timeouts, o.backoff_period, o.swallow, o.json_responses)
+            (
+                s.agent.clone(),
+                o.base_url(),
+                o.api_version.clone(),
+                o.timeout,
+                o.max_timeouts,
+                o.backoff_period,
+                o.swallow,
+                o.json_responses,
+            )
         };
         let outcome = self.exchange(&agent, &base, &version, timeout, max_timeouts, period, json_responses, &req);
         if let Some(e) = &outcome.error {
@@ -336,13 +345,24 @@ impl Client {
         }
         let started = Instant::now();
         let timeout = req.timeout.unwrap_or(timeout);
-        let wire = WireRequest { method: req.method, url: &url, headers: &headers, body: body.as_deref(), timeout: req.timeout };
+        let wire = WireRequest {
+            method: req.method,
+            url: &url,
+            headers: &headers,
+            body: body.as_deref(),
+            timeout: req.timeout,
+        };
         let sent = transport::send(agent, &wire);
         match sent {
             Err(mut e) => {
                 if e.kind == ErrorKind::Timeout {
                     self.backoff.lock().on_timeout();
-                    e.message = format!("{} {path} timed out after {:.3} seconds ({})", req.method, timeout.as_secs_f64(), e.message);
+                    e.message = format!(
+                        "{} {path} timed out after {:.3} seconds ({})",
+                        req.method,
+                        timeout.as_secs_f64(),
+                        e.message
+                    );
                 } else {
                     e.message = format!("could not request {} {path}: {}", req.method, e.message);
                 }
@@ -351,7 +371,10 @@ impl Client {
             Ok(w) => {
                 self.backoff.lock().on_sent();
                 if log::enabled(Level::Info) {
-                    log::emit(Level::Info, &format!("{} {path} -> {} ({} ms)", req.method, w.status, started.elapsed().as_millis()));
+                    log::emit(
+                        Level::Info,
+                        &format!("{} {path} -> {} ({} ms)", req.method, w.status, started.elapsed().as_millis()),
+                    );
                 }
                 interpret(req, &path, w.status, w.headers, w.body, json_responses)
             }
@@ -360,7 +383,8 @@ impl Client {
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), flate2::Compression::default());
+    let mut enc =
+        flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), flate2::Compression::default());
     enc.write_all(data).expect("writing to a Vec cannot fail");
     enc.finish().expect("finishing a Vec-backed gzip stream cannot fail")
 }
@@ -378,7 +402,11 @@ fn snippet(body: &[u8]) -> String {
 fn errors_text(v: &Value) -> Option<String> {
     let errs = v.as_object()?.get("errors")?;
     Some(match errs {
-        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join("; "),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join("; "),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     })
@@ -386,7 +414,14 @@ fn errors_text(v: &Value) -> Option<String> {
 
 /// dogapi's response rules, corrected for today's API: a non-2xx status or an `errors` key is
 /// an error; the response is handed out either way.
-fn interpret(req: &ApiRequest, path: &str, status: u16, headers: Vec<(String, String)>, body: Vec<u8>, json_responses: bool) -> Outcome {
+fn interpret(
+    req: &ApiRequest,
+    path: &str,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    json_responses: bool,
+) -> Outcome {
     let parsed: Result<Option<Value>, ()> = if body.iter().all(u8::is_ascii_whitespace) {
         Ok(None)
     } else {
@@ -398,7 +433,11 @@ fn interpret(req: &ApiRequest, path: &str, status: u16, headers: Vec<(String, St
     let api_errors = response.json.as_ref().and_then(errors_text);
 
     let error = if status == 429 {
-        let wait = response.header("retry-after").or_else(|| response.header("x-ratelimit-reset")).map(|s| format!(" (retry after {s} s)")).unwrap_or_default();
+        let wait = response
+            .header("retry-after")
+            .or_else(|| response.header("x-ratelimit-reset"))
+            .map(|s| format!(" (retry after {s} s)"))
+            .unwrap_or_default();
         Some(Error::new(ErrorKind::RateLimited, format!("{what}: rate limited, HTTP 429{wait}")))
     } else if !(200..300).contains(&status) {
         Some(match &api_errors {
@@ -406,7 +445,10 @@ fn interpret(req: &ApiRequest, path: &str, status: u16, headers: Vec<(String, St
             None => Error::new(ErrorKind::HttpStatus, format!("{what}: HTTP {status}: {}", snippet(&response.body))),
         })
     } else if parsed.is_err() {
-        Some(Error::new(ErrorKind::InvalidResponse, format!("{what}: response is not JSON: {}", snippet(&response.body))))
+        Some(Error::new(
+            ErrorKind::InvalidResponse,
+            format!("{what}: response is not JSON: {}", snippet(&response.body)),
+        ))
     } else {
         api_errors.as_ref().map(|errs| Error::new(ErrorKind::Api, format!("{what}: {errs}")))
     };
@@ -426,14 +468,20 @@ fn interpret(req: &ApiRequest, path: &str, status: u16, headers: Vec<(String, St
                     Some(v) => response.result = Some(v),
                     None => {
                         return Outcome {
-                            error: Some(Error::new(ErrorKind::InvalidResponse, format!("{what}: the answer lacks the expected field: {}", snippet(&response.body)))),
+                            error: Some(Error::new(
+                                ErrorKind::InvalidResponse,
+                                format!("{what}: the answer lacks the expected field: {}", snippet(&response.body)),
+                            )),
                             response: Some(response),
                         }
                     }
                 },
                 (Some(_), None) => {
                     return Outcome {
-                        error: Some(Error::new(ErrorKind::InvalidResponse, format!("{what}: empty answer where a result was expected"))),
+                        error: Some(Error::new(
+                            ErrorKind::InvalidResponse,
+                            format!("{what}: empty answer where a result was expected"),
+                        )),
                         response: Some(response),
                     }
                 }
@@ -449,7 +497,9 @@ mod tests {
     use serde_json::json;
 
     fn req() -> ApiRequest {
-        ApiRequest::new("POST", "events").result(|v| v.get("event")?.get("id").cloned()).id(|v| v.get("event")?.get("id").cloned())
+        ApiRequest::new("POST", "events")
+            .result(|v| v.get("event")?.get("id").cloned())
+            .id(|v| v.get("event")?.get("id").cloned())
     }
 
     #[test]
@@ -471,7 +521,8 @@ mod tests {
 
     #[test]
     fn statuses() {
-        let k = |s: u16, b: &str| interpret(&req(), "/p", s, vec![], b.as_bytes().to_vec(), false).error.map(|e| e.kind);
+        let k =
+            |s: u16, b: &str| interpret(&req(), "/p", s, vec![], b.as_bytes().to_vec(), false).error.map(|e| e.kind);
         assert_eq!(k(500, r#"{"status":"ok"}"#), Some(ErrorKind::HttpStatus));
         assert_eq!(k(404, r#"{"errors":["nope"]}"#), Some(ErrorKind::Api));
         assert_eq!(k(200, r#"{"errors":[]}"#), Some(ErrorKind::Api));

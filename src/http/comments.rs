@@ -41,7 +41,9 @@ impl Client {
     /// PUT /comments/{comment_id} (dogapi `update_comment`). Result and id: the comment id.
     pub fn update_comment(&self, id: i64, handle: Option<&str>, message: &str) -> Outcome {
         match comment_body(handle, message, None) {
-            Ok(body) => self.call(ApiRequest::new("PUT", format!("comments/{id}")).json(body).result(comment_id).id(comment_id)),
+            Ok(body) => {
+                self.call(ApiRequest::new("PUT", format!("comments/{id}")).json(body).result(comment_id).id(comment_id))
+            }
             Err(e) => Outcome::failed(e),
         }
     }
@@ -58,7 +60,10 @@ mod tests {
 
     #[test]
     fn body() {
-        assert_eq!(comment_body(Some("h"), "m", Some(5)).unwrap(), json!({"handle":"h","message":"m","related_event_id":5}));
+        assert_eq!(
+            comment_body(Some("h"), "m", Some(5)).unwrap(),
+            json!({"handle":"h","message":"m","related_event_id":5})
+        );
         assert_eq!(comment_body(None, "m", None).unwrap(), json!({"message":"m"}));
         assert!(comment_body(None, "", None).is_err());
     }

@@ -72,7 +72,9 @@ pub fn dashboard_body(text: &str) -> Result<Value, Error> {
     match d.get("layout_type").map(Value::as_str) {
         Some(Some("ordered" | "free")) => {}
         Some(_) => return Err(Error::invalid("dashboard layout_type must be \"ordered\" or \"free\"")),
-        None => return Err(Error::invalid("dashboard_json lacks the required \"layout_type\" (\"ordered\" or \"free\")")),
+        None => {
+            return Err(Error::invalid("dashboard_json lacks the required \"layout_type\" (\"ordered\" or \"free\")"))
+        }
     }
     match d.get("widgets") {
         Some(Value::Array(ws)) => {
@@ -80,7 +82,11 @@ pub fn dashboard_body(text: &str) -> Result<Value, Error> {
                 let def = w.as_object().and_then(|w| w.get("definition"));
                 match def {
                     Some(Value::Object(def)) if def.get("type").is_some_and(Value::is_string) => {}
-                    _ => return Err(Error::invalid(format!("dashboard widget {i} must be an object with a \"definition\" object that has a \"type\""))),
+                    _ => {
+                        return Err(Error::invalid(format!(
+                            "dashboard widget {i} must be an object with a \"definition\" object that has a \"type\""
+                        )))
+                    }
                 }
                 if let Some(id) = w.get("id") {
                     if !id.is_i64() {
@@ -107,7 +113,9 @@ pub fn dashboard_body(text: &str) -> Result<Value, Error> {
             Value::Null => {}
             Value::Array(items) => {
                 if !items.iter().all(|t| t.get("name").is_some_and(Value::is_string)) {
-                    return Err(Error::invalid("each dashboard template variable must be an object with a \"name\" string"));
+                    return Err(Error::invalid(
+                        "each dashboard template variable must be an object with a \"name\" string",
+                    ));
                 }
             }
             _ => return Err(Error::invalid("dashboard template_variables must be an array or null")),
@@ -216,7 +224,9 @@ impl Client {
             return Outcome::failed(e);
         }
         match dashboard_body(dashboard_json) {
-            Ok(body) => self.call(ApiRequest::new("PUT", format!("dashboard/{}", encode(id))).json(body).id(dashboard_id)),
+            Ok(body) => {
+                self.call(ApiRequest::new("PUT", format!("dashboard/{}", encode(id))).json(body).id(dashboard_id))
+            }
             Err(e) => Outcome::failed(e),
         }
     }

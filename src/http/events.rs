@@ -99,7 +99,12 @@ impl Event<'_> {
             if let Some(at) = extra.get("alert_type") {
                 match at.as_str() {
                     Some(s) if ALERT_TYPES.contains(&s) => {}
-                    _ => return Err(Error::invalid(format!("alert_type must be one of {}, got {at}", ALERT_TYPES.join(", ")))),
+                    _ => {
+                        return Err(Error::invalid(format!(
+                            "alert_type must be one of {}, got {at}",
+                            ALERT_TYPES.join(", ")
+                        )))
+                    }
                 }
             }
             if let Some(p) = extra.get("priority") {
@@ -128,7 +133,14 @@ impl Client {
     }
 
     /// GET /events?start&end[&priority][&sources][&tags]. Result: the `events` list.
-    pub fn stream(&self, start: i64, end: i64, priority: Option<&str>, sources: Option<&str>, tags: Option<&str>) -> Outcome {
+    pub fn stream(
+        &self,
+        start: i64,
+        end: i64,
+        priority: Option<&str>,
+        sources: Option<&str>,
+        tags: Option<&str>,
+    ) -> Outcome {
         if let Some(p) = priority {
             if let Err(e) = check_priority(p) {
                 return Outcome::failed(e);

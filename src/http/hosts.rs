@@ -1,8 +1,8 @@
 //! Host muting (`POST /api/v1/host/{name}/mute`, `/unmute`): today's API, absent from dogapi
 //! 1.11.1 (its successor has `Host.mute` / `Host.unmute`).
 
-use super::client::{ApiRequest, Client};
 use super::args::{non_negative, truthy};
+use super::client::{ApiRequest, Client};
 use super::response::Outcome;
 use super::tags::host_segment;
 use serde_json::{json, Map, Value};

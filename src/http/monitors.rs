@@ -60,7 +60,10 @@ impl Monitor<'_> {
     pub fn create_body(&self) -> Result<Value, Error> {
         let t = self.mtype.ok_or_else(|| Error::invalid("monitor type is missing"))?.to_lowercase();
         if !MONITOR_TYPES.contains(&t.as_str()) {
-            return Err(Error::invalid(format!("Invalid monitor type {t:?}, expected one of: {}", MONITOR_TYPES.join(", "))));
+            return Err(Error::invalid(format!(
+                "Invalid monitor type {t:?}, expected one of: {}",
+                MONITOR_TYPES.join(", ")
+            )));
         }
         let q = truthy(self.query).ok_or_else(|| Error::invalid("monitor query is empty"))?;
         let mut b = Map::new();
@@ -79,7 +82,9 @@ impl Monitor<'_> {
         }
         self.common(&mut b);
         if b.is_empty() {
-            return Err(Error::invalid("monitor update has nothing to change (query, name, message and options are all empty)"));
+            return Err(Error::invalid(
+                "monitor update has nothing to change (query, name, message and options are all empty)",
+            ));
         }
         Ok(Value::Object(b))
     }
@@ -141,7 +146,10 @@ impl Client {
         if let Err(e) = positive_id(monitor_id, "monitor_id") {
             return Outcome::failed(e);
         }
-        self.call(ApiRequest::new("GET", format!("monitor/{monitor_id}")).query_opt("group_states", crate::tags::joined(group_states)))
+        self.call(
+            ApiRequest::new("GET", format!("monitor/{monitor_id}"))
+                .query_opt("group_states", crate::tags::joined(group_states)),
+        )
     }
 
     /// GET /monitor[?group_states=][&tags=]. Result: the list of monitors.
@@ -223,8 +231,17 @@ mod tests {
     fn update_body_has_no_type() {
         let mut o = Map::new();
         o.insert("notify_no_data".into(), json!(true));
-        let m = Monitor { mtype: Some("query alert"), query: Some("q"), name: Some("n"), message: Some("m"), options: Some(o) };
-        assert_eq!(m.update_body().unwrap(), json!({"query": "q", "name": "n", "message": "m", "options": {"notify_no_data": true}}));
+        let m = Monitor {
+            mtype: Some("query alert"),
+            query: Some("q"),
+            name: Some("n"),
+            message: Some("m"),
+            options: Some(o),
+        };
+        assert_eq!(
+            m.update_body().unwrap(),
+            json!({"query": "q", "name": "n", "message": "m", "options": {"notify_no_data": true}})
+        );
         assert!(Monitor::default().update_body().is_err());
     }
 

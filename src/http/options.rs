@@ -139,7 +139,60 @@ pub fn normalize_proxy(url: &str) -> Result<String, Error> {
     if scheme != "http" && scheme != "https" {
         return Err(Error::invalid(format!("proxy scheme must be http or https, got {scheme:?}")));
     }
+    check_proxy_port(&full)?;
     Ok(full)
+}
+
+/// Longest timeout or backoff period accepted, in seconds (one day).
+pub(crate) const MAX_SECONDS: f64 = 86_400.0;
+/// Shortest socket timeout accepted, in seconds (one millisecond).
+pub(crate) const MIN_TIMEOUT_SECONDS: f64 = 0.001;
+
+/// `what` in seconds as a `Duration`, refused (never a panic) unless finite and in `[lo, hi]`.
+fn seconds_in(what: &str, s: f64, lo: f64, hi: f64) -> Result<Duration, Error> {
+    if !s.is_finite() || s < lo || s > hi {
+        return Err(Error::invalid(format!("{what} must be a number of seconds in [{lo}, {hi}], got {s}")));
+    }
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// dogapi's socket timeout: 1 ms to one day.
+pub fn timeout_from_secs(s: f64) -> Result<Duration, Error> {
+    seconds_in("timeout", s, MIN_TIMEOUT_SECONDS, MAX_SECONDS)
+}
+
+/// The backoff period: 0 to one day.
+pub fn backoff_period_from_secs(s: f64) -> Result<Duration, Error> {
+    seconds_in("backoff_period", s, 0.0, MAX_SECONDS)
+}
+
+/// `max_timeouts`: 0 (back off at the first call) or more.
+pub fn max_timeouts_from(n: i64) -> Result<u32, Error> {
+    u32::try_from(n).map_err(|_| Error::invalid(format!("max_timeouts must be in [0, {}], got {n}", u32::MAX)))
+}
+
+/// The port of a proxy URL, when it names one, is 1..=65535.
+fn check_proxy_port(full: &str) -> Result<(), Error> {
+    let rest = full.split_once("://").map(|(_, r)| r).unwrap_or(full);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    // "[v6]:port" or "host:port"; a bare IPv6 literal has no port outside its brackets
+    let port = match hostport.rsplit_once(']') {
+        Some((_, after)) => after.strip_prefix(':'),
+        None => hostport.rsplit_once(':').map(|(_, p)| p),
+    };
+    match port {
+        None => Ok(()),
+        Some(p)
+            if !p.is_empty()
+                && p.len() <= 5
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (1..=65535).contains(&p.parse::<u32>().unwrap_or(0)) =>
+        {
+            Ok(())
+        }
+        Some(p) => Err(Error::invalid(format!("proxy port must be 1..65535, got {p:?}"))),
+    }
 }
 
 /// The api_version path segment: letters, digits, `.`, `-`, `_` only.
@@ -184,5 +237,41 @@ mod tests {
         assert!(normalize_proxy("socks9://x").is_err());
         assert!(check_api_version("v1").is_ok());
         assert!(check_api_version("v1/../x").is_err());
+    }
+
+    #[test]
+    fn numbers_are_range_checked_never_a_panic() {
+        for bad in [f64::NAN, f64::INFINITY, -f64::INFINITY, 1e308, -1e308, -1.0, 86_400.5, 0.0, 1e-9] {
+            assert!(timeout_from_secs(bad).is_err(), "timeout {bad}");
+        }
+        for bad in [f64::NAN, f64::INFINITY, -f64::INFINITY, 1e308, -1e308, -0.5, 86_401.0] {
+            assert!(backoff_period_from_secs(bad).is_err(), "backoff {bad}");
+        }
+        assert_eq!(timeout_from_secs(2.0).unwrap(), Duration::from_secs(2));
+        assert_eq!(backoff_period_from_secs(0.0).unwrap(), Duration::ZERO);
+        assert_eq!(backoff_period_from_secs(86_400.0).unwrap(), Duration::from_secs(86_400));
+        assert!(max_timeouts_from(-1).is_err());
+        assert!(max_timeouts_from(i64::MAX).is_err());
+        assert_eq!(max_timeouts_from(0).unwrap(), 0);
+        for ok in [
+            "127.0.0.1:3128",
+            "http://u:p@proxy:1",
+            "http://proxy:65535/",
+            "http://proxy",
+            "http://[::1]:8080",
+            "http://[::1]",
+        ] {
+            assert!(normalize_proxy(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "127.0.0.1:99999",
+            "http://proxy:0",
+            "http://proxy:65536",
+            "http://proxy:-1",
+            "http://proxy:x",
+            "http://[::1]:123456",
+        ] {
+            assert!(normalize_proxy(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -22,23 +22,24 @@ pub struct ServiceCheck<'a> {
 impl ServiceCheck<'_> {
     pub fn body(&self) -> Result<Value, Error> {
         if !(0..=3).contains(&self.status) {
-            return Err(Error::invalid(format!("service check status must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN), got {}", self.status)));
+            return Err(Error::invalid(format!(
+                "service check status must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN), got {}",
+                self.status
+            )));
         }
-        if self.check.trim().is_empty() {
-            return Err(Error::invalid("service check name is empty"));
-        }
+        let check = crate::metric_rules::name("service check", self.check)?;
         if self.host.trim().is_empty() {
             return Err(Error::invalid("service check host is empty"));
         }
         let mut c = Map::new();
-        c.insert("check".into(), json!(self.check));
+        c.insert("check".into(), json!(check));
         c.insert("host_name".into(), json!(self.host));
         c.insert("status".into(), json!(self.status));
         c.insert("timestamp".into(), json!(self.timestamp.unwrap_or_else(|| super::metrics::now() as i64)));
         if let Some(m) = self.message.filter(|m| !m.is_empty()) {
             c.insert("message".into(), json!(m));
         }
-        c.insert("tags".into(), json!(crate::tags::split(self.tags)));
+        c.insert("tags".into(), json!(crate::metric_rules::tags(self.tags)?));
         Ok(Value::Array(vec![Value::Object(c)]))
     }
 }

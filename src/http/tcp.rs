@@ -14,7 +14,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle, Transport};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle, Transport,
+};
 
 /// Opens the TCP connection unless an earlier connector (a proxy tunnel) already did.
 #[derive(Debug, Default)]
@@ -55,7 +57,9 @@ fn connect_any(addrs: &[SocketAddr], budget: Option<Duration>) -> Result<TcpStre
         };
         match attempt {
             Ok(s) => return Ok(s),
-            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => last = Some(ureq::Error::Timeout(ureq::Timeout::Connect)),
+            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+                last = Some(ureq::Error::Timeout(ureq::Timeout::Connect))
+            }
             Err(e) => last = Some(ureq::Error::Io(e)),
         }
     }
@@ -132,7 +136,9 @@ impl Transport for Tcp {
         }
         let mut byte = 0u8;
         // SAFETY: a valid socket descriptor owned by self.stream, and a one-byte buffer.
-        let n = unsafe { libc::recv(self.stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
+        let n = unsafe {
+            libc::recv(self.stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
+        };
         n < 0 && matches!(io::Error::last_os_error().kind(), io::ErrorKind::WouldBlock)
     }
 }

@@ -3,8 +3,8 @@
 use super::options::Options;
 use crate::error::{Error, ErrorKind};
 use std::io;
-use ureq::unversioned::transport::Connector;
 use std::time::Duration;
+use ureq::unversioned::transport::Connector;
 
 /// Largest response body read (Datadog answers are far smaller; this bounds memory).
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
@@ -60,7 +60,11 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         use ureq::unversioned::transport::{ConnectProxyConnector, RustlsConnector};
         // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP transport, and the
         // cork on top so each request leaves in one write (TLS records included).
-        let connector = ().chain(ConnectProxyConnector::default()).chain(super::tcp::TcpConnector).chain(RustlsConnector::default()).chain(super::cork::CorkConnector);
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(super::tcp::TcpConnector)
+                .chain(RustlsConnector::default())
+                .chain(super::cork::CorkConnector);
         ureq::Agent::with_parts(config, connector, super::resolver::CachingResolver::default())
     })
 }
@@ -72,8 +76,14 @@ pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>) -> Result<WireResponse, 
         builder = builder.header(*k, *v);
     }
     let result = match req.body {
-        Some(b) => builder.body(b).map_err(|e| Error::invalid(format!("bad request: {e}"))).and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
-        None => builder.body(()).map_err(|e| Error::invalid(format!("bad request: {e}"))).and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
+        Some(b) => builder
+            .body(b)
+            .map_err(|e| Error::invalid(format!("bad request: {e}")))
+            .and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
+        None => builder
+            .body(())
+            .map_err(|e| Error::invalid(format!("bad request: {e}")))
+            .and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
     };
     let mut resp = result?;
     let status = resp.status().as_u16();
@@ -87,7 +97,11 @@ pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>) -> Result<WireResponse, 
 }
 
 /// The request with its own whole-call timeout, when it has one.
-fn bounded<S: ureq::AsSendBody>(agent: &ureq::Agent, timeout: Option<Duration>, r: ureq::http::Request<S>) -> ureq::http::Request<S> {
+fn bounded<S: ureq::AsSendBody>(
+    agent: &ureq::Agent,
+    timeout: Option<Duration>,
+    r: ureq::http::Request<S>,
+) -> ureq::http::Request<S> {
     match timeout {
         Some(t) => agent.configure_request(r).timeout_global(Some(t)).build(),
         None => r,
@@ -114,9 +128,12 @@ pub fn map_error(e: ureq::Error) -> Error {
         U::Tls(_) | U::Rustls(_) | U::TlsRequired | U::Pem(_) => ErrorKind::Tls,
         U::HostNotFound | U::ConnectionFailed | U::ConnectProxyFailed(_) | U::InvalidProxyUrl => ErrorKind::Connection,
         U::BadUri(_) | U::Http(_) => ErrorKind::InvalidArgument,
-        U::Protocol(_) | U::BodyExceedsLimit(_) | U::LargeResponseHeader(..) | U::Decompress(..) | U::TooManyRedirects | U::RedirectFailed => {
-            ErrorKind::InvalidResponse
-        }
+        U::Protocol(_)
+        | U::BodyExceedsLimit(_)
+        | U::LargeResponseHeader(..)
+        | U::Decompress(..)
+        | U::TooManyRedirects
+        | U::RedirectFailed => ErrorKind::InvalidResponse,
         _ => ErrorKind::Connection,
     };
     let detail = match &e {

@@ -1,8 +1,8 @@
 //! Users: dogapi's `invite` (`POST /api/v1/invite_users`, gone from today's API) and its
 //! replacement, user creation through `POST /api/v2/users`.
 
-use super::client::{ApiRequest, Client};
 use super::args::truthy;
+use super::client::{ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
@@ -49,7 +49,11 @@ impl Client {
     pub fn create_user(&self, email: &str, name: Option<&str>, title: Option<&str>) -> Outcome {
         match create_body(email, name, title) {
             Ok(b) => self.call(
-                ApiRequest::new("POST", "users").version("v2").json(b).result(|v| v.get("data").cloned()).id(|v| v.get("data")?.get("id").cloned()),
+                ApiRequest::new("POST", "users")
+                    .version("v2")
+                    .json(b)
+                    .result(|v| v.get("data").cloned())
+                    .id(|v| v.get("data")?.get("id").cloned()),
             ),
             Err(e) => Outcome::failed(e),
         }
@@ -65,7 +69,10 @@ mod tests {
         assert_eq!(invite_body("a@x.com, b@y.org").unwrap(), json!({"emails": ["a@x.com", "b@y.org"]}));
         assert!(invite_body(" , ").is_err());
         assert!(invite_body("nobody").is_err());
-        assert_eq!(create_body("a@x.com", Some("A"), None).unwrap(), json!({"data": {"type": "users", "attributes": {"email": "a@x.com", "name": "A"}}}));
+        assert_eq!(
+            create_body("a@x.com", Some("A"), None).unwrap(),
+            json!({"data": {"type": "users", "attributes": {"email": "a@x.com", "name": "A"}}})
+        );
         assert!(create_body("a@x.com,b@y", None, None).is_err());
     }
 }

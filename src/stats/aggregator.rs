@@ -113,7 +113,13 @@ struct Stripes([Stripe; STRIPES]);
 
 impl Stripes {
     fn new() -> Box<Stripes> {
-        Box::new(Stripes(std::array::from_fn(|_| Stripe(Mutex::new(Hist { retired: false, slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() })))))
+        Box::new(Stripes(std::array::from_fn(|_| {
+            Stripe(Mutex::new(Hist {
+                retired: false,
+                slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())],
+                overflow: Vec::new(),
+            }))
+        })))
     }
 
     /// Records into the calling thread's stripe, `*stripe` (a per-thread index: the cache's
@@ -243,7 +249,8 @@ impl Context {
 
     #[inline]
     pub fn host(&self) -> Option<&str> {
-        (self.host_len != u32::MAX).then(|| self.str_at((self.name_len + self.tags_len) as usize, self.host_len as usize))
+        (self.host_len != u32::MAX)
+            .then(|| self.str_at((self.name_len + self.tags_len) as usize, self.host_len as usize))
     }
 
     #[inline]
@@ -253,7 +260,11 @@ impl Context {
 
     #[inline]
     fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, host: Option<&str>) -> bool {
-        self.hash == hash && self.kind == kind && self.name() == name && self.host() == host && tags.matches(self.tags())
+        self.hash == hash
+            && self.kind == kind
+            && self.name() == name
+            && self.host() == host
+            && tags.matches(self.tags())
     }
 
     /// Adds one point to `bucket`. `weight` scales counters and histogram counts. `false`: the
@@ -541,7 +552,16 @@ impl Aggregator {
     /// caller may cache (see `record.rs`). `weight` scales counters and histogram counts
     /// (1 / sample_rate).
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, ContextLimit> {
+    pub fn record(
+        &self,
+        kind: Kind,
+        name: &str,
+        tags: Option<&str>,
+        host: Option<&str>,
+        bucket: i64,
+        value: f64,
+        weight: f64,
+    ) -> Result<Arc<Context>, ContextLimit> {
         let sorted = SortedTags::parse(tags);
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
@@ -565,7 +585,18 @@ impl Aggregator {
 
     #[cold]
     #[allow(clippy::too_many_arguments)]
-    fn record_new(&self, shard: &Shard, hash: u64, kind: Kind, name: &str, sorted: &SortedTags<'_>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, ContextLimit> {
+    fn record_new(
+        &self,
+        shard: &Shard,
+        hash: u64,
+        kind: Kind,
+        name: &str,
+        sorted: &SortedTags<'_>,
+        host: Option<&str>,
+        bucket: i64,
+        value: f64,
+        weight: f64,
+    ) -> Result<Arc<Context>, ContextLimit> {
         let mut map = shard.map.write();
         // Another thread may have created it between the two locks.
         if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, host)) {
@@ -600,7 +631,13 @@ impl Aggregator {
                 let l = &mut *l;
                 match ctx.hist.as_deref() {
                     None => {
-                        let val = |v: f64| if ctx.kind == Kind::Counter { Aggregate::Counter(v) } else { Aggregate::Gauge(v) };
+                        let val = |v: f64| {
+                            if ctx.kind == Kind::Counter {
+                                Aggregate::Counter(v)
+                            } else {
+                                Aggregate::Gauge(v)
+                            }
+                        };
                         for slot in &ctx.slots {
                             let b = slot.bucket.load(Ordering::Relaxed);
                             if b == FREE || b == RETIRED {
@@ -764,7 +801,8 @@ impl Aggregator {
             .iter()
             .map(|s| {
                 let m = s.map.read();
-                m.capacity() * (std::mem::size_of::<Arc<Context>>() + 1) + m.len() * (std::mem::size_of::<Context>() + 16)
+                m.capacity() * (std::mem::size_of::<Arc<Context>>() + 1)
+                    + m.len() * (std::mem::size_of::<Context>() + 16)
             })
             .sum()
     }
@@ -801,13 +839,16 @@ mod tests {
 
     /// The closed buckets as series-like JSON (`h.min`, ... for histograms), without a sink.
     fn flush(a: &Aggregator, cut: i64) -> Vec<serde_json::Value> {
-        let num = |v: f64| if v == v.trunc() && v.abs() < 1e15 { serde_json::json!(v as i64) } else { serde_json::json!(v) };
+        let num =
+            |v: f64| if v == v.trunc() && v.abs() < 1e15 { serde_json::json!(v as i64) } else { serde_json::json!(v) };
         let mut closed = Vec::new();
         a.extract(cut, 10.0, &mut closed);
         let mut out = Vec::new();
         for c in closed {
             let tags: Vec<&str> = c.ctx.tags().split(',').filter(|t| !t.is_empty()).collect();
-            let mut one = |suffix: &str, v: f64| out.push(serde_json::json!({"metric": format!("{}{suffix}", c.ctx.name()), "points": [[num(c.ts), num(v)]], "tags": tags}));
+            let mut one = |suffix: &str, v: f64| {
+                out.push(serde_json::json!({"metric": format!("{}{suffix}", c.ctx.name()), "points": [[num(c.ts), num(v)]], "tags": tags}))
+            };
             match c.value {
                 Aggregate::Counter(v) | Aggregate::Gauge(v) => one("", v),
                 Aggregate::Histogram(mut h) => {
@@ -848,11 +889,13 @@ mod tests {
             a.record(Kind::Counter, "c", None, None, b, 1.0, 1.0).unwrap();
         }
         let s = flush(&a, 12);
-        let mut pts: Vec<(i64, i64)> = s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
+        let mut pts: Vec<(i64, i64)> =
+            s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
         pts.sort();
         assert_eq!(pts, [(100, 2), (110, 1)]);
         let s = flush(&a, 100);
-        let mut pts: Vec<(i64, i64)> = s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
+        let mut pts: Vec<(i64, i64)> =
+            s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
         pts.sort();
         assert_eq!(pts, [(120, 1), (130, 2)]);
     }
@@ -878,7 +921,8 @@ mod tests {
         }
         STRIPE.with(|c| c.set(usize::MAX));
         let ctx_stripes_used = {
-            let map = a.shards.iter().flat_map(|s| s.map.read().iter().cloned().collect::<Vec<_>>()).collect::<Vec<_>>();
+            let map =
+                a.shards.iter().flat_map(|s| s.map.read().iter().cloned().collect::<Vec<_>>()).collect::<Vec<_>>();
             assert_eq!(map.len(), 1);
             map[0].hist.as_ref().unwrap().0.iter().filter(|s| s.0.lock().slots.iter().any(|(b, _)| *b != FREE)).count()
         };
@@ -887,7 +931,11 @@ mod tests {
         for (b, (min, max, sum, count)) in want.iter().enumerate() {
             let ts = ((10 + b) * 10) as i64;
             let get = |suffix: &str| {
-                let v: Vec<f64> = s.iter().filter(|x| x["metric"] == format!("h.{suffix}") && x["points"][0][0] == ts).map(|x| x["points"][0][1].as_f64().unwrap()).collect();
+                let v: Vec<f64> = s
+                    .iter()
+                    .filter(|x| x["metric"] == format!("h.{suffix}") && x["points"][0][0] == ts)
+                    .map(|x| x["points"][0][1].as_f64().unwrap())
+                    .collect();
                 assert_eq!(v.len(), 1, "h.{suffix} at {ts}: {v:?}");
                 v[0]
             };
@@ -936,7 +984,8 @@ mod tests {
             t.join().unwrap();
         }
         let s = flush(&a, i64::MAX);
-        let sum = |m: &str| s.iter().filter(|x| x["metric"] == m).map(|x| x["points"][0][1].as_f64().unwrap()).sum::<f64>();
+        let sum =
+            |m: &str| s.iter().filter(|x| x["metric"] == m).map(|x| x["points"][0][1].as_f64().unwrap()).sum::<f64>();
         assert_eq!(sum("shared"), 80_000.0);
         for t in 0..4 {
             assert_eq!(sum(&format!("own.{t}")), 20_000.0);

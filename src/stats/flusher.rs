@@ -59,13 +59,22 @@ impl Flusher {
             }
             Err(_) => {
                 self.cancel.store(true, Ordering::SeqCst);
-                Some(Err(Error::new(ErrorKind::Timeout, "stats: the flush thread did not finish within the shutdown timeout")))
+                Some(Err(Error::new(
+                    ErrorKind::Timeout,
+                    "stats: the flush thread did not finish within the shutdown timeout",
+                )))
             }
         }
     }
 }
 
-fn run(interval: Duration, jobs: Jobs, rx: crossbeam_channel::Receiver<Instant>, done: crossbeam_channel::Sender<Result<(), Error>>, cancel: Arc<AtomicBool>) {
+fn run(
+    interval: Duration,
+    jobs: Jobs,
+    rx: crossbeam_channel::Receiver<Instant>,
+    done: crossbeam_channel::Sender<Result<(), Error>>,
+    cancel: Arc<AtomicBool>,
+) {
     let Jobs { tick, next_due, finish, forked } = jobs;
     let mut next = Instant::now() + interval;
     loop {

@@ -5,7 +5,8 @@
 pub(crate) const RESERVOIR: usize = 1000;
 
 /// The percentiles emitted, in dogapi's order, with their metric suffixes.
-pub const PERCENTILES: [(f64, &str); 4] = [(0.75, ".75percentile"), (0.85, ".85percentile"), (0.95, ".95percentile"), (0.99, ".99percentile")];
+pub const PERCENTILES: [(f64, &str); 4] =
+    [(0.75, ".75percentile"), (0.85, ".85percentile"), (0.95, ".95percentile"), (0.99, ".99percentile")];
 
 /// Uniform in `[0, n)`, `n` > 0 (fastrand's thread-local generator).
 #[inline]
@@ -129,7 +130,12 @@ impl HistAgg {
             return Vec::new();
         }
         self.samples.sort_unstable_by(f64::total_cmp);
-        let mut out = vec![(".min", self.min, false), (".max", self.max, false), (".count", self.count, true), (".avg", self.sum / self.count, false)];
+        let mut out = vec![
+            (".min", self.min, false),
+            (".max", self.max, false),
+            (".count", self.count, true),
+            (".avg", self.sum / self.count, false),
+        ];
         let n = self.samples.len();
         for (p, suffix) in PERCENTILES {
             out.push((suffix, self.samples[percentile_index(p, n)], false));
@@ -276,7 +282,15 @@ mod tests {
             let w = [1.0, 2.0, 4.0, 0.5][(i % 4) as usize];
             one.add(v, w);
             // Part 0 gets most, part 3 only every 97th point.
-            let p = if i % 97 == 0 { 3 } else if i % 5 == 0 { 2 } else if i % 3 == 0 { 1 } else { 0 };
+            let p = if i % 97 == 0 {
+                3
+            } else if i % 5 == 0 {
+                2
+            } else if i % 3 == 0 {
+                1
+            } else {
+                0
+            };
             parts[p].add(v, w);
         }
         let mut m = HistAgg::merge(parts);
@@ -310,7 +324,10 @@ mod tests {
         }
         let s = h.stats();
         let names: Vec<&str> = s.iter().map(|x| x.0).collect();
-        assert_eq!(names, [".min", ".max", ".count", ".avg", ".75percentile", ".85percentile", ".95percentile", ".99percentile"]);
+        assert_eq!(
+            names,
+            [".min", ".max", ".count", ".avg", ".75percentile", ".85percentile", ".95percentile", ".99percentile"]
+        );
         assert_eq!(s[3].1, 35.0);
         assert_eq!(s[4].1, 40.0); // index round(0.75*4-1)=2
         assert_eq!(s[7].1, 50.0);

@@ -2,13 +2,13 @@
 //! the telemetry read-out, and what the instance does around fork().
 
 use super::aggregator::Aggregator;
-use super::fork::{self, Forkable};
+use super::clock::now;
 use super::flusher::{Flusher, Jobs};
+use super::fork::{self, Forkable};
 use super::options::{self, StatsOptions};
 use super::sink::http::HttpSink;
 use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
-use super::clock::now;
 use crate::error::{Error, ErrorKind};
 use crate::log::{self, Level};
 use parking_lot::{Mutex, RwLock};
@@ -112,7 +112,10 @@ impl Stats {
     }
 
     fn sink(&self) -> Result<Arc<dyn Sink>, Error> {
-        self.sink.read().clone().ok_or_else(|| Error::new(ErrorKind::NotStarted, "stats: not started (call dog_stats_start first)"))
+        self.sink
+            .read()
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::NotStarted, "stats: not started (call dog_stats_start first)"))
     }
 
     #[inline]
@@ -260,7 +263,14 @@ impl Stats {
         }
         // dogapi's tests sort by (first point ts, metric name, tags, host).
         out.sort_by(|a, b| {
-            let k = |v: &serde_json::Value| (v["points"][0][0].as_f64().unwrap(), v["metric"].as_str().unwrap().to_string(), v["tags"].to_string(), v["host"].to_string());
+            let k = |v: &serde_json::Value| {
+                (
+                    v["points"][0][0].as_f64().unwrap(),
+                    v["metric"].as_str().unwrap().to_string(),
+                    v["tags"].to_string(),
+                    v["host"].to_string(),
+                )
+            };
             k(a).partial_cmp(&k(b)).unwrap()
         });
         out

@@ -174,7 +174,9 @@ impl StatsOptions {
     /// In [1024, 3200000].
     pub fn set_max_payload_bytes(&mut self, n: usize) -> Result<(), Error> {
         if !(MIN_PAYLOAD..=MAX_COMPRESSED).contains(&n) {
-            return Err(Error::invalid(format!("max_payload_bytes must be in [{MIN_PAYLOAD}, {MAX_COMPRESSED}], got {n}")));
+            return Err(Error::invalid(format!(
+                "max_payload_bytes must be in [{MIN_PAYLOAD}, {MAX_COMPRESSED}], got {n}"
+            )));
         }
         self.max_payload_bytes = n;
         Ok(())

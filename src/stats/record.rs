@@ -10,6 +10,7 @@ use super::key::Kind;
 use super::lifecycle::{Stats, DISABLED, RUNNING};
 use super::telemetry::Counter;
 use crate::error::{Error, ErrorKind};
+use crate::metric_rules;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -129,15 +130,37 @@ impl Stats {
     /// Through the map, then into this thread's cache under the raw key (the bytes exactly as
     /// the caller passed them), so the next identical call takes the cached path.
     #[allow(clippy::too_many_arguments)]
-    fn record_at(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<(), Error> {
-        match self.agg.record(kind, name, tags, host, bucket, value, weight) {
+    fn record_at(
+        &self,
+        kind: Kind,
+        name: &str,
+        tags: Option<&str>,
+        host: Option<&str>,
+        bucket: i64,
+        value: f64,
+        weight: f64,
+    ) -> Result<(), Error> {
+        // Datadog's naming rules, normalised or refused (crate::metric_rules). Only this path
+        // (a context new to this thread) pays for them: a cache hit never gets here. The
+        // context is keyed by the normalised name and tags, the thread cache by the raw ones.
+        let rule_name = metric_rules::name("metric", name)?;
+        let rule_tags = tags.map(metric_rules::tag_list).transpose()?;
+        match self.agg.record(kind, &rule_name, rule_tags.as_deref(), host, bucket, value, weight) {
             Ok(ctx) => {
-                cache::fill(&self.agg, cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)), ctx);
+                cache::fill(
+                    &self.agg,
+                    cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)),
+                    ctx,
+                );
                 Ok(())
             }
             Err(ContextLimit) => Err(Error::new(
                 ErrorKind::ContextLimit,
-                format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().max_contexts, name),
+                format!(
+                    "stats: live-context cap ({}) reached; point of {:?} dropped",
+                    self.cfg.read().max_contexts,
+                    name
+                ),
             )),
         }
     }
@@ -149,8 +172,20 @@ impl Stats {
     /// result and error it always gave. `value`, `timestamp`, `sample_rate` must be finite.
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    pub fn record_cached(&self, kind: Kind, name: &[u8], tags: Option<&[u8]>, host: Option<&[u8]>, value: f64, timestamp: f64, sample_rate: f64) -> Option<Result<(), Error>> {
-        if self.state.load(Ordering::Relaxed) != RUNNING || self.fork_gen.load(Ordering::Relaxed) != fork::generation() || !(sample_rate > 0.0 && sample_rate <= 1.0) {
+    pub fn record_cached(
+        &self,
+        kind: Kind,
+        name: &[u8],
+        tags: Option<&[u8]>,
+        host: Option<&[u8]>,
+        value: f64,
+        timestamp: f64,
+        sample_rate: f64,
+    ) -> Option<Result<(), Error>> {
+        if self.state.load(Ordering::Relaxed) != RUNNING
+            || self.fork_gen.load(Ordering::Relaxed) != fork::generation()
+            || !(sample_rate > 0.0 && sample_rate <= 1.0)
+        {
             return None;
         }
         enum Step {

@@ -8,12 +8,17 @@ mod dogapi_tests {
     use super::super::*;
     use crate::error::ErrorKind;
     use crate::stats::telemetry::Counter::*;
-    use std::sync::Arc;
     use serde_json::{json, Value};
+    use std::sync::Arc;
 
     fn started(f: impl FnOnce(&mut StatsOptions)) -> Arc<Stats> {
         let s = Stats::new();
-        let mut o = StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() };
+        let mut o = StatsOptions {
+            flush_in_thread: false,
+            api_host: Some("http://127.0.0.1:9".into()),
+            api_key: Some("k".into()),
+            ..Default::default()
+        };
         f(&mut o);
         s.start(o).unwrap();
         s
@@ -49,7 +54,10 @@ mod dogapi_tests {
         }
         let m = s.flush_series(120.0);
         assert_eq!(m.len(), 24);
-        let b100: Vec<&Value> = m.iter().filter(|x| x["points"][0][0] == 100 && x["metric"].as_str().unwrap().starts_with("histogram.1")).collect();
+        let b100: Vec<&Value> = m
+            .iter()
+            .filter(|x| x["points"][0][0] == 100 && x["metric"].as_str().unwrap().starts_with("histogram.1"))
+            .collect();
         let by = |suffix: &str| val(b100.iter().find(|x| x["metric"] == format!("histogram.1{suffix}")).unwrap());
         assert_eq!(by(".avg"), 35.0);
         assert_eq!(by(".count"), 4.0);
@@ -57,7 +65,9 @@ mod dogapi_tests {
         assert_eq!(by(".max"), 50.0);
         assert_eq!(by(".75percentile"), 40.0);
         assert_eq!(by(".99percentile"), 50.0);
-        let b110 = |suffix: &str| val(m.iter().find(|x| x["points"][0][0] == 110 && x["metric"] == format!("histogram.1{suffix}")).unwrap());
+        let b110 = |suffix: &str| {
+            val(m.iter().find(|x| x["points"][0][0] == 110 && x["metric"] == format!("histogram.1{suffix}")).unwrap())
+        };
         assert_eq!(b110(".avg"), 40.0);
         assert_eq!(b110(".count"), 3.0);
         assert_eq!(b110(".75percentile"), 40.0);
@@ -172,10 +182,12 @@ mod dogapi_tests {
     #[test]
     fn host() {
         let s = started(|o| o.host = Some("default".into()));
-        let g = |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("gauge", 12.0, 100.0) };
+        let g =
+            |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("gauge", 12.0, 100.0) };
         s.record(Kind::Gauge, &g(Some(""), None)).unwrap();
         s.record(Kind::Gauge, &g(Some("test"), None)).unwrap();
-        let c = |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("counter", 1.0, 100.0) };
+        let c =
+            |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("counter", 1.0, 100.0) };
         s.record(Kind::Counter, &c(None, None)).unwrap();
         s.record(Kind::Counter, &c(None, None)).unwrap();
         s.record(Kind::Counter, &c(Some("test"), None)).unwrap();
@@ -189,7 +201,9 @@ mod dogapi_tests {
         assert!(gauges.iter().any(|x| x["host"] == ""));
         assert!(gauges.iter().any(|x| x["host"] == "test"));
         let counters = get(&m, "counter");
-        let find = |host: &str, tagged: bool| val(counters.iter().find(|x| x["host"] == host && x.get("tags").is_some() == tagged).unwrap());
+        let find = |host: &str, tagged: bool| {
+            val(counters.iter().find(|x| x["host"] == host && x.get("tags").is_some() == tagged).unwrap())
+        };
         assert_eq!(find("default", false), 2.0);
         assert_eq!(find("test", false), 1.0);
         assert_eq!(find("test", true), 2.0);
@@ -213,8 +227,14 @@ mod dogapi_tests {
         assert_eq!(s.stop(None).unwrap_err().kind, ErrorKind::NotStarted);
         let s = started(|_| {});
         assert_eq!(s.record(Kind::Gauge, &pt("", 1.0, 0.0)).unwrap_err().kind, ErrorKind::InvalidArgument);
-        assert_eq!(s.record(Kind::Gauge, &Point { sample_rate: 0.0, ..pt("a", 1.0, 0.0) }).unwrap_err().kind, ErrorKind::InvalidArgument);
-        assert_eq!(s.record(Kind::Gauge, &Point { sample_rate: 1.5, ..pt("a", 1.0, 0.0) }).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(
+            s.record(Kind::Gauge, &Point { sample_rate: 0.0, ..pt("a", 1.0, 0.0) }).unwrap_err().kind,
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            s.record(Kind::Gauge, &Point { sample_rate: 1.5, ..pt("a", 1.0, 0.0) }).unwrap_err().kind,
+            ErrorKind::InvalidArgument
+        );
     }
 
     #[test]
@@ -248,13 +268,19 @@ mod dogapi_tests {
 mod cache_tests {
     use super::super::*;
     use crate::stats::telemetry::Counter::*;
+    use serde_json::Value;
     use std::sync::atomic::Ordering;
     use std::sync::Arc;
-    use serde_json::Value;
 
     fn started() -> Arc<Stats> {
         let s = Stats::new();
-        s.start(StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() }).unwrap();
+        s.start(StatsOptions {
+            flush_in_thread: false,
+            api_host: Some("http://127.0.0.1:9".into()),
+            api_key: Some("k".into()),
+            ..Default::default()
+        })
+        .unwrap();
         s
     }
 
@@ -354,7 +380,9 @@ mod cache_tests {
         }
         all.extend(s.flush_series(1e12));
         assert!(flushes > 10, "only {flushes} flushes raced the recorders");
-        let series = |name: &str| all.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).collect::<Vec<_>>();
+        let series = |name: &str| {
+            all.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).collect::<Vec<_>>()
+        };
         let counts = series("one.h.count");
         let avgs = series("one.h.avg");
         assert_eq!(counts.len(), avgs.len());
@@ -366,10 +394,14 @@ mod cache_tests {
             assert!((x - x.round()).abs() < 1e-6 * x.abs().max(1.0), "{x}");
             sum += x.round();
         }
-        let want: f64 = (0..threads_n).map(|t| (0..n).map(|i| (i % 1000) as f64 + (t * 1000) as f64 - 1500.0).sum::<f64>()).sum();
+        let want: f64 =
+            (0..threads_n).map(|t| (0..n).map(|i| (i % 1000) as f64 + (t * 1000) as f64 - 1500.0).sum::<f64>()).sum();
         assert_eq!(sum, want);
         assert_eq!(series("one.h.min").into_iter().fold(f64::INFINITY, f64::min), -1500.0);
-        assert_eq!(series("one.h.max").into_iter().fold(f64::NEG_INFINITY, f64::max), 999.0 + ((threads_n - 1) * 1000) as f64 - 1500.0);
+        assert_eq!(
+            series("one.h.max").into_iter().fold(f64::NEG_INFINITY, f64::max),
+            999.0 + ((threads_n - 1) * 1000) as f64 - 1500.0
+        );
         assert_eq!(s.telemetry()[DOG_STATS_POINTS_RECORDED], threads_n * n);
     }
 

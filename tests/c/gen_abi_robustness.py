@@ -3,12 +3,17 @@
 
   1. with a NULL pointer in each pointer argument in turn (the others valid),
   2. with invalid UTF-8 in each string argument in turn (the others valid), and
-  3. for the option setters (dog_stats_options_set_*): NaN, infinities and the largest doubles
-     in each `double` argument, SIZE_MAX in each `size_t` argument,
+  3. with extreme values in each numeric argument in turn (the others valid): ±0, ±1e308,
+     NaN, ±inf, the smallest subnormal for floating point; INT_MIN/-1/INT_MAX,
+     INT64_MIN/-1/INT64_MAX, SIZE_MAX for integers; also in every numeric field of a struct
+     passed by value or by pointer (dog_point_t arrays, dog_stats_timer_t), and
+  4. for the option setters (dog_stats_options_set_*): NaN, infinities and the largest doubles
+     must be refused with DOG_ERR_INVALID_ARGUMENT,
 
 and checks that nothing crashes, that a NULL handle gives DOG_ERR_NULL_ARGUMENT, that
-invalid UTF-8 gives DOG_ERR_INVALID_ARGUMENT naming UTF-8, and that a non-finite or
-out-of-range double gives DOG_ERR_INVALID_ARGUMENT. Because it reads the header, every
+invalid UTF-8 gives DOG_ERR_INVALID_ARGUMENT naming UTF-8, and that no call returns
+DOG_ERR_INTERNAL (a caught panic) or prints a panic on stderr (round 3 captures stderr and
+scans it after every call). Because it reads the header, every
 function added later is covered without editing this file; a new opaque handle type needs an
 entry in HANDLES (the generator stops with an error otherwise).
 
@@ -30,11 +35,25 @@ HANDLES = {
 NULL_ONLY_SUFFIXES = ("_free",)
 # Functions with process-wide effects (skipped in the valid-argument rounds).
 GLOBAL_EFFECTS = {"dog_log_set_callback", "dog_set_log_callback"}
-# Round 3: functions whose number arguments are range-checked, and the extreme values tried.
+# Round 4: functions whose number arguments must be refused when extreme, and the values tried.
 EXTREME_PREFIXES = ("dog_stats_options_set_",)
 EXTREME_DOUBLES = ("NAN", "INFINITY", "-INFINITY", "DBL_MAX", "-DBL_MAX")
 
 BAD_UTF8 = '"\\xff\\xfe\\xfd"'
+
+# Extreme values per numeric C type (round 3).
+FLOAT_EXTREMES = ["0.0", "-0.0", "1e308", "-1e308", "NAN", "INFINITY", "-INFINITY", "4.9e-324"]
+INT_EXTREMES = {
+    "int": ["INT_MIN", "-1", "0", "INT_MAX"],
+    "int32_t": ["INT32_MIN", "-1", "0", "INT32_MAX"],
+    "int64_t": ["INT64_MIN", "-1", "0", "INT64_MAX"],
+    "long": ["LONG_MIN", "-1", "LONG_MAX"],
+    "unsigned": ["0", "UINT_MAX"],
+    "unsigned int": ["0", "UINT_MAX"],
+    "uint32_t": ["0", "UINT32_MAX"],
+    "uint64_t": ["0", "UINT64_MAX"],
+    "size_t": ["0", "SIZE_MAX"],
+}
 
 
 def parse(header_text):
@@ -136,7 +155,7 @@ def emit_call(out, ret, name, args, label, decls, cleanups, expect=None, expect_
                 cond += f' && strstr(dog_error_last(), "{expect_text}") != NULL'
             out.append(f'        CHECK({cond}, "{label}: %s (%s)", dog_status_str(st), dog_error_last());')
         else:
-            out.append(f'        CHECK(st >= 0, "{label}");')
+            out.append(f'        CHECK(st >= 0 && st != DOG_ERR_INTERNAL, "{label}: %s (%s)", dog_status_str((int)st), dog_last_error());')
     elif ret.endswith("*") and handle_of(ret) and name.endswith("_new"):
         h = handle_of(ret)
         out.append(f"        {ret} r = {call};")
@@ -155,11 +174,71 @@ def emit_call(out, ret, name, args, label, decls, cleanups, expect=None, expect_
 
 
 STRUCTS = set()
+# Structs whose fields are all numbers: field lists, filled with extremes in round 3.
+NUMERIC_STRUCTS = {}
+
+
+def extremes_of(ctype):
+    t = " ".join(ctype.split())
+    if t in ("double", "float"):
+        return FLOAT_EXTREMES
+    return INT_EXTREMES.get(t)
+
+
+def parse_numeric_structs(header):
+    text = re.sub(r"/\*.*?\*/", "", header, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    for body, name in re.findall(r"typedef struct\s*\{([^{}]*)\}\s*(dog_\w+_t)\s*;", text):
+        fields = []
+        for decl in body.split(";"):
+            decl = " ".join(decl.split())
+            if not decl:
+                continue
+            m = re.match(r"(.*?)\s*\b([A-Za-z_]\w*)$", decl)
+            if not m or "*" in decl or extremes_of(m.group(1)) is None:
+                fields = None
+                break
+            fields.append((m.group(1), m.group(2)))
+        if fields:
+            NUMERIC_STRUCTS[name] = fields
+
+
+def extreme_arg(ptype, value, decls, idx):
+    """`value` (an extreme of the right type) as the argument for a numeric parameter, a numeric
+    struct by value or a pointer to numeric structs; None when the parameter is none of these."""
+    t = " ".join(ptype.split())
+    var = f"x{idx}"
+    if extremes_of(t) is not None:
+        return value
+    base = t.replace("const", "").replace("*", "").strip()
+    if base in NUMERIC_STRUCTS and t.count("*") <= 1:
+        ftype = NUMERIC_STRUCTS[base][0][0]
+        sets = [f for ft, f in NUMERIC_STRUCTS[base] if ft == ftype]
+        if "*" in t:
+            decls.append(f"{base} {var}[4]; memset({var}, 0, sizeof {var});")
+            decls.append(f"for (int k = 0; k < 4; k++) {{ " + " ".join(f"{var}[k].{f} = {value};" for f in sets) + " }")
+            return var
+        decls.append(f"{base} {var}; memset(&{var}, 0, sizeof {var});")
+        decls.append(" ".join(f"{var}.{f} = {value};" for f in sets))
+        return var
+    return None
+
+
+def extremes_for_param(ptype):
+    t = " ".join(ptype.split())
+    e = extremes_of(t)
+    if e is not None:
+        return e
+    base = t.replace("const", "").replace("*", "").strip()
+    if base in NUMERIC_STRUCTS and t.count("*") <= 1:
+        return extremes_of(NUMERIC_STRUCTS[base][0][0])
+    return None
 
 
 def main():
     header = open(sys.argv[1]).read()
     STRUCTS.update(re.findall(r"}\s*(dog_\w+_t)\s*;", header))
+    parse_numeric_structs(header)
     funcs = parse(header)
     for ret, name, params in funcs:
         for ptype, _ in params:
@@ -170,7 +249,9 @@ def main():
     out = [
         "/* Generated by tests/c/gen_abi_robustness.py from include/dogapi.h. Do not edit. */",
         "#include <float.h>",
+        "#include <limits.h>",
         "#include <math.h>",
+        "#include <stdint.h>",
         '#include "dogtest.h"',
         "",
         "static dog_response_t *dt_response(void) {",
@@ -228,6 +309,19 @@ def main():
                 args = [zero_for(pt) for pt, _ in params]
                 expect = None
             emit_call(out, ret, name, args, f"{name}: NULL {pname}", decls, cleanups, expect)
+        # Round 3: extreme values in each numeric parameter in turn: never a caught panic.
+        if not name.endswith(NULL_ONLY_SUFFIXES):
+            for i, (ptype, pname) in enumerate(params):
+                for value in extremes_for_param(ptype) or []:
+                    decls, cleanups, args = [], [], []
+                    for j, (pt, pn) in enumerate(params):
+                        if j == i:
+                            args.append(extreme_arg(pt, value, decls, j))
+                        elif name in GLOBAL_EFFECTS:
+                            args.append(zero_for(pt))
+                        else:
+                            args.append(value_for(pt, pn, decls, cleanups, j))
+                    emit_call(out, ret, name, args, f"{name}: {pname} = {value}", decls, cleanups)
         # Round 2: invalid UTF-8 in each string parameter in turn.
         if name.endswith(NULL_ONLY_SUFFIXES) or name in GLOBAL_EFFECTS:
             continue
@@ -239,7 +333,7 @@ def main():
                 args.append(BAD_UTF8 if j == i else value_for(pt, pn, decls, cleanups, j))
             expect = "DOG_ERR_INVALID_ARGUMENT" if ret == "dog_status_t" else None
             emit_call(out, ret, name, args, f"{name}: invalid UTF-8 in {pname}", decls, cleanups, expect, "UTF-8" if expect else None)
-        # Round 3: extreme numbers in each number parameter of a range-checked setter.
+        # Round 4: a range-checked setter refuses non-finite and huge doubles outright.
         if not name.startswith(EXTREME_PREFIXES):
             continue
         for i, (ptype, pname) in enumerate(params):

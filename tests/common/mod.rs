@@ -106,7 +106,12 @@ pub fn assert_valid(r: &Recorded) {
 /// The only recorded request (drained from the intake); callers check its contract themselves.
 pub fn only_request(intake: &Intake) -> Recorded {
     let reqs = intake.take_requests();
-    assert_eq!(reqs.len(), 1, "expected exactly one request, got {:?}", reqs.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>());
+    assert_eq!(
+        reqs.len(),
+        1,
+        "expected exactly one request, got {:?}",
+        reqs.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()
+    );
     reqs.into_iter().next().unwrap()
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <string>
 #include <system_error>
@@ -95,7 +96,8 @@ static void test_against_intake() {
     CHECK(m.status() >= 200 && m.status() < 300);
 
     std::vector<dog_point_t> pts;
-    dog_point_t p1 = {1700000000.0, 1.0}, p2 = {1700000010.0, 2.0};
+    const double t0 = static_cast<double>(std::time(nullptr) - 60); // at most 1 h old is accepted
+    dog_point_t p1 = {t0, 1.0}, p2 = {t0 + 10.0, 2.0};
     pts.push_back(p1);
     pts.push_back(p2);
     CHECK(dd.metric_post_points("hpp.test.points", pts, dogapi::metric_options().host("hpp-host")).status() / 100 == 2);

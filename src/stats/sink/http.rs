@@ -52,7 +52,13 @@ impl HttpSink {
         if !client.has_api_key() {
             log_at(Level::Warn, || "stats: no API key (DD_API_KEY); the intake will refuse the series".into());
         }
-        Ok(HttpSink { opts: opts.clone(), default_host, tel, client: Mutex::new(Some(Arc::new(client))), queue: Mutex::new(Queue::default()) })
+        Ok(HttpSink {
+            opts: opts.clone(),
+            default_host,
+            tel,
+            client: Mutex::new(Some(Arc::new(client))),
+            queue: Mutex::new(Queue::default()),
+        })
     }
 
     fn limits(&self) -> Limits {
@@ -61,7 +67,11 @@ impl HttpSink {
 
     /// Renders and splits (the flush work without the queue): (series, split).
     pub fn render(&self, closed: Vec<Closed>) -> (Rendered, payload::Split) {
-        let style = SeriesStyle { default_host: &self.default_host, device: self.opts.device.as_deref(), interval: self.opts.interval() };
+        let style = SeriesStyle {
+            default_host: &self.default_host,
+            device: self.opts.device.as_deref(),
+            interval: self.opts.interval(),
+        };
         let mut r = Rendered::default();
         r.push_closed(&style, closed);
         let split = payload::split(&r, self.limits());
@@ -167,7 +177,10 @@ impl Sink for HttpSink {
                     if q.land(token) {
                         q.push_front(item);
                     }
-                    last_err = Some(Error::new(ErrorKind::Timeout, "stats: shutdown timeout reached before every series was sent"));
+                    last_err = Some(Error::new(
+                        ErrorKind::Timeout,
+                        "stats: shutdown timeout reached before every series was sent",
+                    ));
                     break;
                 }
                 if left < request_timeout {
@@ -183,7 +196,9 @@ impl Sink for HttpSink {
                 drop(q);
                 if matches!(v, Verdict::Sent) {
                     self.tel.add(DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN, item.p.series);
-                    log_at(Level::Warn, || format!("stats: {} series counted as dropped at stop were delivered late", item.p.series));
+                    log_at(Level::Warn, || {
+                        format!("stats: {} series counted as dropped at stop were delivered late", item.p.series)
+                    });
                 }
                 break;
             }
@@ -204,7 +219,9 @@ impl Sink for HttpSink {
                     drop(q);
                     self.tel.add(DOG_STATS_RETRIES, 1);
                     let e = outcome.error.unwrap_or_else(|| Error::new(ErrorKind::Connection, "stats: send failed"));
-                    log_at(Level::Warn, || format!("stats: {series} series queued for retry in {:.1} s: {}", wait.as_secs_f64(), e.message));
+                    log_at(Level::Warn, || {
+                        format!("stats: {series} series queued for retry in {:.1} s: {}", wait.as_secs_f64(), e.message)
+                    });
                     last_err = Some(e);
                     match mode {
                         SendMode::Shutdown(deadline) if Instant::now() < deadline => {
@@ -219,8 +236,11 @@ impl Sink for HttpSink {
                 Verdict::Reject => {
                     drop(q);
                     self.tel.add(DOG_STATS_DROPPED_SERIES_REJECTED, item.p.series);
-                    let e = outcome.error.unwrap_or_else(|| Error::new(ErrorKind::HttpStatus, "stats: series rejected"));
-                    log_at(Level::Error, || format!("stats: {} series rejected and dropped: {}", item.p.series, e.message));
+                    let e =
+                        outcome.error.unwrap_or_else(|| Error::new(ErrorKind::HttpStatus, "stats: series rejected"));
+                    log_at(Level::Error, || {
+                        format!("stats: {} series rejected and dropped: {}", item.p.series, e.message)
+                    });
                     last_err = Some(e);
                 }
             }

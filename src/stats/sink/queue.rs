@@ -86,7 +86,8 @@ impl Queue {
 
     /// Drops everything waiting and in flight; returns their series.
     pub fn clear(&mut self) -> u64 {
-        let series = self.items.iter().map(|q| q.p.series).sum::<u64>() + self.in_flight.iter().map(|(_, s)| s).sum::<u64>();
+        let series =
+            self.items.iter().map(|q| q.p.series).sum::<u64>() + self.in_flight.iter().map(|(_, s)| s).sum::<u64>();
         self.items.clear();
         self.in_flight.clear();
         self.bytes = 0;

@@ -25,7 +25,10 @@ pub fn verdict(o: &Outcome) -> Verdict {
     match &o.response {
         Some(r) if (200..300).contains(&r.status) => Verdict::Sent,
         Some(r) if r.status == 429 => {
-            let d = r.header("retry-after").and_then(parse_delay).or_else(|| r.header("x-ratelimit-reset").and_then(parse_delay));
+            let d = r
+                .header("retry-after")
+                .and_then(parse_delay)
+                .or_else(|| r.header("x-ratelimit-reset").and_then(parse_delay));
             Verdict::Retry(Some(d.unwrap_or(Duration::from_secs(10))))
         }
         Some(r) if r.status == 408 || r.status >= 500 => Verdict::Retry(None),
