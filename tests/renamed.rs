@@ -30,7 +30,9 @@ fn http_aliases_send_what_their_replacements_send() {
     let ctx = setup();
     let h = ctx.h;
     let (host, t, src) = (c("web-1"), c("role:db"), c("chef"));
-    let series = c(r#"[{"metric":"m","points":[[1700000000,1]]}]"#);
+    // Points must be within the last hour (dog_metric_post_series refuses older ones).
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let series = c(&format!(r#"[{{"metric":"m","points":[[{now},1]]}}]"#));
     let (gs, mt) = (c("alert"), c("env:prod"));
     let (prio, sources) = (c("normal"), c("chef"));
     let url = c("https://app.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2024-01-01/abc.png");
