@@ -88,6 +88,11 @@ typedef struct dog_stats_options dog_stats_options_t;
 #define DOG_CHECK_UNKNOWN 3
 
 /**
+ * The largest `n` `dog_stats_telemetry_read()` accepts; far above any `DOG_STATS_TELEMETRY_COUNT`.
+ */
+#define DOG_STATS_TELEMETRY_MAX_SLOTS 1024
+
+/**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
  * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
@@ -1785,7 +1790,9 @@ dog_status_t dog_stats_telemetry_get(const dog_stats_t *stats, uint32_t id, uint
  * (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
  * `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
  * newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`
- * when `stats` is NULL or `values` is NULL with `n` > 0.
+ * when `stats` is NULL or `values` is NULL with `n` > 0, `DOG_ERR_INVALID_ARGUMENT` (nothing
+ * written) when `n` exceeds `DOG_STATS_TELEMETRY_MAX_SLOTS` (1024): no header will ever define
+ * that many ids, so such an `n` is a length mixed up with something else, not a buffer size.
  */
 dog_status_t dog_stats_telemetry_read(const dog_stats_t *stats,
                                       uint64_t *values,

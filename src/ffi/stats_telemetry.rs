@@ -9,6 +9,9 @@ use crate::error::Error;
 use crate::stats::telemetry;
 use std::ffi::c_char;
 
+/// The largest `n` `dog_stats_telemetry_read()` accepts; far above any `DOG_STATS_TELEMETRY_COUNT`.
+pub const DOG_STATS_TELEMETRY_MAX_SLOTS: usize = 1024;
+
 /// Reads one telemetry value: `id` is a `dog_stats_telemetry_id_t` (`DOG_STATS_SERIES_SENT`, ...).
 /// Writes `*out` on success. Returns `DOG_ERR_NULL_ARGUMENT` when `stats` or `out` is NULL,
 /// `DOG_ERR_INVALID_ARGUMENT` for an id this library does not know (an older library than the
@@ -35,7 +38,9 @@ pub unsafe extern "C" fn dog_stats_telemetry_get(stats: *const DogStats, id: u32
 /// (declare `uint64_t values[DOG_STATS_TELEMETRY_COUNT]` and pass `DOG_STATS_TELEMETRY_COUNT`).
 /// `values[i]` gets the value of id `i`, or 0 for an id this library does not know (a header
 /// newer than the library); a smaller `n` (an older header) reads the first `n`. Returns `DOG_ERR_NULL_ARGUMENT`
-/// when `stats` is NULL or `values` is NULL with `n` > 0.
+/// when `stats` is NULL or `values` is NULL with `n` > 0, `DOG_ERR_INVALID_ARGUMENT` (nothing
+/// written) when `n` exceeds `DOG_STATS_TELEMETRY_MAX_SLOTS` (1024): no header will ever define
+/// that many ids, so such an `n` is a length mixed up with something else, not a buffer size.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_telemetry_read(stats: *const DogStats, values: *mut u64, n: usize) -> dog_status_t {
     status_call(|| {
@@ -46,6 +51,12 @@ pub unsafe extern "C" fn dog_stats_telemetry_read(stats: *const DogStats, values
         }
         if values.is_null() {
             return Err(null_arg("values"));
+        }
+        if n > DOG_STATS_TELEMETRY_MAX_SLOTS {
+            return Err(Error::invalid(format!(
+                "n = {n} is more telemetry slots than any header defines (at most {})",
+                DOG_STATS_TELEMETRY_MAX_SLOTS
+            )));
         }
         let t = s.0.telemetry();
         // SAFETY: `values` points to `n` writable u64 (caller's contract).
