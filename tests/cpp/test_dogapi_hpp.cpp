@@ -101,7 +101,9 @@ static void test_against_intake() {
     pts.push_back(p1);
     pts.push_back(p2);
     CHECK(dd.metric_post_points("hpp.test.points", pts, dogapi::metric_options().host("hpp-host")).status() / 100 == 2);
-    CHECK(dd.metric_post_series("[{\"metric\":\"hpp.test.series\",\"points\":[[1700000000,1]]}]").status() / 100 == 2);
+    const std::string series = "[{\"metric\":\"hpp.test.series\",\"points\":[[" +
+                               std::to_string(static_cast<long long>(t0)) + ",1]]}]";
+    CHECK(dd.metric_post_series(series).status() / 100 == 2);
     CHECK(dd.event_list(1700000000, 1700003600, nullptr, nullptr, "lang:cpp").status() / 100 == 2);
 
     // An invalid argument is detected before anything is sent: exception with the status.
