@@ -57,8 +57,8 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         use ureq::unversioned::transport::{ConnectProxyConnector, RustlsConnector};
         // ureq's default chain (CONNECT proxy, TCP, rustls) with our TCP transport, and the
         // cork on top so each request leaves in one write (TLS records included).
-        let connector = ().chain(ConnectProxyConnector::default()).chain(super::tcp::TcpConnector).chain(RustlsConnector::default()).chain(super::cork::CorkConnector);
-        ureq::Agent::with_parts(config, connector, super::resolver::CachingResolver::default())
+        let connector = ().chain(ConnectProxyConnector::default()).chain(super::net::tcp::TcpConnector).chain(RustlsConnector::default()).chain(super::net::cork::CorkConnector);
+        ureq::Agent::with_parts(config, connector, super::net::resolver::CachingResolver::default())
     })
 }
 
