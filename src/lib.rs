@@ -5,8 +5,10 @@
 
 pub mod error;
 pub mod ffi;
+pub mod fork;
 pub mod host;
 pub mod http;
 pub mod log;
+pub mod secrets;
 pub mod stats;
 pub mod tags;

@@ -3,7 +3,8 @@
 /// Splits a comma-separated tag string: whitespace around each tag is trimmed and empty
 /// entries dropped, so `None`, `""` and `" , "` all mean "no tags".
 pub fn split(tags: Option<&str>) -> Vec<String> {
-    tags.map(|s| s.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()).unwrap_or_default()
+    tags.map(|s| s.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// The same list joined back with `,` (for query parameters), or `None` when empty.

@@ -16,7 +16,11 @@ fn committed_header_matches_the_generated_one() {
         "include/dogapi.h differs from the committed copy: regenerate (cargo build) and commit it\n{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let tracked = Command::new("git").args(["ls-files", "--error-unmatch", "include/dogapi.h"]).current_dir(root).output().unwrap();
+    let tracked = Command::new("git")
+        .args(["ls-files", "--error-unmatch", "include/dogapi.h"])
+        .current_dir(root)
+        .output()
+        .unwrap();
     assert!(tracked.status.success(), "include/dogapi.h must be committed");
 }
 
@@ -29,5 +33,8 @@ fn header_only_defines_prefixed_names() {
         .map(|rest| rest.split(|c: char| c == ' ' || c == '(').next().unwrap_or(""))
         .filter(|name| !name.starts_with("DOG_") && !name.starts_with("DOGAPI_"))
         .collect();
-    assert!(stray.is_empty(), "macros without the DOG_/DOGAPI_ prefix leak into users' programs: {stray:?} (make the Rust const pub(crate))");
+    assert!(
+        stray.is_empty(),
+        "macros without the DOG_/DOGAPI_ prefix leak into users' programs: {stray:?} (make the Rust const pub(crate))"
+    );
 }

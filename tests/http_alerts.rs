@@ -35,7 +35,10 @@ fn create_sends_dogapi_body_and_returns_the_id() {
     let (n, m, empty) = (c("load"), c("@ops high load"), c(""));
     let o = run(|r| unsafe { dog_alert_create(cl.0, q.as_ptr(), n.as_ptr(), m.as_ptr(), true, true, 3, r) });
     assert_eq!(o.status, DOG_OK);
-    assert_eq!(take_one(&i).json(), json!({"query": QUERY, "silenced": true, "name": "load", "message": "@ops high load", "notify_no_data": true, "timeout_h": 3}));
+    assert_eq!(
+        take_one(&i).json(),
+        json!({"query": QUERY, "silenced": true, "name": "load", "message": "@ops high load", "notify_no_data": true, "timeout_h": 3})
+    );
     let o = run(|r| unsafe { dog_alert_create(cl.0, q.as_ptr(), empty.as_ptr(), empty.as_ptr(), false, false, 0, r) });
     assert_eq!(o.status, DOG_OK);
     assert_eq!(take_one(&i).json(), json!({"query": QUERY, "silenced": false}));
@@ -58,11 +61,26 @@ fn invalid_arguments_send_nothing() {
     let i = Intake::start();
     let cl = Client::new(&i);
     let (q, empty) = (c(QUERY), c(""));
-    assert_eq!(run(|r| unsafe { dog_alert_create(cl.0, null(), null(), null(), false, false, 0, r) }).status, DOG_ERR_NULL_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_alert_create(cl.0, empty.as_ptr(), null(), null(), false, false, 0, r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_alert_create(cl.0, q.as_ptr(), null(), null(), false, false, -1, r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_alert_update(cl.0, 1, q.as_ptr(), null(), null(), false, false, 0, -5, r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_alert_update(cl.0, 1, null(), null(), null(), false, false, 0, 0, r) }).status, DOG_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        run(|r| unsafe { dog_alert_create(cl.0, null(), null(), null(), false, false, 0, r) }).status,
+        DOG_ERR_NULL_ARGUMENT
+    );
+    assert_eq!(
+        run(|r| unsafe { dog_alert_create(cl.0, empty.as_ptr(), null(), null(), false, false, 0, r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        run(|r| unsafe { dog_alert_create(cl.0, q.as_ptr(), null(), null(), false, false, -1, r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        run(|r| unsafe { dog_alert_update(cl.0, 1, q.as_ptr(), null(), null(), false, false, 0, -5, r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        run(|r| unsafe { dog_alert_update(cl.0, 1, null(), null(), null(), false, false, 0, 0, r) }).status,
+        DOG_ERR_NULL_ARGUMENT
+    );
     let bad_utf8 = [0xffu8, 0];
     let o = run(|r| unsafe { dog_alert_create(cl.0, bad_utf8.as_ptr().cast(), null(), null(), false, false, 0, r) });
     assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT);
@@ -74,11 +92,17 @@ fn update_sends_silenced_timeout_ts_and_the_rest_works() {
     let i = Intake::start();
     let cl = Client::new(&i);
     let q = c(QUERY);
-    let id: i64 = run(|r| unsafe { dog_alert_create(cl.0, q.as_ptr(), null(), null(), false, false, 0, r) }).id.unwrap().parse().unwrap();
+    let id: i64 = run(|r| unsafe { dog_alert_create(cl.0, q.as_ptr(), null(), null(), false, false, 0, r) })
+        .id
+        .unwrap()
+        .parse()
+        .unwrap();
     take_one(&i);
 
     let (q2, n) = (c("avg(last_5m):avg:system.load.1{*} > 8"), c("renamed"));
-    let o = run(|r| unsafe { dog_alert_update(cl.0, id, q2.as_ptr(), n.as_ptr(), null(), true, true, 2, 1_900_000_000, r) });
+    let o = run(|r| unsafe {
+        dog_alert_update(cl.0, id, q2.as_ptr(), n.as_ptr(), null(), true, true, 2, 1_900_000_000, r)
+    });
     assert_eq!(o.status, DOG_OK, "{o:?}");
     let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.clone()), ("PUT", format!("/api/v1/alert/{id}")));
@@ -97,7 +121,11 @@ fn update_sends_silenced_timeout_ts_and_the_rest_works() {
     assert_eq!((r.method.as_str(), r.path.clone()), ("GET", format!("/api/v1/alert/{id}")));
     assert_eq!(r.contract, Contract::NotInSpec);
     let a = o.result_json();
-    assert_eq!((a["id"].clone(), a["name"].clone(), a["silenced_timeout_ts"].clone()), (json!(id), json!("renamed"), json!(1_900_000_000)), "raw answer");
+    assert_eq!(
+        (a["id"].clone(), a["name"].clone(), a["silenced_timeout_ts"].clone()),
+        (json!(id), json!("renamed"), json!(1_900_000_000)),
+        "raw answer"
+    );
 
     let o = run(|r| dog_alert_get_all(cl.0, r));
     assert_eq!(o.status, DOG_OK);
@@ -136,7 +164,8 @@ fn update_sends_silenced_timeout_ts_and_the_rest_works() {
     take_one(&i);
 
     for f in [
-        &(|r| unsafe { dog_alert_update(cl.0, 9, q.as_ptr(), null(), null(), false, false, 0, 0, r) }) as &dyn Fn(*mut *mut DogResponse) -> dog_status_t,
+        &(|r| unsafe { dog_alert_update(cl.0, 9, q.as_ptr(), null(), null(), false, false, 0, 0, r) })
+            as &dyn Fn(*mut *mut DogResponse) -> dog_status_t,
         &|r| dog_alert_get(cl.0, 9, r),
         &|r| dog_alert_get_all(cl.0, r),
         &|r| dog_alert_delete(cl.0, 9, r),

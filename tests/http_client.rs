@@ -247,7 +247,11 @@ fn backoff_sequence_with_short_periods() {
     assert_eq!(dog_http_set_backoff_period(cl.ptr(), 0.6), DOG_OK);
     intake.set_fault(Some(Fault::Slow(Duration::from_millis(500))));
     let statuses: Vec<_> = (0..5).map(|_| metric(cl.ptr(), &mut Resp::null())).collect();
-    assert_eq!(statuses, [DOG_ERR_TIMEOUT, DOG_ERR_TIMEOUT, DOG_ERR_TIMEOUT, DOG_ERR_BACKOFF, DOG_ERR_BACKOFF], "the (max_timeouts+1)-th call is the first refused");
+    assert_eq!(
+        statuses,
+        [DOG_ERR_TIMEOUT, DOG_ERR_TIMEOUT, DOG_ERR_TIMEOUT, DOG_ERR_BACKOFF, DOG_ERR_BACKOFF],
+        "the (max_timeouts+1)-th call is the first refused"
+    );
     assert!(last_error().contains("too many timeouts"));
     let sent_before = intake.requests().len();
     assert_eq!(sent_before, 3, "refused calls send nothing");
@@ -307,7 +311,24 @@ fn json_responses_switches_the_result_view() {
     assert_eq!(dog_http_set_json_responses(cl.ptr(), true), DOG_OK);
     let mut r = Resp::null();
     let (t, x) = (c("t"), c("x"));
-    let st = unsafe { dogapi::ffi::event::dog_event_post(cl.ptr(), t.as_ptr(), x.as_ptr(), 0, null(), null(), 0, null(), null(), null(), null(), null(), null(), r.out()) };
+    let st = unsafe {
+        dogapi::ffi::event::dog_event_post(
+            cl.ptr(),
+            t.as_ptr(),
+            x.as_ptr(),
+            0,
+            null(),
+            null(),
+            0,
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            r.out(),
+        )
+    };
     assert_eq!(st, DOG_OK);
     let v = r.result_json();
     assert_eq!(v["status"], "ok");

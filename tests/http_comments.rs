@@ -52,13 +52,22 @@ fn invalid_arguments_send_nothing() {
     let cl = Client::new(&i);
     let (h, empty) = (c("h"), c(""));
     assert_eq!(run(|r| unsafe { dog_comment_post(cl.0, h.as_ptr(), null(), 0, r) }).status, DOG_ERR_NULL_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_comment_post(cl.0, h.as_ptr(), empty.as_ptr(), 0, r) }).status, DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(
+        run(|r| unsafe { dog_comment_post(cl.0, h.as_ptr(), empty.as_ptr(), 0, r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
     assert_eq!(run(|r| unsafe { dog_comment_update(cl.0, 1, h.as_ptr(), null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_comment_update(cl.0, 1, h.as_ptr(), empty.as_ptr(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(
+        run(|r| unsafe { dog_comment_update(cl.0, 1, h.as_ptr(), empty.as_ptr(), r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
     let bad_utf8 = [b'a', 0xc3, 0];
     let o = run(|r| unsafe { dog_comment_post(cl.0, bad_utf8.as_ptr().cast(), c"m".as_ptr(), 0, r) });
     assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_comment_post(std::ptr::null_mut(), h.as_ptr(), h.as_ptr(), 0, r) }).status, DOG_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        run(|r| unsafe { dog_comment_post(std::ptr::null_mut(), h.as_ptr(), h.as_ptr(), 0, r) }).status,
+        DOG_ERR_NULL_ARGUMENT
+    );
     assert_nothing_sent(&i);
 }
 
@@ -98,7 +107,8 @@ fn update_and_delete() {
     take_one(&i);
 
     for f in [
-        &(|r| unsafe { dog_comment_update(cl.0, 3, h.as_ptr(), m2.as_ptr(), r) }) as &dyn Fn(*mut *mut DogResponse) -> dog_status_t,
+        &(|r| unsafe { dog_comment_update(cl.0, 3, h.as_ptr(), m2.as_ptr(), r) })
+            as &dyn Fn(*mut *mut DogResponse) -> dog_status_t,
         &|r| dog_comment_delete(cl.0, 3, r),
     ] {
         fault_404(&i);

@@ -14,12 +14,15 @@ use std::ptr::null;
 
 // ---- legacy /dash ----
 
-const GRAPHS: &str = r#"[{"title":"CPU","definition":{"events":[],"requests":[{"q":"avg:system.cpu.user{*}"}],"viz":"timeseries"}}]"#;
+const GRAPHS: &str =
+    r#"[{"title":"CPU","definition":{"events":[],"requests":[{"q":"avg:system.cpu.user{*}"}],"viz":"timeseries"}}]"#;
 
 fn dash_create(cl: &Client, title: &str, tv: Option<&str>) -> Out {
     let (t, d, g) = (c(title), c("a description"), c(GRAPHS));
     let tv = tv.map(c);
-    run(|r| unsafe { dog_dash_create(cl.0, t.as_ptr(), d.as_ptr(), g.as_ptr(), tv.as_ref().map_or(null(), |s| s.as_ptr()), r) })
+    run(|r| unsafe {
+        dog_dash_create(cl.0, t.as_ptr(), d.as_ptr(), g.as_ptr(), tv.as_ref().map_or(null(), |s| s.as_ptr()), r)
+    })
 }
 
 #[test]
@@ -65,12 +68,18 @@ fn dash_create_rejects_malformed_json_without_sending() {
     let i = Intake::start();
     let cl = Client::new(&i);
     let (t, d) = (c("t"), c("d"));
-    for (graphs, tv) in [("[", None), ("{}", None), ("\"graphs\"", None), (GRAPHS, Some("{")), (GRAPHS, Some(r#"{"name":"x"}"#))] {
+    for (graphs, tv) in
+        [("[", None), ("{}", None), ("\"graphs\"", None), (GRAPHS, Some("{")), (GRAPHS, Some(r#"{"name":"x"}"#))]
+    {
         let (g, tv) = (c(graphs), tv.map(c));
-        let o = run(|r| unsafe { dog_dash_create(cl.0, t.as_ptr(), d.as_ptr(), g.as_ptr(), tv.as_ref().map_or(null(), |s| s.as_ptr()), r) });
+        let o = run(|r| unsafe {
+            dog_dash_create(cl.0, t.as_ptr(), d.as_ptr(), g.as_ptr(), tv.as_ref().map_or(null(), |s| s.as_ptr()), r)
+        });
         assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT, "{graphs} {tv:?}");
         assert!(o.http.is_none());
-        let o = run(|r| unsafe { dog_dash_update(cl.0, 5, t.as_ptr(), d.as_ptr(), g.as_ptr(), tv.as_ref().map_or(null(), |s| s.as_ptr()), r) });
+        let o = run(|r| unsafe {
+            dog_dash_update(cl.0, 5, t.as_ptr(), d.as_ptr(), g.as_ptr(), tv.as_ref().map_or(null(), |s| s.as_ptr()), r)
+        });
         assert_eq!(o.status, DOG_ERR_INVALID_ARGUMENT);
     }
     let g = c(GRAPHS);
@@ -112,7 +121,10 @@ fn dash_get_list_update_delete() {
     let r = take_one(&i);
     assert_eq!((r.method.as_str(), r.path.clone()), ("PUT", format!("/api/v1/dash/{id}")));
     assert_eq!(r.contract, Contract::NotInSpec);
-    assert_eq!(r.json(), json!({"title":"Renamed","description":"new","graphs":[],"template_variables":[{"name":"host","prefix":"host","default":"*"}]}));
+    assert_eq!(
+        r.json(),
+        json!({"title":"Renamed","description":"new","graphs":[],"template_variables":[{"name":"host","prefix":"host","default":"*"}]})
+    );
     assert_eq!(o.result.as_deref(), Some(id.to_string().as_str()));
     assert_eq!(o.id.as_deref(), Some(id.to_string().as_str()));
 

@@ -7,7 +7,7 @@ use common::*;
 use dogapi::ffi::downtime::*;
 use dogapi::ffi::host::{dog_host_mute, dog_host_unmute};
 use dogapi::ffi::http::dog_http_set_json_responses;
-use dogapi::ffi::response::{DogResponse, dog_response_id_int};
+use dogapi::ffi::response::{dog_response_id_int, DogResponse};
 use dogapi::ffi::status::dog_status_t::{self, *};
 use serde_json::json;
 use std::ptr::null;
@@ -17,14 +17,19 @@ use std::time::Duration;
 fn v1_schedule_update_get_list_cancel() {
     let ctx = setup();
     let (scope, msg) = (c("env:staging, role:db"), c("maintenance"));
-    let (st, r) = call(|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), 1_900_000_000, 1_900_003_600, msg.as_ptr(), o) });
+    let (st, r) = call(|o| unsafe {
+        dog_downtime_schedule(ctx.h, scope.as_ptr(), 1_900_000_000, 1_900_003_600, msg.as_ptr(), o)
+    });
     assert_eq!(st, DOG_OK);
     let id = dog_response_id_int(r.0);
     assert!(id > 0);
     assert_eq!(r.result_value(), Some(json!(id)), "dogapi's x['id']");
     let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.as_str(), rec.raw_query.as_str()), ("POST", "/api/v1/downtime", ""));
-    assert_eq!(rec.json(), json!({"scope": ["env:staging", "role:db"], "start": 1_900_000_000, "end": 1_900_003_600, "message": "maintenance"}));
+    assert_eq!(
+        rec.json(),
+        json!({"scope": ["env:staging", "role:db"], "start": 1_900_000_000, "end": 1_900_003_600, "message": "maintenance"})
+    );
     assert_eq!(rec.contract, Contract::Valid);
 
     let s2 = c("env:prod");
@@ -47,7 +52,10 @@ fn v1_schedule_update_get_list_cancel() {
     let (st, r) = call(|o| dog_downtime_get(ctx.h, id, o));
     assert_eq!(st, DOG_OK);
     let d = r.result_value().unwrap();
-    assert_eq!((d["id"].clone(), d["scope"].clone(), d["message"].clone()), (json!(id), json!(["env:prod"]), json!("maintenance")));
+    assert_eq!(
+        (d["id"].clone(), d["scope"].clone(), d["message"].clone()),
+        (json!(id), json!(["env:prod"]), json!("maintenance"))
+    );
     let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("GET", format!("/api/v1/downtime/{id}")));
     assert_eq!(rec.contract, Contract::NoBody);
@@ -56,7 +64,10 @@ fn v1_schedule_update_get_list_cancel() {
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value().unwrap().as_array().map(Vec::len), Some(1));
     let rec = take_one(&ctx.intake);
-    assert_eq!((rec.method.as_str(), rec.path.as_str(), rec.raw_query.as_str()), ("GET", "/api/v1/downtime", "current_only=true"));
+    assert_eq!(
+        (rec.method.as_str(), rec.path.as_str(), rec.raw_query.as_str()),
+        ("GET", "/api/v1/downtime", "current_only=true")
+    );
     assert_eq!(rec.contract, Contract::NoBody);
     let (st, _r) = call(|o| dog_downtime_get_all(ctx.h, false, o));
     assert_eq!(st, DOG_OK);
@@ -93,7 +104,9 @@ fn v1_minimal_schedule_and_json_responses() {
 fn v2_create_get_update_list_cancel() {
     let ctx = setup();
     let (scope, tags, msg) = (c("env:prod AND service:web"), c("team:a, service:web"), c("upgrade"));
-    let (st, r) = call(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, tags.as_ptr(), 1_900_000_000, 1_900_003_600, msg.as_ptr(), o) });
+    let (st, r) = call(|o| unsafe {
+        dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, tags.as_ptr(), 1_900_000_000, 1_900_003_600, msg.as_ptr(), o)
+    });
     assert_eq!(st, DOG_OK);
     let id = r.id().expect("uuid");
     let data = r.result_value().unwrap();
@@ -120,7 +133,9 @@ fn v2_create_get_update_list_cancel() {
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("GET", format!("/api/v2/downtime/{id}")));
 
     let m2 = c("longer upgrade");
-    let (st, r) = call(|o| unsafe { dog_downtime_v2_update(ctx.h, idc.as_ptr(), null(), 77, null(), 0, 1_900_007_200, m2.as_ptr(), o) });
+    let (st, r) = call(|o| unsafe {
+        dog_downtime_v2_update(ctx.h, idc.as_ptr(), null(), 77, null(), 0, 1_900_007_200, m2.as_ptr(), o)
+    });
     assert_eq!(st, DOG_OK);
     assert_eq!(r.result_value().unwrap()["attributes"]["message"], json!("longer upgrade"));
     let rec = take_one(&ctx.intake);
@@ -158,7 +173,10 @@ fn v2_defaults_to_every_monitor() {
     let scope = c("*");
     let (st, _r) = call(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, null(), 0, 0, null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(take_one(&ctx.intake).json(), json!({"data": {"type": "downtime", "attributes": {"scope": "*", "monitor_identifier": {"monitor_tags": ["*"]}}}}));
+    assert_eq!(
+        take_one(&ctx.intake).json(),
+        json!({"data": {"type": "downtime", "attributes": {"scope": "*", "monitor_identifier": {"monitor_tags": ["*"]}}}})
+    );
     let (st, _r) = call(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 9, null(), 0, 0, null(), o) });
     assert_eq!(st, DOG_OK);
     assert_eq!(take_one(&ctx.intake).json()["data"]["attributes"]["monitor_identifier"], json!({"monitor_id": 9}));
@@ -201,9 +219,17 @@ fn errors_from_the_server_are_reported_with_the_response() {
         ("get", Box::new(|o| dog_downtime_get(ctx.h, 5, o))),
         ("get_all", Box::new(|o| dog_downtime_get_all(ctx.h, false, o))),
         ("cancel", Box::new(|o| dog_downtime_cancel(ctx.h, 5, o))),
-        ("v2_create", Box::new(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, null(), 0, 0, null(), o) })),
+        (
+            "v2_create",
+            Box::new(|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 0, null(), 0, 0, null(), o) }),
+        ),
         ("v2_get", Box::new(|o| unsafe { dog_downtime_v2_get(ctx.h, idc.as_ptr(), o) })),
-        ("v2_update", Box::new(|o| unsafe { dog_downtime_v2_update(ctx.h, idc.as_ptr(), scope.as_ptr(), 0, null(), 0, 0, null(), o) })),
+        (
+            "v2_update",
+            Box::new(|o| unsafe {
+                dog_downtime_v2_update(ctx.h, idc.as_ptr(), scope.as_ptr(), 0, null(), 0, 0, null(), o)
+            }),
+        ),
         ("v2_cancel", Box::new(|o| unsafe { dog_downtime_v2_cancel(ctx.h, idc.as_ptr(), o) })),
         ("v2_list", Box::new(|o| dog_downtime_v2_list(ctx.h, false, 0, 0, o))),
         ("host_mute", Box::new(|o| unsafe { dog_host_mute(ctx.h, host.as_ptr(), 0, false, null(), o) })),
@@ -225,23 +251,58 @@ fn bad_arguments_send_nothing() {
         assert!(r.0.is_null());
         st
     };
-    assert_eq!(inv(&|o| unsafe { dog_downtime_schedule(ctx.h, blank.as_ptr(), 0, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT, "empty scope");
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_schedule(ctx.h, blank.as_ptr(), 0, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT,
+        "empty scope"
+    );
     assert_eq!(inv(&|o| unsafe { dog_downtime_schedule(ctx.h, null(), 0, 0, null(), o) }), DOG_ERR_NULL_ARGUMENT);
-    assert_eq!(inv(&|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), 20, 10, null(), o) }), DOG_ERR_INVALID_ARGUMENT, "end before start");
-    assert_eq!(inv(&|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), -1, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(inv(&|o| unsafe { dog_downtime_update(ctx.h, 0, scope.as_ptr(), 0, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), 20, 10, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT,
+        "end before start"
+    );
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_schedule(ctx.h, scope.as_ptr(), -1, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_update(ctx.h, 0, scope.as_ptr(), 0, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT
+    );
     assert_eq!(inv(&|o| dog_downtime_get(ctx.h, 0, o)), DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(inv(&|o| dog_downtime_cancel(ctx.h, -3, o)), DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 4, scope.as_ptr(), 0, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT, "monitor id and tags");
-    assert_eq!(inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, ws.as_ptr(), 0, null(), 0, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT, "blank scope");
-    assert_eq!(inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, null(), 0, null(), 0, 0, null(), o) }), DOG_ERR_NULL_ARGUMENT);
-    assert_eq!(inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), -2, null(), 0, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(inv(&|o| unsafe { dog_downtime_v2_update(ctx.h, idc.as_ptr(), null(), 0, null(), 0, 0, null(), o) }), DOG_ERR_INVALID_ARGUMENT, "nothing to update");
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), 4, scope.as_ptr(), 0, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT,
+        "monitor id and tags"
+    );
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, ws.as_ptr(), 0, null(), 0, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT,
+        "blank scope"
+    );
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, null(), 0, null(), 0, 0, null(), o) }),
+        DOG_ERR_NULL_ARGUMENT
+    );
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_v2_create(ctx.h, scope.as_ptr(), -2, null(), 0, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        inv(&|o| unsafe { dog_downtime_v2_update(ctx.h, idc.as_ptr(), null(), 0, null(), 0, 0, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT,
+        "nothing to update"
+    );
     assert_eq!(inv(&|o| unsafe { dog_downtime_v2_get(ctx.h, ws.as_ptr(), o) }), DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(inv(&|o| unsafe { dog_downtime_v2_cancel(ctx.h, null(), o) }), DOG_ERR_NULL_ARGUMENT);
     assert_eq!(inv(&|o| dog_downtime_v2_list(ctx.h, false, -1, 0, o)), DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(inv(&|o| unsafe { dog_host_mute(ctx.h, ws.as_ptr(), 0, false, null(), o) }), DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(inv(&|o| unsafe { dog_host_mute(ctx.h, scope.as_ptr(), -10, false, null(), o) }), DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(
+        inv(&|o| unsafe { dog_host_mute(ctx.h, scope.as_ptr(), -10, false, null(), o) }),
+        DOG_ERR_INVALID_ARGUMENT
+    );
     assert_eq!(inv(&|o| unsafe { dog_host_unmute(ctx.h, null(), o) }), DOG_ERR_NULL_ARGUMENT);
     std::thread::sleep(Duration::from_millis(100));
     assert!(ctx.intake.requests().is_empty());

@@ -8,12 +8,36 @@ use serde_json::json;
 use std::ptr::null;
 
 #[allow(clippy::too_many_arguments)]
-fn post(cl: &Client, title: &str, text: &str, date: i64, priority: Option<&str>, tags: Option<&str>, extra: Option<&str>, out: &mut Resp) -> dog_status_t {
+fn post(
+    cl: &Client,
+    title: &str,
+    text: &str,
+    date: i64,
+    priority: Option<&str>,
+    tags: Option<&str>,
+    extra: Option<&str>,
+    out: &mut Resp,
+) -> dog_status_t {
     let (t, x) = (c(title), c(text));
     let (pr, tg, ex) = (priority.map(c), tags.map(c), extra.map(c));
     let (handle, host, dev, agg, src) = (c("ops"), c("web-1"), c("eth0"), c("deploy-42"), c("jenkins"));
     unsafe {
-        dog_event_post(cl.ptr(), t.as_ptr(), x.as_ptr(), date, handle.as_ptr(), p(&pr), 41, p(&tg), host.as_ptr(), dev.as_ptr(), agg.as_ptr(), src.as_ptr(), p(&ex), out.out())
+        dog_event_post(
+            cl.ptr(),
+            t.as_ptr(),
+            x.as_ptr(),
+            date,
+            handle.as_ptr(),
+            p(&pr),
+            41,
+            p(&tg),
+            host.as_ptr(),
+            dev.as_ptr(),
+            agg.as_ptr(),
+            src.as_ptr(),
+            p(&ex),
+            out.out(),
+        )
     }
 }
 
@@ -22,7 +46,16 @@ fn event_body_matches_todays_api_and_result_is_the_id() {
     let intake = Intake::start();
     let cl = Client::new(&intake);
     let mut r = Resp::null();
-    let st = post(&cl, "Deploy", "build 42", 1_700_000_000, Some("low"), Some("env:prod, role:web"), Some(r#"{"alert_type":"error","event_type":"deploy"}"#), &mut r);
+    let st = post(
+        &cl,
+        "Deploy",
+        "build 42",
+        1_700_000_000,
+        Some("low"),
+        Some("env:prod, role:web"),
+        Some(r#"{"alert_type":"error","event_type":"deploy"}"#),
+        &mut r,
+    );
     assert_eq!(st, DOG_OK, "{}", last_error());
     let req = only_request(&intake);
     assert_eq!((req.method.as_str(), req.path.as_str(), req.raw_query.as_str()), ("POST", "/api/v1/events", ""));
@@ -49,7 +82,24 @@ fn event_body_matches_todays_api_and_result_is_the_id() {
     // event_with_response is the same call
     let mut w = Resp::null();
     let (t, x) = (c("t"), c("x"));
-    let st = unsafe { dog_event_with_response(cl.ptr(), t.as_ptr(), x.as_ptr(), 0, null(), null(), 0, null(), null(), null(), null(), null(), null(), w.out()) };
+    let st = unsafe {
+        dog_event_with_response(
+            cl.ptr(),
+            t.as_ptr(),
+            x.as_ptr(),
+            0,
+            null(),
+            null(),
+            0,
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            w.out(),
+        )
+    };
     assert_eq!(st, DOG_OK);
     let req = only_request(&intake);
     assert_eq!(req.json(), json!({"title":"t","text":"x"}), "optional fields omitted, host not defaulted");
@@ -75,7 +125,9 @@ fn stream_sends_its_query() {
     let cl = Client::new(&intake);
     let mut r = Resp::null();
     let (pr, so, tg) = (c("normal"), c("jenkins, chef"), c("env:prod,role:db"));
-    let st = unsafe { dog_event_stream(cl.ptr(), 1_700_000_000, 1_700_003_600, pr.as_ptr(), so.as_ptr(), tg.as_ptr(), r.out()) };
+    let st = unsafe {
+        dog_event_stream(cl.ptr(), 1_700_000_000, 1_700_003_600, pr.as_ptr(), so.as_ptr(), tg.as_ptr(), r.out())
+    };
     assert_eq!(st, DOG_OK, "{}", last_error());
     let req = only_request(&intake);
     assert_eq!(req.path, "/api/v1/events");
@@ -106,10 +158,44 @@ fn bad_event_arguments_send_nothing() {
     assert_eq!(post(&cl, "", "x", 0, None, None, None, &mut r), DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(post(&cl, "t", &"x".repeat(4001), 0, None, None, None, &mut r), DOG_ERR_INVALID_ARGUMENT);
     let bad = [0x66u8, 0xff, 0xfe, 0];
-    let st = unsafe { dog_event_post(cl.ptr(), bad.as_ptr().cast(), c("x").as_ptr(), 0, null(), null(), 0, null(), null(), null(), null(), null(), null(), r.out()) };
+    let st = unsafe {
+        dog_event_post(
+            cl.ptr(),
+            bad.as_ptr().cast(),
+            c("x").as_ptr(),
+            0,
+            null(),
+            null(),
+            0,
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            r.out(),
+        )
+    };
     assert_eq!(st, DOG_ERR_INVALID_ARGUMENT);
     assert!(last_error().contains("title is not valid UTF-8"), "{}", last_error());
-    let st = unsafe { dog_event_post(cl.ptr(), null(), c("x").as_ptr(), 0, null(), null(), 0, null(), null(), null(), null(), null(), null(), r.out()) };
+    let st = unsafe {
+        dog_event_post(
+            cl.ptr(),
+            null(),
+            c("x").as_ptr(),
+            0,
+            null(),
+            null(),
+            0,
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            null(),
+            r.out(),
+        )
+    };
     assert_eq!(st, DOG_ERR_NULL_ARGUMENT);
     assert!(r.is_null());
     assert!(intake.requests().is_empty(), "nothing was sent");

@@ -26,9 +26,11 @@ fn create(ctx: &Ctx, query: &str) -> i64 {
 #[test]
 fn create_update_get_delete() {
     let ctx = setup();
-    let (t, q, n, m) = (c("Query Alert"), c("avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 100"), c("Bytes"), c("@ops"));
+    let (t, q, n, m) =
+        (c("Query Alert"), c("avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 100"), c("Bytes"), c("@ops"));
     let opts = Some(c(r#"{"notify_no_data":true,"no_data_timeframe":20}"#));
-    let (st, r) = call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), n.as_ptr(), m.as_ptr(), p(&opts), o) });
+    let (st, r) =
+        call(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), n.as_ptr(), m.as_ptr(), p(&opts), o) });
     assert_eq!(st, DOG_OK);
     let id = r.id().expect("monitor id");
     assert_eq!(r.result_value(), Some(json!(id.parse::<i64>().unwrap())), "result is the id, as dogapi's x['id']");
@@ -50,7 +52,11 @@ fn create_update_get_delete() {
     assert_eq!(r.result_value(), Some(json!(id_n)));
     let rec = take_one(&ctx.intake);
     assert_eq!((rec.method.as_str(), rec.path.clone()), ("PUT", format!("/api/v1/monitor/{id}")));
-    assert_eq!(rec.json(), json!({"query": "avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 200"}), "no type, empty message omitted");
+    assert_eq!(
+        rec.json(),
+        json!({"query": "avg(last_5m):sum:system.net.bytes_rcvd{host:host0} > 200"}),
+        "no type, empty message omitted"
+    );
     assert_eq!(rec.contract, Contract::Valid);
 
     let gs = c("alert, warn");
@@ -164,7 +170,10 @@ fn muting_through_a_v2_downtime() {
     let scope = c("host:web1");
     let (st, _r) = call(|o| unsafe { dog_monitor_mute_downtime(ctx.h, 42, scope.as_ptr(), 0, null(), o) });
     assert_eq!(st, DOG_OK);
-    assert_eq!(take_one(&ctx.intake).json(), json!({"data": {"type": "downtime", "attributes": {"scope": "host:web1", "monitor_identifier": {"monitor_id": 42}}}}));
+    assert_eq!(
+        take_one(&ctx.intake).json(),
+        json!({"data": {"type": "downtime", "attributes": {"scope": "host:web1", "monitor_identifier": {"monitor_id": 42}}}})
+    );
 }
 
 #[test]
@@ -185,7 +194,10 @@ fn errors_from_the_server_are_reported_with_the_response() {
     let ctx = setup();
     let (t, q, s) = (c("metric alert"), c("avg(last_1m):avg:a.b{*} > 1"), c("host:a"));
     let calls: Vec<(&str, Call)> = vec![
-        ("create", Box::new(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), null(), o) })),
+        (
+            "create",
+            Box::new(|o| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), null(), o) }),
+        ),
         ("update", Box::new(|o| unsafe { dog_monitor_update(ctx.h, 7, q.as_ptr(), null(), null(), null(), o) })),
         ("get", Box::new(|o| unsafe { dog_monitor_get(ctx.h, 7, null(), o) })),
         ("get_all", Box::new(|o| unsafe { dog_monitor_get_all(ctx.h, null(), null(), o) })),
@@ -200,7 +212,10 @@ fn errors_from_the_server_are_reported_with_the_response() {
     // The intake's own answer for a monitor that does not exist.
     let (st, r) = call(|o| unsafe { dog_monitor_get(ctx.h, 999_999, null(), o) });
     assert_eq!(st, DOG_ERR_API);
-    assert!(unsafe { CStr::from_ptr(dogapi::ffi::response::dog_response_body(r.0)) }.to_str().unwrap().contains("Monitor not found"));
+    assert!(unsafe { CStr::from_ptr(dogapi::ffi::response::dog_response_body(r.0)) }
+        .to_str()
+        .unwrap()
+        .contains("Monitor not found"));
 }
 
 #[test]
@@ -210,7 +225,8 @@ fn client_side_checks_send_nothing() {
     let check = |t: &str, opts: Option<&str>| {
         let t = c(t);
         let o = opts.map(c);
-        let (st, r) = call(|out| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), p(&o), out) });
+        let (st, r) =
+            call(|out| unsafe { dog_monitor_create(ctx.h, t.as_ptr(), q.as_ptr(), null(), null(), p(&o), out) });
         assert!(r.0.is_null());
         st
     };

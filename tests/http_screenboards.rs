@@ -92,7 +92,11 @@ fn get_list_update_share_delete() {
     let o = run(|r| dog_screenboard_share(cl.0, id, r));
     assert_eq!(o.status, DOG_OK, "{o:?}");
     let r = take_one(&i);
-    assert_eq!((r.method.as_str(), r.path.clone()), ("GET", format!("/api/v1/screen/share/{id}")), "dogapi shares with GET");
+    assert_eq!(
+        (r.method.as_str(), r.path.clone()),
+        ("GET", format!("/api/v1/screen/share/{id}")),
+        "dogapi shares with GET"
+    );
     assert_eq!(r.contract, Contract::NotInSpec);
     let shared = o.result_json();
     assert_eq!(shared["board_id"], id);

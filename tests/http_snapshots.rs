@@ -79,18 +79,40 @@ fn invalid_arguments_send_nothing() {
     let i = Intake::start();
     let cl = Client::new(&i);
     let q = c("avg:system.load.1{*}");
-    assert_eq!(run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 200, 100, null(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    assert_eq!(run(|r| unsafe { dog_snapshot_create(cl.0, c"".as_ptr(), 1, 2, null(), r) }).status, DOG_ERR_INVALID_ARGUMENT);
+    assert_eq!(
+        run(|r| unsafe { dog_snapshot_create(cl.0, q.as_ptr(), 200, 100, null(), r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    assert_eq!(
+        run(|r| unsafe { dog_snapshot_create(cl.0, c"".as_ptr(), 1, 2, null(), r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
     assert_eq!(run(|r| unsafe { dog_snapshot_create(cl.0, null(), 1, 2, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
     for bad in ["{", "[1]", "\"def\"", ""] {
         let d = c(bad);
-        assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 1, 2, r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        assert_eq!(
+            run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 1, 2, r) }).status,
+            DOG_ERR_INVALID_ARGUMENT,
+            "{bad}"
+        );
     }
     let d = c("{}");
-    assert_eq!(run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 2, 1, r) }).status, DOG_ERR_INVALID_ARGUMENT);
-    for bad in ["https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc", "https://p.datadoghq.com/snapshot/view/.png", "not a url", ""] {
+    assert_eq!(
+        run(|r| unsafe { dog_snapshot_create_from_def(cl.0, d.as_ptr(), 2, 1, r) }).status,
+        DOG_ERR_INVALID_ARGUMENT
+    );
+    for bad in [
+        "https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc",
+        "https://p.datadoghq.com/snapshot/view/.png",
+        "not a url",
+        "",
+    ] {
         let u = c(bad);
-        assert_eq!(run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) }).status, DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        assert_eq!(
+            run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) }).status,
+            DOG_ERR_INVALID_ARGUMENT,
+            "{bad}"
+        );
     }
     assert_eq!(run(|r| unsafe { dog_snapshot_status(cl.0, null(), r) }).status, DOG_ERR_NULL_ARGUMENT);
     assert_nothing_sent(&i);
@@ -104,7 +126,10 @@ fn status_rewrites_the_url_like_dogapi() {
     let o = run(|r| unsafe { dog_snapshot_status(cl.0, u.as_ptr(), r) });
     assert_eq!(o.status, DOG_OK, "{o:?}");
     let r = take_one(&i);
-    assert_eq!((r.method.as_str(), r.path.as_str(), r.raw_query.as_str()), ("GET", "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc", ""));
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str(), r.raw_query.as_str()),
+        ("GET", "/api/v1/graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc", "")
+    );
     assert_eq!(r.contract, Contract::NotInSpec);
     assert_eq!(o.result.as_deref(), Some("200"), "dogapi's formatter: int(x['status_code'])");
 

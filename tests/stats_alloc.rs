@@ -79,8 +79,14 @@ fn existing_contexts_do_not_allocate() {
                 assert_eq!(dog_stats_increment(s, name.as_ptr(), 1.0, tags2.as_ptr()), DOG_OK);
                 assert_eq!(dog_stats_gauge(s, name.as_ptr(), i as f64, tags.as_ptr()), DOG_OK);
                 assert_eq!(dog_stats_histogram(s, name.as_ptr(), i as f64, tags.as_ptr()), DOG_OK);
-                assert_eq!(dog_stats_increment_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 1.0, std::ptr::null()), DOG_OK);
-                assert_eq!(dog_stats_histogram_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 0.5, host.as_ptr()), DOG_OK);
+                assert_eq!(
+                    dog_stats_increment_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 1.0, std::ptr::null()),
+                    DOG_OK
+                );
+                assert_eq!(
+                    dog_stats_histogram_ex(s, name.as_ptr(), 1.0, many.as_ptr(), ts, 0.5, host.as_ptr()),
+                    DOG_OK
+                );
             }
         }
     });

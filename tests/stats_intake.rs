@@ -61,7 +61,17 @@ fn last_error() -> String {
 fn inc(s: &S, name: &str, v: f64, tags: Option<&str>, ts: f64) -> dog_status_t {
     let n = c(name);
     let t = tags.map(c);
-    unsafe { dog_stats_increment_ex(s.0, n.as_ptr(), v, t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()), ts, 1.0, std::ptr::null()) }
+    unsafe {
+        dog_stats_increment_ex(
+            s.0,
+            n.as_ptr(),
+            v,
+            t.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()),
+            ts,
+            1.0,
+            std::ptr::null(),
+        )
+    }
 }
 
 fn tel(s: &S) -> dog_stats_telemetry_t {
@@ -110,7 +120,18 @@ fn wire_format_validates_and_is_gzipped() {
     let tags = c("env:prod, role:db");
     unsafe {
         assert_eq!(dog_stats_increment_ex(s.0, n.as_ptr(), 1.0, tags.as_ptr(), T0, 1.0, std::ptr::null()), DOG_OK);
-        assert_eq!(dog_stats_increment_ex(s.0, n.as_ptr(), 2.0, c("role:db,env:prod").as_ptr(), T0 + 1.0, 1.0, std::ptr::null()), DOG_OK);
+        assert_eq!(
+            dog_stats_increment_ex(
+                s.0,
+                n.as_ptr(),
+                2.0,
+                c("role:db,env:prod").as_ptr(),
+                T0 + 1.0,
+                1.0,
+                std::ptr::null()
+            ),
+            DOG_OK
+        );
         assert_eq!(dog_stats_gauge_ex(s.0, g.as_ptr(), 7.0, std::ptr::null(), T0, 1.0, c("other").as_ptr()), DOG_OK);
         assert_eq!(dog_stats_gauge_ex(s.0, g.as_ptr(), 9.0, c("").as_ptr(), T0, 1.0, c("other").as_ptr()), DOG_OK);
         for v in [1.0, 2.0, 3.0, 4.0] {
@@ -124,9 +145,15 @@ fn wire_format_validates_and_is_gzipped() {
     let series = accepted_series(&intake);
     assert_eq!(series.len(), 1 + 1 + 8);
     let pv = series.iter().find(|x| x["metric"] == "page.views").unwrap();
-    assert_eq!(pv, &serde_json::json!({"metric":"page.views","points":[[1700000000,3]],"type":"count","interval":10,"host":"test-host","tags":["env:prod","role:db"]}));
+    assert_eq!(
+        pv,
+        &serde_json::json!({"metric":"page.views","points":[[1700000000,3]],"type":"count","interval":10,"host":"test-host","tags":["env:prod","role:db"]})
+    );
     let qd = series.iter().find(|x| x["metric"] == "queue.depth").unwrap();
-    assert_eq!(qd, &serde_json::json!({"metric":"queue.depth","points":[[1700000000,9]],"type":"gauge","host":"other"}));
+    assert_eq!(
+        qd,
+        &serde_json::json!({"metric":"queue.depth","points":[[1700000000,9]],"type":"gauge","host":"other"})
+    );
     assert_eq!(series.iter().find(|x| x["metric"] == "latency.count").unwrap()["type"], "count");
     assert_eq!(series.iter().find(|x| x["metric"] == "latency.avg").unwrap()["points"][0][1], 2.5);
     let t = tel(&s);
@@ -152,7 +179,10 @@ fn argument_errors_and_not_started() {
         assert_eq!(dog_stats_gauge(s.0, c("").as_ptr(), 1.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
         let bad = [0xffu8, 0];
         assert_eq!(dog_stats_gauge(s.0, n.as_ptr(), 1.0, bad.as_ptr() as *const c_char), DOG_ERR_INVALID_ARGUMENT);
-        assert_eq!(dog_stats_gauge_ex(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()), DOG_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            dog_stats_gauge_ex(s.0, n.as_ptr(), 1.0, std::ptr::null(), 0.0, 0.0, std::ptr::null()),
+            DOG_ERR_INVALID_ARGUMENT
+        );
         assert_eq!(dog_stats_stop(s.0, -1.0), DOG_ERR_INVALID_ARGUMENT);
         assert_eq!(dog_stats_telemetry(s.0, std::ptr::null_mut()), DOG_ERR_NULL_ARGUMENT);
         let mut o = opts();
@@ -182,7 +212,10 @@ fn payloads_are_split_under_the_limit_and_all_arrive() {
     let n = 3000;
     for i in 0..n {
         // Hash-like names compress poorly, so several payloads are needed.
-        assert_eq!(inc(&s, &format!("split.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, Some("a:b"), T0), DOG_OK);
+        assert_eq!(
+            inc(&s, &format!("split.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, Some("a:b"), T0),
+            DOG_OK
+        );
     }
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK, "{}", last_error());
     let reqs = series_requests(&intake);
@@ -291,7 +324,10 @@ fn queue_bound_drops_oldest_and_counts_exactly() {
     let mut total = 0u64;
     for round in 0..6 {
         for i in 0..200 {
-            assert_eq!(inc(&s, &format!("bound.{round}.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, None, T0), DOG_OK);
+            assert_eq!(
+                inc(&s, &format!("bound.{round}.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)), 1.0, None, T0),
+                DOG_OK
+            );
             total += 1;
         }
         let st = unsafe { dog_stats_flush(s.0, 0.0) };

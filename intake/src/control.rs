@@ -3,6 +3,7 @@
 //!
 //! - `GET  …/_intake/requests[?path=/api/v1/series]` → JSON array of recorded requests
 //! - `POST …/_intake/fault` `{"kind":"status|rate_limited|slow|reset|hang|down", …,
+//!   or a hostile kind `huge_json|echo_headers|endless|drip` (see `hostile`),
 //!   "count":N | "sticky":true}`
 //! - `POST …/_intake/clear` (requests + faults), `POST …/_intake/heal` (faults only)
 //! - `POST …/_intake/response` `{"method","path","status","body"}` (canned answer)
@@ -57,6 +58,7 @@ pub(crate) fn fault_kind(f: &Fault) -> &'static str {
         Fault::Reset => "reset",
         Fault::Hang => "hang",
         Fault::Down => "down",
+        other => crate::hostile::kind(other).unwrap_or("hostile"),
     }
 }
 
@@ -70,10 +72,7 @@ fn as_string(v: Option<&Value>) -> Option<String> {
 
 /// Parse `{"kind": …}` into a fault.
 pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
-    let kind = v
-        .get("kind")
-        .and_then(Value::as_str)
-        .ok_or("missing \"kind\"")?;
+    let kind = v.get("kind").and_then(Value::as_str).ok_or("missing \"kind\"")?;
     Ok(match kind {
         "status" => Fault::Status {
             code: v
@@ -83,41 +82,32 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
                 .ok_or("\"code\" must be an HTTP status")? as u16,
             body: as_string(v.get("body")).unwrap_or_default(),
         },
-        "rate_limited" => Fault::RateLimited {
-            retry_after: as_string(v.get("retry_after")),
-            reset: as_string(v.get("reset")),
-        },
-        "slow" => Fault::Slow(Duration::from_millis(
-            v.get("ms")
-                .and_then(Value::as_u64)
-                .ok_or("\"ms\" must be a number")?,
-        )),
+        "rate_limited" => {
+            Fault::RateLimited { retry_after: as_string(v.get("retry_after")), reset: as_string(v.get("reset")) }
+        }
+        "slow" => {
+            Fault::Slow(Duration::from_millis(v.get("ms").and_then(Value::as_u64).ok_or("\"ms\" must be a number")?))
+        }
         "reset" => Fault::Reset,
         "hang" => Fault::Hang,
         "down" => Fault::Down,
-        other => return Err(format!("unknown fault kind {other:?}")),
+        other => match crate::hostile::from_json(other, v) {
+            Some(f) => f?,
+            None => return Err(format!("unknown fault kind {other:?}")),
+        },
     })
 }
 
 pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
-    let cmd = req
-        .path
-        .rsplit("/_intake")
-        .next()
-        .unwrap_or("")
-        .trim_matches('/');
+    let cmd = req.path.rsplit("/_intake").next().unwrap_or("").trim_matches('/');
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     match (req.method.as_str(), cmd) {
         ("GET", "requests") => {
             let q = parse_query(&req.raw_query);
             let filter = q.iter().find(|(k, _)| k == "path").map(|(_, v)| v.as_str());
             let s = inner.lock();
-            let list: Vec<Value> = s
-                .requests
-                .iter()
-                .filter(|r| filter.is_none_or(|p| r.path == p))
-                .map(recorded_json)
-                .collect();
+            let list: Vec<Value> =
+                s.requests.iter().filter(|r| filter.is_none_or(|p| r.path == p)).map(recorded_json).collect();
             Resp::json(200, &Value::Array(list))
         }
         ("POST", "fault") => match fault_from_json(&body) {
@@ -131,10 +121,7 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
                         s.faults.push_back(f.clone());
                     }
                 }
-                Resp::json(
-                    200,
-                    &json!({"ok": true, "queued": s.faults.len(), "sticky": s.sticky.is_some()}),
-                )
+                Resp::json(200, &json!({"ok": true, "queued": s.faults.len(), "sticky": s.sticky.is_some()}))
             }
             Err(e) => Resp::errors(400, &e),
         },
@@ -155,10 +142,7 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
                 return Resp::errors(400, "need method, path, status");
             };
             let b = as_string(body.get("body")).unwrap_or_default();
-            inner
-                .lock()
-                .overrides
-                .insert((m.to_ascii_uppercase(), p.to_string()), (st as u16, b));
+            inner.lock().overrides.insert((m.to_ascii_uppercase(), p.to_string()), (st as u16, b));
             Resp::json(200, &json!({"ok": true}))
         }
         _ => Resp::errors(404, "unknown control request"),

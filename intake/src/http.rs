@@ -23,10 +23,7 @@ pub(crate) struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -48,18 +45,10 @@ impl Resp {
         Resp::raw_json(status, v.to_string())
     }
     pub fn raw_json(status: u16, body: impl Into<Vec<u8>>) -> Resp {
-        Resp {
-            status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.into(),
-        }
+        Resp { status, headers: vec![("Content-Type".into(), "application/json".into())], body: body.into() }
     }
     pub fn empty(status: u16) -> Resp {
-        Resp {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        Resp { status, headers: Vec::new(), body: Vec::new() }
     }
     pub fn errors(status: u16, msg: &str) -> Resp {
         Resp::json(status, &serde_json::json!({ "errors": [msg] }))
@@ -83,10 +72,7 @@ fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), ReadErr> {
 }
 
 fn find_crlf(buf: &[u8], from: usize) -> Option<usize> {
-    buf.get(from..)?
-        .windows(2)
-        .position(|w| w == b"\r\n")
-        .map(|p| p + from)
+    buf.get(from..)?.windows(2).position(|w| w == b"\r\n").map(|p| p + from)
 }
 
 /// Read one request. `buf` carries bytes already read past the previous request (pipelining).
@@ -100,12 +86,7 @@ pub(crate) fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<
                 let headers: Vec<(String, String)> = r
                     .headers
                     .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_ascii_lowercase(),
-                            String::from_utf8_lossy(h.value).into_owned(),
-                        )
-                    })
+                    .map(|h| (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).into_owned()))
                     .collect();
                 break (
                     n,
@@ -124,26 +105,12 @@ pub(crate) fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<
             Err(e) => return Err(ReadErr::Bad(format!("malformed request: {e}"))),
         }
     };
-    let get = |n: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     let conn = get("connection").unwrap_or("").to_ascii_lowercase();
-    let keep_alive = if minor == 0 {
-        conn.contains("keep-alive")
-    } else {
-        !conn.contains("close")
-    };
-    let chunked =
-        get("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+    let keep_alive = if minor == 0 { conn.contains("keep-alive") } else { !conn.contains("close") };
+    let chunked = get("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
     let length = match get("content-length") {
-        Some(v) => Some(
-            v.trim()
-                .parse::<usize>()
-                .map_err(|_| ReadErr::Bad("bad Content-Length".into()))?,
-        ),
+        Some(v) => Some(v.trim().parse::<usize>().map_err(|_| ReadErr::Bad("bad Content-Length".into()))?),
         None => None,
     };
     if length.is_some_and(|l| l > MAX_BODY) {
@@ -209,14 +176,7 @@ pub(crate) fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<
         Some((p, q)) => (p.to_string(), q.to_string()),
         None => (target.clone(), String::new()),
     };
-    Ok(Req {
-        method,
-        path,
-        raw_query,
-        headers,
-        body,
-        keep_alive,
-    })
+    Ok(Req { method, path, raw_query, headers, body, keep_alive })
 }
 
 fn reason(code: u16) -> &'static str {
@@ -248,12 +208,7 @@ fn reason(code: u16) -> &'static str {
     }
 }
 
-pub(crate) fn write_response(
-    stream: &mut TcpStream,
-    resp: &Resp,
-    head_only: bool,
-    close: bool,
-) -> std::io::Result<()> {
+pub(crate) fn write_response(stream: &mut TcpStream, resp: &Resp, head_only: bool, close: bool) -> std::io::Result<()> {
     let mut out = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
     for (k, v) in &resp.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
@@ -279,10 +234,7 @@ pub(crate) fn reset(stream: TcpStream) {
     #[cfg(unix)]
     {
         use std::os::unix::io::AsRawFd;
-        let l = libc::linger {
-            l_onoff: 1,
-            l_linger: 0,
-        };
+        let l = libc::linger { l_onoff: 1, l_linger: 0 };
         // SAFETY: valid fd owned by `stream`; pointer/len describe a live `linger` value.
         unsafe {
             libc::setsockopt(

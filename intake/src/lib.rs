@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod control;
+mod hostile;
 mod http;
 mod responder;
 mod server;
@@ -32,10 +33,7 @@ pub enum Fault {
     Status { code: u16, body: String },
     /// 429 with `Retry-After` / `X-RateLimit-Reset` (when given) and
     /// `X-RateLimit-Limit/Period/Remaining/Name`, body `{"errors":["Rate limit exceeded"]}`.
-    RateLimited {
-        retry_after: Option<String>,
-        reset: Option<String>,
-    },
+    RateLimited { retry_after: Option<String>, reset: Option<String> },
     /// The normal answer, after this delay.
     Slow(Duration),
     /// Read the request, then close the connection without answering (RST via SO_LINGER 0).
@@ -44,6 +42,15 @@ pub enum Fault {
     Hang,
     /// Like `Reset`; meant to be set sticky to simulate an intake that is down.
     Down,
+    /// 200 with a valid JSON array `[0,0,…]` exactly `bytes` long (streamed, never held whole).
+    HugeJson { bytes: usize },
+    /// This status with `{"errors":["…every request header, verbatim…"]}` (a WAF / debugging
+    /// proxy quoting the request, API keys included).
+    EchoHeaders { code: u16 },
+    /// 200 with a chunked body that never ends (until the client goes away).
+    Endless,
+    /// 200 with `Content-Length` of `body`, sent one byte every `every`.
+    Drip { body: String, every: Duration },
 }
 
 impl Fault {
@@ -112,27 +119,16 @@ pub struct Recorded {
 impl Recorded {
     /// First header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     /// First query parameter with this (decoded) name.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
     /// The body parsed as JSON; panics with the method, path and body if it is not JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "{} {}: body is not JSON ({e}): {:?}",
-                self.method,
-                self.path,
-                String::from_utf8_lossy(&self.body)
-            )
+            panic!("{} {}: body is not JSON ({e}): {:?}", self.method, self.path, String::from_utf8_lossy(&self.body))
         })
     }
     /// The JSON view served by `GET …/_intake/requests` (`contract` as a string,

@@ -30,10 +30,7 @@ impl Store {
         self.coll.entry(kind).or_default()
     }
     fn get(&mut self, kind: &'static str, id: &str) -> Option<&mut Value> {
-        self.items(kind)
-            .iter_mut()
-            .find(|(i, _)| i == id)
-            .map(|(_, v)| v)
+        self.items(kind).iter_mut().find(|(i, _)| i == id).map(|(_, v)| v)
     }
 }
 
@@ -89,10 +86,7 @@ const RESOURCES: &[Res] = &[
 ];
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 fn ok_status(code: u16) -> Resp {
@@ -126,10 +120,7 @@ fn wrap(w: Wrap, v: Value) -> Value {
 
 fn id_value(kind: IdKind, id: &str) -> Value {
     match kind {
-        IdKind::Num => id
-            .parse::<u64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| json!(id)),
+        IdKind::Num => id.parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(id)),
         _ => json!(id),
     }
 }
@@ -144,14 +135,7 @@ fn scope_list(v: &mut Map<String, Value>) {
 
 /// Server-side defaults and derived fields of a stored object.
 fn decorate(kind: &str, id: &str, obj: &mut Map<String, Value>) {
-    let n = id_value(
-        if kind == "dashboard" || kind == "downtime_v2" {
-            IdKind::Words
-        } else {
-            IdKind::Num
-        },
-        id,
-    );
+    let n = id_value(if kind == "dashboard" || kind == "downtime_v2" { IdKind::Words } else { IdKind::Num }, id);
     let mut default = |k: &str, v: Value| {
         obj.entry(k.to_string()).or_insert(v);
     };
@@ -161,10 +145,7 @@ fn decorate(kind: &str, id: &str, obj: &mut Map<String, Value>) {
             default("priority", json!("normal"));
             default("alert_type", json!("info"));
             default("id_str", json!(id));
-            default(
-                "url",
-                json!(format!("https://app.datadoghq.com/event/event?id={id}")),
-            );
+            default("url", json!(format!("https://app.datadoghq.com/event/event?id={id}")));
         }
         "monitor" => {
             default("overall_state", json!("No Data"));
@@ -215,11 +196,7 @@ fn body_object(body: &Option<Value>) -> Map<String, Value> {
 fn crud(store: &mut Store, res: &Res, method: &str, id: Option<&str>, body: Option<Value>) -> Resp {
     match (method, id) {
         ("GET", None) => {
-            let items: Vec<Value> = store
-                .items(res.kind)
-                .iter()
-                .map(|(_, v)| v.clone())
-                .collect();
+            let items: Vec<Value> = store.items(res.kind).iter().map(|(_, v)| v.clone()).collect();
             Resp::json(200, &wrap(res.list, Value::Array(items)))
         }
         ("POST", None) => {
@@ -230,20 +207,10 @@ fn crud(store: &mut Store, res: &Res, method: &str, id: Option<&str>, body: Opti
                 IdKind::Uuid => format!("00000000-0000-4000-8000-{n:012x}"),
             };
             let obj = if matches!(res.one, Wrap::Data) {
-                let data = body
-                    .as_ref()
-                    .and_then(|b| b.get("data"))
-                    .cloned()
-                    .unwrap_or(json!({}));
-                let mut attrs = data
-                    .get("attributes")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
+                let data = body.as_ref().and_then(|b| b.get("data")).cloned().unwrap_or(json!({}));
+                let mut attrs = data.get("attributes").and_then(Value::as_object).cloned().unwrap_or_default();
                 attrs.entry("status").or_insert(json!("active"));
-                attrs
-                    .entry("created")
-                    .or_insert(json!("2026-01-01T00:00:00.000000+00:00"));
+                attrs.entry("created").or_insert(json!("2026-01-01T00:00:00.000000+00:00"));
                 json!({"id": id, "type": data.get("type").cloned().unwrap_or(json!("downtime")),
                        "attributes": attrs, "relationships": data.get("relationships").cloned().unwrap_or(json!({}))})
             } else {
@@ -278,13 +245,9 @@ fn crud(store: &mut Store, res: &Res, method: &str, id: Option<&str>, body: Opti
                 }
                 _ => {
                     if matches!(res.one, Wrap::Data) {
-                        let attrs = body
-                            .as_ref()
-                            .and_then(|b| b.pointer("/data/attributes"))
-                            .and_then(Value::as_object);
-                        if let (Some(a), Some(Value::Object(dst))) =
-                            (attrs, obj.get_mut("attributes"))
-                        {
+                        let attrs =
+                            body.as_ref().and_then(|b| b.pointer("/data/attributes")).and_then(Value::as_object);
+                        if let (Some(a), Some(Value::Object(dst))) = (attrs, obj.get_mut("attributes")) {
                             dst.extend(a.clone());
                         }
                     } else if let Value::Object(dst) = obj {
@@ -301,15 +264,8 @@ fn crud(store: &mut Store, res: &Res, method: &str, id: Option<&str>, body: Opti
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
-        Some(Value::String(s)) => s
-            .split(',')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect(),
+        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(Value::String(s)) => s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect(),
         _ => Vec::new(),
     }
 }
@@ -320,12 +276,7 @@ fn learn(store: &mut Store, path: &str, body: &Option<Value>) {
     let host = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     match path {
         "/api/v1/series" | "/api/v1/distribution_points" => {
-            for s in b
-                .get("series")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for s in b.get("series").and_then(Value::as_array).into_iter().flatten() {
                 if let Some(m) = host(s, "metric") {
                     store.metrics.insert(m);
                 }
@@ -335,11 +286,7 @@ fn learn(store: &mut Store, path: &str, body: &Option<Value>) {
             }
         }
         "/api/v1/check_run" => {
-            let checks = if b.is_array() {
-                b.as_array().cloned().unwrap_or_default()
-            } else {
-                vec![b.clone()]
-            };
+            let checks = if b.is_array() { b.as_array().cloned().unwrap_or_default() } else { vec![b.clone()] };
             for c in checks {
                 if let Some(h) = host(&c, "host_name").filter(|h| !h.is_empty()) {
                     store.hosts.insert(h);
@@ -351,12 +298,7 @@ fn learn(store: &mut Store, path: &str, body: &Option<Value>) {
 }
 
 /// Endpoints that are not plain CRUD. `segs` are the path segments after `/api/v1`.
-fn special(
-    store: &mut Store,
-    req: &Req,
-    query: &[(String, String)],
-    body: &Option<Value>,
-) -> Option<Resp> {
+fn special(store: &mut Store, req: &Req, query: &[(String, String)], body: &Option<Value>) -> Option<Resp> {
     let q = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let m = req.method.as_str();
     let path = req.path.trim_end_matches('/');
@@ -365,10 +307,7 @@ fn special(
     }
     let rest = path.strip_prefix("/api/v1/")?;
     // Path segments are percent-decoded (`/tags/hosts/my%20host` is host `my host`).
-    let owned: Vec<String> = rest
-        .split('/')
-        .map(|x| crate::percent_decode(x, false))
-        .collect();
+    let owned: Vec<String> = rest.split('/').map(|x| crate::percent_decode(x, false)).collect();
     let segs: Vec<&str> = owned.iter().map(String::as_str).collect();
     let r = match (m, segs.as_slice()) {
         ("POST", ["series"] | ["check_run"] | ["distribution_points"]) => {
@@ -409,10 +348,7 @@ fn special(
             }
             store.hosts.insert(host.clone());
             let tags = store.host_tags.get(&host).cloned().unwrap_or_default();
-            Resp::json(
-                if m == "POST" { 201 } else { 200 },
-                &json!({"host": host, "tags": tags}),
-            )
+            Resp::json(if m == "POST" { 201 } else { 200 }, &json!({"host": host, "tags": tags}))
         }
         ("GET", ["search"]) => {
             let query = q("q").unwrap_or_default();
@@ -422,11 +358,7 @@ fn special(
             };
             let mut results = Map::new();
             for f in facets {
-                let set = if f == "hosts" {
-                    &store.hosts
-                } else {
-                    &store.metrics
-                };
+                let set = if f == "hosts" { &store.hosts } else { &store.metrics };
                 let hits: Vec<&String> = set.iter().filter(|x| x.contains(term)).collect();
                 results.insert(f.into(), json!(hits));
             }
@@ -442,21 +374,14 @@ fn special(
             Resp::json(200, &d)
         }
         ("POST", ["monitor", "unmute_all"]) => {
-            store
-                .items("downtime")
-                .retain(|(_, d)| d["scope"] != json!(["*"]));
+            store.items("downtime").retain(|(_, d)| d["scope"] != json!(["*"]));
             Resp::empty(200)
         }
         ("POST", ["monitor", id, action @ ("mute" | "unmute")]) => {
             let Some(mon) = store.get("monitor", id) else {
                 return Some(Resp::errors(404, "Monitor not found"));
             };
-            let scope = body
-                .as_ref()
-                .and_then(|b| b.get("scope"))
-                .and_then(Value::as_str)
-                .unwrap_or("*")
-                .to_string();
+            let scope = body.as_ref().and_then(|b| b.get("scope")).and_then(Value::as_str).unwrap_or("*").to_string();
             if !mon["options"].is_object() {
                 mon["options"] = json!({});
             }
@@ -466,15 +391,9 @@ fn special(
             }
             let silenced = opts["silenced"].as_object_mut().expect("object");
             if *action == "mute" {
-                let end = body
-                    .as_ref()
-                    .and_then(|b| b.get("end"))
-                    .cloned()
-                    .unwrap_or(Value::Null);
+                let end = body.as_ref().and_then(|b| b.get("end")).cloned().unwrap_or(Value::Null);
                 silenced.insert(scope, end);
-            } else if scope == "*"
-                || body.as_ref().and_then(|b| b.get("all_scopes")) == Some(&json!(true))
-            {
+            } else if scope == "*" || body.as_ref().and_then(|b| b.get("all_scopes")) == Some(&json!(true)) {
                 silenced.clear();
             } else {
                 silenced.remove(&scope);
@@ -483,11 +402,7 @@ fn special(
         }
         ("POST", ["mute_alerts"] | ["unmute_alerts"]) => Resp::json(200, &json!({})),
         ("POST", ["invite_users"]) => {
-            let emails = body
-                .as_ref()
-                .and_then(|b| b.get("emails"))
-                .cloned()
-                .unwrap_or(json!([]));
+            let emails = body.as_ref().and_then(|b| b.get("emails")).cloned().unwrap_or(json!([]));
             Resp::json(200, &json!({ "emails": emails }))
         }
         ("POST", ["host", name, action @ ("mute" | "unmute")]) => {
@@ -504,23 +419,14 @@ fn special(
         ("GET", ["graph", "snapshot"]) => {
             let mut r = json!({"snapshot_url":
                 "https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2026-01-01/abc.png"});
-            for k in [
-                "metric_query",
-                "event_query",
-                "graph_def",
-                "start",
-                "end",
-                "title",
-            ] {
+            for k in ["metric_query", "event_query", "graph_def", "start", "end", "title"] {
                 if let Some(v) = q(k) {
                     r[k] = json!(v);
                 }
             }
             Resp::json(200, &r)
         }
-        ("GET", ["graph", "snapshot_status", _, ..]) => {
-            Resp::json(200, &json!({"status_code": 200}))
-        }
+        ("GET", ["graph", "snapshot_status", _, ..]) => Resp::json(200, &json!({"status_code": 200})),
         (_, ["screen", "share", id]) => {
             if store.get("screen", id).is_none() {
                 return Some(Resp::errors(404, "Screenboard not found"));
@@ -541,12 +447,7 @@ fn special(
 }
 
 /// The answer to a (non-control) request whose body has been decoded.
-pub(crate) fn respond(
-    store: &mut Store,
-    req: &Req,
-    query: &[(String, String)],
-    body: &[u8],
-) -> Resp {
+pub(crate) fn respond(store: &mut Store, req: &Req, query: &[(String, String)], body: &[u8]) -> Resp {
     if req.header("dd-api-key").is_none_or(|k| k.trim().is_empty()) {
         return Resp::errors(403, "Forbidden");
     }
@@ -566,10 +467,7 @@ pub(crate) fn respond(
         if path == res.base {
             return crud(store, res, &req.method, None, body);
         }
-        if let Some(id) = path
-            .strip_prefix(res.base)
-            .and_then(|r| r.strip_prefix('/'))
-        {
+        if let Some(id) = path.strip_prefix(res.base).and_then(|r| r.strip_prefix('/')) {
             if !id.is_empty() && !id.contains('/') {
                 let id = crate::percent_decode(id, false);
                 return crud(store, res, &req.method, Some(&id), body);

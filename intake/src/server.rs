@@ -69,11 +69,7 @@ impl Inner {
                     if now >= dl {
                         return true;
                     }
-                    g = self
-                        .cv
-                        .wait_timeout(g, dl - now)
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0;
+                    g = self.cv.wait_timeout(g, dl - now).unwrap_or_else(|e| e.into_inner()).0;
                 }
             }
         }
@@ -90,6 +86,8 @@ pub struct Intake {
 
 enum Action {
     Respond(Resp),
+    /// A hostile answer written straight to the socket (see `hostile`), then close.
+    Stream(Fault),
     Reset,
     Hang,
 }
@@ -120,11 +118,7 @@ impl Intake {
             .name("dog-intake-accept".into())
             .spawn(move || accept_loop(acc_inner, listener))
             .expect("spawn accept thread");
-        Intake {
-            inner,
-            addr,
-            accept: Some(accept),
-        }
+        Intake { inner, addr, accept: Some(accept) }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -153,11 +147,7 @@ impl Intake {
     /// or not answered yet). Used by `dog-intake run` for its summary.
     pub fn requests_with_status(&self) -> Vec<(Recorded, Option<u16>)> {
         let s = self.inner.lock();
-        s.requests
-            .iter()
-            .zip(&s.seqs)
-            .map(|(r, q)| (r.clone(), s.statuses.get(q).copied()))
-            .collect()
+        s.requests.iter().zip(&s.seqs).map(|(r, q)| (r.clone(), s.statuses.get(q).copied())).collect()
     }
 
     /// Block until at least `n` requests are recorded or `timeout` passes; return a snapshot.
@@ -169,12 +159,7 @@ impl Intake {
             if now >= deadline {
                 break;
             }
-            g = self
-                .inner
-                .cv
-                .wait_timeout(g, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            g = self.inner.cv.wait_timeout(g, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
         }
         g.requests.clone()
     }
@@ -197,10 +182,7 @@ impl Intake {
 
     /// Canned answer for an exact method + path (no query); wins over every built-in answer.
     pub fn set_response(&self, method: &str, path: &str, status: u16, body: &str) {
-        self.inner.lock().overrides.insert(
-            (method.to_ascii_uppercase(), path.to_string()),
-            (status, body.to_string()),
-        );
+        self.inner.lock().overrides.insert((method.to_ascii_uppercase(), path.to_string()), (status, body.to_string()));
     }
 }
 
@@ -216,17 +198,10 @@ impl Drop for Intake {
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
-        for s in self
-            .inner
-            .conns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-        {
+        for s in self.inner.conns.lock().unwrap_or_else(|e| e.into_inner()).values() {
             let _ = s.shutdown(std::net::Shutdown::Both);
         }
-        let handles =
-            std::mem::take(&mut *self.inner.handles.lock().unwrap_or_else(|e| e.into_inner()));
+        let handles = std::mem::take(&mut *self.inner.handles.lock().unwrap_or_else(|e| e.into_inner()));
         for h in handles {
             let _ = h.join();
         }
@@ -242,16 +217,10 @@ fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
         let _ = stream.set_nodelay(true);
         let id = inner.next_conn.fetch_add(1, Ordering::SeqCst);
         if let Ok(clone) = stream.try_clone() {
-            inner
-                .conns
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(id, clone);
+            inner.conns.lock().unwrap_or_else(|e| e.into_inner()).insert(id, clone);
         }
         let ci = inner.clone();
-        let h = std::thread::Builder::new()
-            .name("dog-intake-conn".into())
-            .spawn(move || connection(ci, id, stream));
+        let h = std::thread::Builder::new().name("dog-intake-conn".into()).spawn(move || connection(ci, id, stream));
         let mut hs = inner.handles.lock().unwrap_or_else(|e| e.into_inner());
         hs.retain(|h| !h.is_finished());
         if let Ok(h) = h {
@@ -262,11 +231,7 @@ fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
 
 fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
     let forget = |inner: &Inner| {
-        inner
-            .conns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id);
+        inner.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     };
     let mut buf = Vec::new();
     loop {
@@ -289,9 +254,7 @@ fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
         }
         match action {
             Action::Respond(resp) => {
-                if http::write_response(&mut stream, &resp, head, !keep_alive).is_err()
-                    || !keep_alive
-                {
+                if http::write_response(&mut stream, &resp, head, !keep_alive).is_err() || !keep_alive {
                     break;
                 }
             }
@@ -304,15 +267,17 @@ fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
                 inner.pause(None);
                 break;
             }
+            Action::Stream(f) => {
+                let _ = crate::hostile::serve(&mut stream, &f, &|d| inner.pause(Some(d)));
+                break;
+            }
         }
     }
     forget(&inner);
 }
 
 fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
-    let enc = encoding
-        .map(|e| e.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let enc = encoding.map(|e| e.trim().to_ascii_lowercase()).unwrap_or_default();
     let mut out = Vec::new();
     match enc.as_str() {
         "" | "identity" => return Ok(raw.to_vec()),
@@ -321,10 +286,7 @@ fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("cannot decode gzip body: {e}"))?,
         "deflate" => {
             // RFC 9110 "deflate" is zlib; some clients send raw deflate.
-            if flate2::read::ZlibDecoder::new(raw)
-                .read_to_end(&mut out)
-                .is_err()
-            {
+            if flate2::read::ZlibDecoder::new(raw).read_to_end(&mut out).is_err() {
                 out.clear();
                 flate2::read::DeflateDecoder::new(raw)
                     .read_to_end(&mut out)
@@ -337,12 +299,7 @@ fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn contract_of(
-    spec: Option<&Spec>,
-    req: &Req,
-    query: &[(String, String)],
-    body: &[u8],
-) -> Contract {
+fn contract_of(spec: Option<&Spec>, req: &Req, query: &[(String, String)], body: &[u8]) -> Contract {
     let Some(spec) = spec else {
         return Contract::NoSpec;
     };
@@ -410,15 +367,7 @@ fn record(inner: &Inner, req: &Req) -> (Option<Fault>, u64, Decoded) {
         inner.cv.notify_all();
         (f, seq)
     };
-    (
-        fault,
-        seq,
-        Decoded {
-            query,
-            body,
-            decode_error,
-        },
-    )
+    (fault, seq, Decoded { query, body, decode_error })
 }
 
 fn answer(inner: &Inner, req: &Req, fault: Option<Fault>, d: Decoded) -> Action {
@@ -441,18 +390,15 @@ fn answer(inner: &Inner, req: &Req, fault: Option<Fault>, d: Decoded) -> Action 
         Some(Fault::Slow(delay)) if !inner.pause(Some(delay)) => return Action::Reset,
         Some(Fault::Reset) | Some(Fault::Down) => return Action::Reset,
         Some(Fault::Hang) => return Action::Hang,
-        Some(Fault::Slow(_)) | None => {}
+        Some(Fault::EchoHeaders { code }) => {
+            return Action::Respond(Resp::raw_json(code, crate::hostile::echo_body(req)))
+        }
+        Some(f) if crate::hostile::is_hostile(&f) => return Action::Stream(f),
+        Some(_) | None => {}
     }
     let mut s = inner.lock();
-    if let Some((code, body)) = s
-        .overrides
-        .get(&(req.method.to_ascii_uppercase(), req.path.clone()))
-    {
-        let resp = if body.is_empty() {
-            Resp::empty(*code)
-        } else {
-            Resp::raw_json(*code, body.clone())
-        };
+    if let Some((code, body)) = s.overrides.get(&(req.method.to_ascii_uppercase(), req.path.clone())) {
+        let resp = if body.is_empty() { Resp::empty(*code) } else { Resp::raw_json(*code, body.clone()) };
         return Action::Respond(resp);
     }
     if let Some(e) = d.decode_error {

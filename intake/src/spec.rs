@@ -63,10 +63,7 @@ pub(crate) fn load(path: Option<&Path>) -> Option<Arc<Spec>> {
     let spec = match Spec::from_file(&path) {
         Ok(s) => Some(Arc::new(s)),
         Err(e) => {
-            eprintln!(
-                "dog-intake: cannot load OpenAPI spec {}: {e}",
-                path.display()
-            );
+            eprintln!("dog-intake: cannot load OpenAPI spec {}: {e}", path.display());
             None
         }
     };
@@ -121,11 +118,7 @@ impl Spec {
             .add(SPEC_URI, doc)
             .and_then(|b| b.prepare())
             .map_err(|e| e.to_string())?;
-        Ok(Spec {
-            registry,
-            paths,
-            cache: Mutex::new(HashMap::new()),
-        })
+        Ok(Spec { registry, paths, cache: Mutex::new(HashMap::new()) })
     }
 
     /// Best matching path template: most literal segments, leftmost literals first.
@@ -156,12 +149,7 @@ impl Spec {
 
     fn validator(&self, method: &str, entry: &PathEntry, schema: &Value) -> Compiled {
         let key = (method.to_string(), entry.template.clone());
-        if let Some(v) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
+        if let Some(v) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return v.clone();
         }
         // Compile outside the lock; a rare double compile is harmless.
@@ -172,10 +160,7 @@ impl Spec {
             .build(schema)
             .map_err(|e| format!("cannot compile schema for {method} {}: {e}", entry.template));
         let compiled = Arc::new(compiled);
-        self.cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, compiled.clone());
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, compiled.clone());
         compiled
     }
 
@@ -212,9 +197,7 @@ impl Spec {
         match (body, &op.body_schema) {
             (None, _) if op.body_required => errors.push("/: request body is required".into()),
             (None, _) => {}
-            (Some(_), None) => {
-                errors.push("/: the spec describes no request body for this operation".into())
-            }
+            (Some(_), None) => errors.push("/: the spec describes no request body for this operation".into()),
             (Some(b), Some(schema)) => {
                 had_body = true;
                 match &*self.validator(&method, entry, schema) {
@@ -254,9 +237,7 @@ struct ReadOnlyPresent;
 
 impl<'i> Keyword<'i> for ReadOnlyPresent {
     fn validate(&self, _instance: &'i Value) -> Result<(), ValidationError<'i>> {
-        Err(ValidationError::custom(
-            "property is readOnly and must not be sent in a request",
-        ))
+        Err(ValidationError::custom("property is readOnly and must not be sent in a request"))
     }
     fn is_valid(&self, _instance: &'i Value) -> bool {
         false
@@ -287,11 +268,7 @@ fn read_only_factory<'a>(
 }
 
 fn resolve_local<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
+    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
         Some(ptr) => doc.pointer(ptr).unwrap_or(v),
         None => v,
     }
@@ -307,19 +284,10 @@ fn index_paths(doc: &Value) -> Vec<PathEntry> {
             .trim_end_matches('/')
             .split('/')
             .skip(1)
-            .map(|s| {
-                if s.starts_with('{') && s.ends_with('}') {
-                    Seg::Param
-                } else {
-                    Seg::Lit(s.to_string())
-                }
-            })
+            .map(|s| if s.starts_with('{') && s.ends_with('}') { Seg::Param } else { Seg::Lit(s.to_string()) })
             .collect();
-        let common: Vec<&Value> = item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
+        let common: Vec<&Value> =
+            item.get("parameters").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
         let mut ops = HashMap::new();
         for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
             let Some(op) = item.get(method) else { continue };
@@ -336,10 +304,7 @@ fn index_paths(doc: &Value) -> Vec<PathEntry> {
                 }
             }
             let rb = op.get("requestBody").map(|r| resolve_local(doc, r));
-            let body_required = rb
-                .and_then(|r| r.get("required"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+            let body_required = rb.and_then(|r| r.get("required")).and_then(Value::as_bool).unwrap_or(false);
             // Datadog describes /series and /distribution_points as `text/json`.
             let body_schema = rb.and_then(|r| r.get("content")).and_then(|c| {
                 let c = c.as_object()?;
@@ -351,20 +316,9 @@ fn index_paths(doc: &Value) -> Vec<PathEntry> {
                 absolutize_refs(&mut s);
                 Some(s)
             });
-            ops.insert(
-                method.to_string(),
-                OpInfo {
-                    body_schema,
-                    body_required,
-                    required_query,
-                },
-            );
+            ops.insert(method.to_string(), OpInfo { body_schema, body_required, required_query });
         }
-        out.push(PathEntry {
-            template: template.clone(),
-            segs,
-            ops,
-        });
+        out.push(PathEntry { template: template.clone(), segs, ops });
     }
     out
 }
@@ -419,10 +373,7 @@ fn rewrite_openapi30(v: &mut Value) {
                     // `$ref` siblings are ignored by Draft 4, and a combinator would still reject
                     // null: wrap the whole thing.
                     let inner = std::mem::take(m);
-                    m.insert(
-                        "anyOf".into(),
-                        json!([Value::Object(inner), {"type": "null"}]),
-                    );
+                    m.insert("anyOf".into(), json!([Value::Object(inner), {"type": "null"}]));
                 }
                 _ => {}
             }
@@ -465,38 +416,26 @@ mod tests {
         let s = spec();
         let ok = json!({"series":[{"metric":"a.b","points":[[1700000000, 1.5]],"type":"gauge",
             "host":"h","tags":["env:x"]}]});
-        assert_eq!(
-            s.validate("POST", "/api/v1/series", Some(&[]), Some(&ok)),
-            Contract::Valid
-        );
+        assert_eq!(s.validate("POST", "/api/v1/series", Some(&[]), Some(&ok)), Contract::Valid);
         let bad = json!({"series":[{"metric":"a.b","points":[[1700000000, 1.5]],"tags":null}]});
         let e = invalid(s.validate("POST", "/api/v1/series", None, Some(&bad)));
         assert!(e.iter().any(|e| e.starts_with("/series/0/tags:")), "{e:?}");
         // nullable field accepts null
         let interval = json!({"series":[{"metric":"a","points":[[1,2]],"interval":null}]});
-        assert_eq!(
-            s.validate("POST", "/api/v1/series", None, Some(&interval)),
-            Contract::Valid
-        );
+        assert_eq!(s.validate("POST", "/api/v1/series", None, Some(&interval)), Contract::Valid);
     }
 
     #[test]
     fn event_tags_string_invalid() {
         let s = spec();
         let ok = json!({"title":"t","text":"x","tags":["a:b"],"priority":"normal"});
-        assert_eq!(
-            s.validate("POST", "/api/v1/events", None, Some(&ok)),
-            Contract::Valid
-        );
+        assert_eq!(s.validate("POST", "/api/v1/events", None, Some(&ok)), Contract::Valid);
         let bad = json!({"title":"t","text":"x","tags":"a:b,c"});
         let e = invalid(s.validate("POST", "/api/v1/events", None, Some(&bad)));
         assert!(e.iter().any(|e| e.starts_with("/tags:")), "{e:?}");
         // nullable enum accepts null
         let np = json!({"title":"t","text":"x","priority":null});
-        assert_eq!(
-            s.validate("POST", "/api/v1/events", None, Some(&np)),
-            Contract::Valid
-        );
+        assert_eq!(s.validate("POST", "/api/v1/events", None, Some(&np)), Contract::Valid);
     }
 
     #[test]
@@ -505,46 +444,22 @@ mod tests {
         let one = json!({"check":"app.ok","host_name":"h","status":0,"tags":[]});
         invalid(s.validate("POST", "/api/v1/check_run", None, Some(&one)));
         let arr = json!([one]);
-        assert_eq!(
-            s.validate("POST", "/api/v1/check_run", None, Some(&arr)),
-            Contract::Valid
-        );
+        assert_eq!(s.validate("POST", "/api/v1/check_run", None, Some(&arr)), Contract::Valid);
     }
 
     #[test]
     fn no_body_not_in_spec_and_query() {
         let s = spec();
-        assert_eq!(
-            s.validate("GET", "/api/v1/events/123", Some(&[]), None),
-            Contract::NoBody
-        );
-        assert_eq!(
-            s.validate("GET", "/api/v1/nope", None, None),
-            Contract::NotInSpec
-        );
-        assert_eq!(
-            s.validate("POST", "/api/v2/series", None, None),
-            Contract::NotInSpec
-        );
-        assert_eq!(
-            s.validate("PATCH", "/api/v1/events/1", None, None),
-            Contract::NotInSpec
-        );
+        assert_eq!(s.validate("GET", "/api/v1/events/123", Some(&[]), None), Contract::NoBody);
+        assert_eq!(s.validate("GET", "/api/v1/nope", None, None), Contract::NotInSpec);
+        assert_eq!(s.validate("POST", "/api/v2/series", None, None), Contract::NotInSpec);
+        assert_eq!(s.validate("PATCH", "/api/v1/events/1", None, None), Contract::NotInSpec);
         let e = invalid(s.validate("GET", "/api/v1/search", Some(&[]), None));
-        assert_eq!(
-            e,
-            vec!["?q: required query parameter is missing".to_string()]
-        );
+        assert_eq!(e, vec!["?q: required query parameter is missing".to_string()]);
         let q = vec![("q".to_string(), "hosts:a".to_string())];
-        assert_eq!(
-            s.validate("GET", "/api/v1/search", Some(&q), None),
-            Contract::NoBody
-        );
+        assert_eq!(s.validate("GET", "/api/v1/search", Some(&q), None), Contract::NoBody);
         // literal segment wins over a template segment
-        assert_eq!(
-            s.validate("GET", "/api/v1/monitor/can_delete", None, None),
-            Contract::NoBody
-        );
+        assert_eq!(s.validate("GET", "/api/v1/monitor/can_delete", None, None), Contract::NoBody);
         invalid(s.validate("POST", "/api/v1/events", None, None)); // body required
     }
 
@@ -553,27 +468,14 @@ mod tests {
         let s = spec();
         let d = json!({"scope":["env:x"],"id":5});
         let e = invalid(s.validate("POST", "/api/v1/downtime", None, Some(&d)));
-        assert!(
-            e.iter()
-                .any(|e| e.starts_with("/id:") && e.contains("readOnly")),
-            "{e:?}"
-        );
+        assert!(e.iter().any(|e| e.starts_with("/id:") && e.contains("readOnly")), "{e:?}");
     }
 
     #[test]
     fn public_validate_parses_query() {
-        assert!(matches!(
-            validate_public("GET", "/api/v1/search?x=1", None),
-            Contract::Invalid(_)
-        ));
-        assert_eq!(
-            validate_public("GET", "/api/v1/search?q=a", None),
-            Contract::NoBody
-        );
-        assert_eq!(
-            validate_public("GET", "/api/v1/search", None),
-            Contract::NoBody
-        );
+        assert!(matches!(validate_public("GET", "/api/v1/search?x=1", None), Contract::Invalid(_)));
+        assert_eq!(validate_public("GET", "/api/v1/search?q=a", None), Contract::NoBody);
+        assert_eq!(validate_public("GET", "/api/v1/search", None), Contract::NoBody);
     }
 
     #[test]

@@ -6,19 +6,11 @@ use std::process::{Command, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_dog-intake");
 
 fn has_curl() -> bool {
-    Command::new("curl")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    Command::new("curl").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env_remove("DD_API_KEY")
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(args).env_remove("DD_API_KEY").output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -45,14 +37,7 @@ fn run_passes_exit_code_and_env() {
     assert_eq!((code, out.trim()), (0, "child-ran"));
     // an existing DD_API_KEY is kept
     let out = Command::new(BIN)
-        .args([
-            "run",
-            "--quiet",
-            "--",
-            "sh",
-            "-c",
-            r#"[ "$DD_API_KEY" = mine ]"#,
-        ])
+        .args(["run", "--quiet", "--", "sh", "-c", r#"[ "$DD_API_KEY" = mine ]"#])
         .env("DD_API_KEY", "mine")
         .status()
         .unwrap();
@@ -84,27 +69,19 @@ fn run_summary_and_strict() {
     let invalid = r#"{"series":[{"metric":"m","points":[[1,2]],"tags":null}]}"#;
     let (code, out, _) = run(&["run", "--strict", "--", "sh", "-c", post, "sh", valid]);
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("POST /api/v1/series  202  contract: valid"),
-        "{out}"
-    );
+    assert!(out.contains("POST /api/v1/series  202  contract: valid"), "{out}");
     assert!(out.contains("dd-api-key: ****-key"), "{out}");
     assert!(!out.contains("intake-test-key"), "key leaked: {out}");
     assert!(out.contains(r#""metric": "m""#), "{out}");
 
     let (code, out, err) = run(&["run", "--strict", "--", "sh", "-c", post, "sh", invalid]);
     assert_eq!(code, 3, "{out}{err}");
-    assert!(
-        out.contains("contract: invalid") && err.contains("/series/0/tags"),
-        "{out}{err}"
-    );
+    assert!(out.contains("contract: invalid") && err.contains("/series/0/tags"), "{out}{err}");
     // without --strict the command's code is kept
-    assert_eq!(
-        run(&["run", "--quiet", "--", "sh", "-c", post, "sh", invalid]).0,
-        0
-    );
+    assert_eq!(run(&["run", "--quiet", "--", "sh", "-c", post, "sh", invalid]).0, 0);
 
-    let key_in_url = r#"curl -s -o /dev/null -H "DD-API-KEY: $DD_API_KEY" "$DATADOG_HOST/api/v1/validate?api_key=$DD_API_KEY""#;
+    let key_in_url =
+        r#"curl -s -o /dev/null -H "DD-API-KEY: $DD_API_KEY" "$DATADOG_HOST/api/v1/validate?api_key=$DD_API_KEY""#;
     let (code, _, err) = run(&["run", "--strict", "--quiet", "--", "sh", "-c", key_in_url]);
     assert_eq!(code, 3);
     assert!(err.contains("API key in the URL"), "{err}");
@@ -112,26 +89,12 @@ fn run_summary_and_strict() {
 
 #[test]
 fn serve_prints_url_and_serves() {
-    let mut child = Command::new(BIN)
-        .args(["serve"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Command::new(BIN).args(["serve"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("dog-intake listening on ")
-        .expect(&line)
-        .to_string();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("dog-intake listening on ").expect(&line).to_string();
     assert!(url.starts_with("http://127.0.0.1:"));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .build()
-        .into();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
     let r = agent.get(format!("{url}/api/v1/_intake/requests")).call();
     let _ = child.kill();
     let _ = child.wait();

@@ -46,7 +46,9 @@ unsafe fn alert_args<'a>(
 /// `"metric alert"`). `*out_response` (when not NULL) receives the response whenever one
 /// arrived, also on failure; free it with `dog_response_free()`. Statuses: `DOG_OK`,
 /// `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
-#[deprecated(note = "use dog_monitor_create instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
+#[deprecated(
+    note = "use dog_monitor_create instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)"
+)]
 #[no_mangle]
 pub unsafe extern "C" fn dog_alert_create(
     client: *mut DogHttp,
@@ -68,7 +70,9 @@ pub unsafe extern "C" fn dog_alert_create(
 /// Updates an alert (dogapi `update_alert`): `PUT /api/v1/alert/{alert_id}` with the body
 /// rules of `dog_alert_create()`, plus `silenced_timeout_ts` (POSIX seconds, when > 0) — which
 /// dogapi 1.11.1 drops by a bug and libdogapi sends. Result and id: the alert id.
-#[deprecated(note = "use dog_monitor_update instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
+#[deprecated(
+    note = "use dog_monitor_update instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)"
+)]
 #[no_mangle]
 pub unsafe extern "C" fn dog_alert_update(
     client: *mut DogHttp,
@@ -91,15 +95,23 @@ pub unsafe extern "C" fn dog_alert_update(
 
 /// Fetches an alert (dogapi `get_alert`): `GET /api/v1/alert/{alert_id}`. Result: the answer
 /// as JSON. Ownership and statuses as `dog_alert_create()`.
-#[deprecated(note = "use dog_monitor_get instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
+#[deprecated(
+    note = "use dog_monitor_get instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)"
+)]
 #[no_mangle]
-pub extern "C" fn dog_alert_get(client: *mut DogHttp, alert_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_alert_get(
+    client: *mut DogHttp,
+    alert_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_get(alert_id)))
 }
 
 /// Lists alerts (dogapi `get_all_alerts`): `GET /api/v1/alert`. Result: the `alerts` array as
 /// JSON. Ownership and statuses as `dog_alert_create()`.
-#[deprecated(note = "use dog_monitor_get_all instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
+#[deprecated(
+    note = "use dog_monitor_get_all instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)"
+)]
 #[no_mangle]
 pub extern "C" fn dog_alert_get_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_get_all()))
@@ -107,15 +119,23 @@ pub extern "C" fn dog_alert_get_all(client: *mut DogHttp, out_response: *mut *mu
 
 /// Deletes an alert (dogapi `delete_alert`): `DELETE /api/v1/alert/{alert_id}`. Result: the
 /// answer as JSON (NULL for an empty answer unless `json_responses` is on).
-#[deprecated(note = "use dog_monitor_delete instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)")]
+#[deprecated(
+    note = "use dog_monitor_delete instead: /api/v1/alert is gone from today's Datadog API (monitors replaced alerts)"
+)]
 #[no_mangle]
-pub extern "C" fn dog_alert_delete(client: *mut DogHttp, alert_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_alert_delete(
+    client: *mut DogHttp,
+    alert_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_delete(alert_id)))
 }
 
 /// Mutes every alert (dogapi `mute_alerts`): `POST /api/v1/mute_alerts` with no body.
 /// Result: the answer as JSON. Today: a downtime over every monitor, `dog_downtime_v2_create()`.
-#[deprecated(note = "use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): /api/v1/mute_alerts is gone from today's Datadog API")]
+#[deprecated(
+    note = "use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): /api/v1/mute_alerts is gone from today's Datadog API"
+)]
 #[no_mangle]
 pub extern "C" fn dog_alert_mute_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_mute_all()))
@@ -123,7 +143,9 @@ pub extern "C" fn dog_alert_mute_all(client: *mut DogHttp, out_response: *mut *m
 
 /// Unmutes every alert (dogapi `unmute_alerts`): `POST /api/v1/unmute_alerts` with no body.
 /// Result: the answer as JSON. Today: cancel that downtime, `dog_downtime_v2_cancel()`.
-#[deprecated(note = "use dog_downtime_v2_cancel instead (cancel the muting downtime): /api/v1/unmute_alerts is gone from today's Datadog API")]
+#[deprecated(
+    note = "use dog_downtime_v2_cancel instead (cancel the muting downtime): /api/v1/unmute_alerts is gone from today's Datadog API"
+)]
 #[no_mangle]
 pub extern "C" fn dog_alert_unmute_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.alert_unmute_all()))

@@ -18,7 +18,9 @@ use std::ffi::c_char;
 /// response whenever one arrived, also on failure; free it with `dog_response_free()`.
 /// Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and
 /// the transport / server statuses.
-#[deprecated(note = "use dog_event_post with related_event_id instead: /api/v1/comments is gone from today's Datadog API")]
+#[deprecated(
+    note = "use dog_event_post with related_event_id instead: /api/v1/comments is gone from today's Datadog API"
+)]
 #[no_mangle]
 pub unsafe extern "C" fn dog_comment_post(
     client: *mut DogHttp,
@@ -37,7 +39,9 @@ pub unsafe extern "C" fn dog_comment_post(
 /// Edits a comment (dogapi `update_comment`): `PUT /api/v1/comments/{comment_id}` with
 /// `{"handle","message"}` (`handle` NULL leaves it out). Result and id: the comment id.
 /// Ownership and statuses as `dog_comment_post()`.
-#[deprecated(note = "use dog_event_post with related_event_id instead (events cannot be edited): /api/v1/comments is gone from today's Datadog API")]
+#[deprecated(
+    note = "use dog_event_post with related_event_id instead (events cannot be edited): /api/v1/comments is gone from today's Datadog API"
+)]
 #[no_mangle]
 pub unsafe extern "C" fn dog_comment_update(
     client: *mut DogHttp,
@@ -55,8 +59,14 @@ pub unsafe extern "C" fn dog_comment_update(
 
 /// Deletes a comment (dogapi `delete_comment`): `DELETE /api/v1/comments/{comment_id}`.
 /// Result: the answer as JSON (NULL for an empty answer unless `json_responses` is on).
-#[deprecated(note = "events posted with dog_event_post cannot be deleted through the API: DELETE /api/v1/comments is gone from today's Datadog API")]
+#[deprecated(
+    note = "events posted with dog_event_post cannot be deleted through the API: DELETE /api/v1/comments is gone from today's Datadog API"
+)]
 #[no_mangle]
-pub extern "C" fn dog_comment_delete(client: *mut DogHttp, comment_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_comment_delete(
+    client: *mut DogHttp,
+    comment_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.delete_comment(comment_id)))
 }

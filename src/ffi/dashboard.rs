@@ -47,7 +47,11 @@ unsafe fn dash_args<'a>(
 /// transport / server statuses (`DOG_ERR_API` for a 404 `{"errors":[...]}`).
 #[deprecated(note = "use dog_dashboard_get instead: /api/v1/dash (timeboards) is gone from today's Datadog API")]
 #[no_mangle]
-pub extern "C" fn dog_dash_get(client: *mut DogHttp, dash_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_dash_get(
+    client: *mut DogHttp,
+    dash_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.dash_get(dash_id)))
 }
 
@@ -110,7 +114,11 @@ pub unsafe extern "C" fn dog_dash_update(
 /// Result: the answer as JSON (NULL for an empty answer unless `json_responses` is on).
 #[deprecated(note = "use dog_dashboard_delete instead: /api/v1/dash (timeboards) is gone from today's Datadog API")]
 #[no_mangle]
-pub extern "C" fn dog_dash_delete(client: *mut DogHttp, dash_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_dash_delete(
+    client: *mut DogHttp,
+    dash_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.dash_delete(dash_id)))
 }
 
@@ -130,7 +138,11 @@ pub extern "C" fn dog_dash_delete(client: *mut DogHttp, dash_id: i64, out_respon
 /// `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
 /// `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
 #[no_mangle]
-pub unsafe extern "C" fn dog_dashboard_create(client: *mut DogHttp, dashboard_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_dashboard_create(
+    client: *mut DogHttp,
+    dashboard_json: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let d = unsafe { req_str(dashboard_json, "dashboard_json")? };
@@ -142,7 +154,11 @@ pub unsafe extern "C" fn dog_dashboard_create(client: *mut DogHttp, dashboard_js
 /// empty id is `DOG_ERR_INVALID_ARGUMENT`). Result: the dashboard (JSON object); id: its id.
 /// Response ownership and statuses as `dog_dashboard_create()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_dashboard_get(client: *mut DogHttp, dashboard_id: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_dashboard_get(
+    client: *mut DogHttp,
+    dashboard_id: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let id = unsafe { req_str(dashboard_id, "dashboard_id")? };
@@ -166,7 +182,9 @@ pub extern "C" fn dog_dashboard_get_all(
     start: i64,
     out_response: *mut *mut DogResponse,
 ) -> dog_status_t {
-    api_call(client, out_response, |c| Ok(c.dashboard_get_all(DashboardFilter { shared: filter_shared, deleted: filter_deleted, count, start })))
+    api_call(client, out_response, |c| {
+        Ok(c.dashboard_get_all(DashboardFilter { shared: filter_shared, deleted: filter_deleted, count, start }))
+    })
 }
 
 /// Replaces a dashboard: `PUT /api/v1/dashboard/{dashboard_id}` with a whole dashboard JSON,
@@ -189,7 +207,11 @@ pub unsafe extern "C" fn dog_dashboard_update(
 /// (`{"deleted_dashboard_id": "..."}`). Response ownership and statuses as
 /// `dog_dashboard_create()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_dashboard_delete(client: *mut DogHttp, dashboard_id: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_dashboard_delete(
+    client: *mut DogHttp,
+    dashboard_id: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let id = unsafe { req_str(dashboard_id, "dashboard_id")? };

@@ -70,7 +70,11 @@ pub unsafe extern "C" fn dog_downtime_update(
 /// `dog_downtime_schedule`.
 #[deprecated(note = "use dog_downtime_v2_get instead: the v1 downtime API is deprecated in Datadog's API spec")]
 #[no_mangle]
-pub extern "C" fn dog_downtime_get(client: *mut DogHttp, downtime_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_downtime_get(
+    client: *mut DogHttp,
+    downtime_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.get_downtime(downtime_id)))
 }
 
@@ -81,7 +85,11 @@ pub extern "C" fn dog_downtime_get(client: *mut DogHttp, downtime_id: i64, out_r
 /// statuses as for `dog_downtime_schedule`.
 #[deprecated(note = "use dog_downtime_v2_list instead: the v1 downtime API is deprecated in Datadog's API spec")]
 #[no_mangle]
-pub extern "C" fn dog_downtime_get_all(client: *mut DogHttp, current_only: bool, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_downtime_get_all(
+    client: *mut DogHttp,
+    current_only: bool,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.get_all_downtimes(current_only)))
 }
 
@@ -91,7 +99,11 @@ pub extern "C" fn dog_downtime_get_all(client: *mut DogHttp, current_only: bool,
 /// `json_responses`). Ownership and statuses as for `dog_downtime_schedule`.
 #[deprecated(note = "use dog_downtime_v2_cancel instead: the v1 downtime API is deprecated in Datadog's API spec")]
 #[no_mangle]
-pub extern "C" fn dog_downtime_cancel(client: *mut DogHttp, downtime_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_downtime_cancel(
+    client: *mut DogHttp,
+    downtime_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.cancel_downtime(downtime_id)))
 }
 
@@ -119,7 +131,8 @@ pub unsafe extern "C" fn dog_downtime_v2_create(
 ) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C strings from the caller.
-        let (s, t, m) = unsafe { (req_str(scope, "scope")?, opt_str(monitor_tags, "monitor_tags")?, opt_str(message, "message")?) };
+        let (s, t, m) =
+            unsafe { (req_str(scope, "scope")?, opt_str(monitor_tags, "monitor_tags")?, opt_str(message, "message")?) };
         let d = DowntimeV2 { scope: Some(s), monitor: monitor_identifier(monitor_id, t)?, start, end, message: m };
         Ok(c.create_downtime_v2(&d))
     })
@@ -148,7 +161,12 @@ pub unsafe extern "C" fn dog_downtime_v2_update(
     api_call(client, out_response, |c| {
         // SAFETY: C strings from the caller.
         let (id, s, t, m) = unsafe {
-            (req_str(downtime_id, "downtime_id")?, opt_str(scope, "scope")?, opt_str(monitor_tags, "monitor_tags")?, opt_str(message, "message")?)
+            (
+                req_str(downtime_id, "downtime_id")?,
+                opt_str(scope, "scope")?,
+                opt_str(monitor_tags, "monitor_tags")?,
+                opt_str(message, "message")?,
+            )
         };
         let d = DowntimeV2 { scope: s, monitor: monitor_identifier(monitor_id, t)?, start, end, message: m };
         Ok(c.update_downtime_v2(id, &d))
@@ -161,7 +179,11 @@ pub unsafe extern "C" fn dog_downtime_v2_update(
 /// Result: the downtime (`data`) as JSON; id: its id. Ownership and statuses as for
 /// `dog_downtime_schedule`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_downtime_v2_get(client: *mut DogHttp, downtime_id: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_downtime_v2_get(
+    client: *mut DogHttp,
+    downtime_id: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let id = unsafe { req_str(downtime_id, "downtime_id")? };
@@ -175,7 +197,11 @@ pub unsafe extern "C" fn dog_downtime_v2_get(client: *mut DogHttp, downtime_id: 
 /// Result: the whole answer (204, no body: NULL, or `{}` with `json_responses`). Ownership and
 /// statuses as for `dog_downtime_schedule`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_downtime_v2_cancel(client: *mut DogHttp, downtime_id: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_downtime_v2_cancel(
+    client: *mut DogHttp,
+    downtime_id: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let id = unsafe { req_str(downtime_id, "downtime_id")? };

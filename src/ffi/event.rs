@@ -103,7 +103,11 @@ pub unsafe extern "C" fn dog_event_with_response(
 /// Fetches one event (dogapi `get_event`): `GET /api/v1/events/{event_id}`. Result: the
 /// `event` object as JSON.
 #[no_mangle]
-pub extern "C" fn dog_event_get(client: *mut DogHttp, event_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_event_get(
+    client: *mut DogHttp,
+    event_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.get_event(event_id)))
 }
 
@@ -123,7 +127,8 @@ pub unsafe extern "C" fn dog_event_stream(
 ) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C strings from the caller.
-        let (p, s, t) = unsafe { (opt_str(priority, "priority")?, opt_str(sources, "sources")?, opt_str(tags, "tags")?) };
+        let (p, s, t) =
+            unsafe { (opt_str(priority, "priority")?, opt_str(sources, "sources")?, opt_str(tags, "tags")?) };
         Ok(c.stream(start, end, p, s, t))
     })
 }

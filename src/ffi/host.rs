@@ -38,7 +38,11 @@ pub unsafe extern "C" fn dog_host_mute(
 /// Result: the whole answer (`{"action":"Unmuted","hostname":...}`). Ownership and statuses as
 /// for `dog_host_mute`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_host_unmute(client: *mut DogHttp, host: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_host_unmute(
+    client: *mut DogHttp,
+    host: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let h = unsafe { req_str(host, "host")? };

@@ -34,7 +34,8 @@ unsafe impl Sync for UserData {}
 #[no_mangle]
 pub extern "C" fn dog_set_log_callback(callback: dog_log_fn, max_level: c_int, userdata: *mut c_void) -> dog_status_t {
     super::status_call(|| {
-        let level = Level::from_int(max_level).ok_or_else(|| Error::invalid(format!("log level must be 1..4, got {max_level}")))?;
+        let level = Level::from_int(max_level)
+            .ok_or_else(|| Error::invalid(format!("log level must be 1..4, got {max_level}")))?;
         match callback {
             None => set_sink(None, level),
             Some(cb) => {

@@ -29,7 +29,13 @@ struct Common<'a> {
 
 /// # Safety
 /// C strings from the caller.
-unsafe fn common<'a>(name: *const c_char, host: *const c_char, device: *const c_char, tags: *const c_char, metric_type: *const c_char) -> Result<Common<'a>, Error> {
+unsafe fn common<'a>(
+    name: *const c_char,
+    host: *const c_char,
+    device: *const c_char,
+    tags: *const c_char,
+    metric_type: *const c_char,
+) -> Result<Common<'a>, Error> {
     // SAFETY: forwarded caller contract.
     unsafe {
         Ok(Common {
@@ -44,7 +50,14 @@ unsafe fn common<'a>(name: *const c_char, host: *const c_char, device: *const c_
 
 impl Common<'_> {
     fn metric(&self, points: Vec<(f64, f64)>) -> Metric<'_> {
-        Metric { name: self.name, points, host: self.host, device: self.device, tags: self.tags, metric_type: self.metric_type }
+        Metric {
+            name: self.name,
+            points,
+            host: self.host,
+            device: self.device,
+            tags: self.tags,
+            metric_type: self.metric_type,
+        }
     }
 }
 
@@ -128,7 +141,11 @@ pub unsafe extern "C" fn dog_metric_post_points(
 /// sent as given in `{"series": [...]}`. Malformed JSON or not an array of objects is
 /// `DOG_ERR_INVALID_ARGUMENT`. Result: the answer.
 #[no_mangle]
-pub unsafe extern "C" fn dog_metrics_post(client: *mut DogHttp, series_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_metrics_post(
+    client: *mut DogHttp,
+    series_json: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let s = unsafe { req_str(series_json, "series_json")? };

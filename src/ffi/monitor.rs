@@ -42,7 +42,10 @@ pub unsafe extern "C" fn dog_monitor_create(
                 query: Some(req_str(query, "query")?),
                 name: opt_str(name, "name")?,
                 message: opt_str(message, "message")?,
-                options: opt_str(options_json, "options_json")?.filter(|s| !s.is_empty()).map(parse_options).transpose()?,
+                options: opt_str(options_json, "options_json")?
+                    .filter(|s| !s.is_empty())
+                    .map(parse_options)
+                    .transpose()?,
             }
         };
         Ok(c.monitor(&m))
@@ -74,7 +77,10 @@ pub unsafe extern "C" fn dog_monitor_update(
                 query: opt_str(query, "query")?,
                 name: opt_str(name, "name")?,
                 message: opt_str(message, "message")?,
-                options: opt_str(options_json, "options_json")?.filter(|s| !s.is_empty()).map(parse_options).transpose()?,
+                options: opt_str(options_json, "options_json")?
+                    .filter(|s| !s.is_empty())
+                    .map(parse_options)
+                    .transpose()?,
             }
         };
         Ok(c.update_monitor(monitor_id, &m))
@@ -125,7 +131,11 @@ pub unsafe extern "C" fn dog_monitor_get_all(
 /// `monitor_id` > 0. Result: the whole answer (`{"deleted_monitor_id":123}`). Ownership and
 /// statuses as for `dog_monitor_create`.
 #[no_mangle]
-pub extern "C" fn dog_monitor_delete(client: *mut DogHttp, monitor_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_monitor_delete(
+    client: *mut DogHttp,
+    monitor_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.delete_monitor(monitor_id)))
 }
 
@@ -134,7 +144,9 @@ pub extern "C" fn dog_monitor_delete(client: *mut DogHttp, monitor_id: i64, out_
 /// Gone from today's API: use `dog_downtime_v2_create` with scope `"*"` and monitor tags
 /// `"*"`. Result: the whole answer (a downtime object). Ownership and statuses as for
 /// `dog_monitor_create`.
-#[deprecated(note = "use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): POST /api/v1/monitor/mute_all is gone from Datadog's API")]
+#[deprecated(
+    note = "use dog_downtime_v2_create instead (scope \"*\", monitor_tags \"*\"): POST /api/v1/monitor/mute_all is gone from Datadog's API"
+)]
 #[no_mangle]
 pub extern "C" fn dog_monitor_mute_all(client: *mut DogHttp, out_response: *mut *mut DogResponse) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.mute_monitors()))
@@ -158,7 +170,9 @@ pub extern "C" fn dog_monitor_unmute_all(client: *mut DogHttp, out_response: *mu
 /// `end`: POSIX seconds when the mute ends, 0 for never. Deprecated upstream (no longer in
 /// today's API description): use `dog_monitor_mute_downtime`. Result: the whole answer (the
 /// monitor). Ownership and statuses as for `dog_monitor_create`.
-#[deprecated(note = "use dog_monitor_mute_downtime instead: monitor muting is deprecated upstream in favour of downtimes (POST /api/v2/downtime)")]
+#[deprecated(
+    note = "use dog_monitor_mute_downtime instead: monitor muting is deprecated upstream in favour of downtimes (POST /api/v2/downtime)"
+)]
 #[no_mangle]
 pub unsafe extern "C" fn dog_monitor_mute(
     client: *mut DogHttp,
@@ -180,7 +194,9 @@ pub unsafe extern "C" fn dog_monitor_mute(
 /// `monitor_id` > 0; `scope` NULL or `""` for every group. Deprecated upstream: cancel the
 /// downtime from `dog_monitor_mute_downtime` with `dog_downtime_v2_cancel`. Result: the whole
 /// answer. Ownership and statuses as for `dog_monitor_create`.
-#[deprecated(note = "use dog_downtime_v2_cancel instead (on the downtime from dog_monitor_mute_downtime): monitor muting is deprecated upstream")]
+#[deprecated(
+    note = "use dog_downtime_v2_cancel instead (on the downtime from dog_monitor_mute_downtime): monitor muting is deprecated upstream"
+)]
 #[no_mangle]
 pub unsafe extern "C" fn dog_monitor_unmute(
     client: *mut DogHttp,

@@ -23,7 +23,14 @@ pub unsafe extern "C" fn dog_http_request(
 ) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C strings from the caller.
-        let (m, p, q, b) = unsafe { (req_str(method, "method")?, req_str(path, "path")?, opt_str(query, "query")?, opt_str(body_json, "body_json")?) };
+        let (m, p, q, b) = unsafe {
+            (
+                req_str(method, "method")?,
+                req_str(path, "path")?,
+                opt_str(query, "query")?,
+                opt_str(body_json, "body_json")?,
+            )
+        };
         Ok(c.http_request(m, p, q, b))
     })
 }

@@ -3,9 +3,9 @@
 //! `dog_screenboard_delete`, `dog_screenboard_share`.
 
 use super::http::{api_call, DogHttp};
+use super::req_str;
 use super::response::DogResponse;
 use super::status::dog_status_t;
-use super::req_str;
 use std::ffi::c_char;
 
 /// Creates a screenboard (dogapi `create_screenboard`): `POST /api/v1/screen` with
@@ -18,9 +18,15 @@ use std::ffi::c_char;
 /// `"layout_type":"free"`. `*out_response` (when not NULL) receives the response whenever one
 /// arrived, also on failure; free it with `dog_response_free()`. Statuses: `DOG_OK`,
 /// `DOG_ERR_NULL_ARGUMENT`, `DOG_ERR_INVALID_ARGUMENT`, and the transport / server statuses.
-#[deprecated(note = "use dog_dashboard_create with \"layout_type\":\"free\" instead: /api/v1/screen is gone from today's Datadog API")]
+#[deprecated(
+    note = "use dog_dashboard_create with \"layout_type\":\"free\" instead: /api/v1/screen is gone from today's Datadog API"
+)]
 #[no_mangle]
-pub unsafe extern "C" fn dog_screenboard_create(client: *mut DogHttp, description_json: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_screenboard_create(
+    client: *mut DogHttp,
+    description_json: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let d = unsafe { req_str(description_json, "description_json")? };
@@ -33,7 +39,11 @@ pub unsafe extern "C" fn dog_screenboard_create(client: *mut DogHttp, descriptio
 /// `dog_screenboard_create()`.
 #[deprecated(note = "use dog_dashboard_get instead: /api/v1/screen is gone from today's Datadog API")]
 #[no_mangle]
-pub extern "C" fn dog_screenboard_get(client: *mut DogHttp, board_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_screenboard_get(
+    client: *mut DogHttp,
+    board_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.screenboard_get(board_id)))
 }
 
@@ -68,15 +78,25 @@ pub unsafe extern "C" fn dog_screenboard_update(
 /// Result: the answer as JSON (`{"id": ...}`).
 #[deprecated(note = "use dog_dashboard_delete instead: /api/v1/screen is gone from today's Datadog API")]
 #[no_mangle]
-pub extern "C" fn dog_screenboard_delete(client: *mut DogHttp, board_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_screenboard_delete(
+    client: *mut DogHttp,
+    board_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.screenboard_delete(board_id)))
 }
 
 /// Shares a screenboard publicly (dogapi `share_screenboard`): `GET
 /// /api/v1/screen/share/{board_id}` — dogapi 1.11.1 uses GET (its successor POST).
 /// Result: the answer as JSON (`{"board_id": ..., "public_url": ...}`).
-#[deprecated(note = "use a dashboard with \"layout_type\":\"free\" (dog_dashboard_create) and share it through /api/v1/dashboard/public: /api/v1/screen/share is gone from today's Datadog API")]
+#[deprecated(
+    note = "use a dashboard with \"layout_type\":\"free\" (dog_dashboard_create) and share it through /api/v1/dashboard/public: /api/v1/screen/share is gone from today's Datadog API"
+)]
 #[no_mangle]
-pub extern "C" fn dog_screenboard_share(client: *mut DogHttp, board_id: i64, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub extern "C" fn dog_screenboard_share(
+    client: *mut DogHttp,
+    board_id: i64,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| Ok(c.screenboard_share(board_id)))
 }

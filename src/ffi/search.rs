@@ -1,9 +1,9 @@
 //! Search: `dog_search_query` (dogapi `search`).
 
 use super::http::{api_call, DogHttp};
+use super::req_str;
 use super::response::DogResponse;
 use super::status::dog_status_t;
-use super::req_str;
 use std::ffi::c_char;
 
 /// Searches hosts and metrics (dogapi `search`): `GET /api/v1/search?q=`.
@@ -16,7 +16,11 @@ use std::ffi::c_char;
 /// failure; free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
 /// `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
 #[no_mangle]
-pub unsafe extern "C" fn dog_search_query(client: *mut DogHttp, query: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_search_query(
+    client: *mut DogHttp,
+    query: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let q = unsafe { req_str(query, "query")? };

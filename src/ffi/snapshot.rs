@@ -67,7 +67,11 @@ pub unsafe extern "C" fn dog_snapshot_create_from_def(
 /// Result: the `status_code` as a JSON integer (`200` once the image is ready; dogapi's
 /// `int(x["status_code"])`). Ownership and statuses as `dog_snapshot_create()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_snapshot_status(client: *mut DogHttp, snapshot_url: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_snapshot_status(
+    client: *mut DogHttp,
+    snapshot_url: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let u = unsafe { req_str(snapshot_url, "snapshot_url")? };

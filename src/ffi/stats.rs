@@ -209,7 +209,9 @@ static DEFAULT: OnceLock<usize> = OnceLock::new();
 /// nothing. Nothing is flushed at exit: call `dog_stats_stop()` before exiting.
 #[no_mangle]
 pub extern "C" fn dog_stats_default() -> *mut DogStats {
-    value_call(std::ptr::null_mut(), || *DEFAULT.get_or_init(|| Box::into_raw(Box::new(DogStats(Stats::new()))) as usize) as *mut DogStats)
+    value_call(std::ptr::null_mut(), || {
+        *DEFAULT.get_or_init(|| Box::into_raw(Box::new(DogStats(Stats::new()))) as usize) as *mut DogStats
+    })
 }
 
 /// Starts (or restarts) the aggregator with `opts` (NULL: the defaults of
@@ -255,7 +257,16 @@ pub unsafe extern "C" fn dog_stats_free(stats: *mut DogStats) {
 /// Pointers as the recording functions document.
 #[inline]
 #[allow(clippy::too_many_arguments)]
-unsafe fn record(kind: Kind, stats: *mut DogStats, name: *const c_char, value: f64, tags: *const c_char, timestamp: f64, sample_rate: f64, host: *const c_char) -> dog_status_t {
+unsafe fn record(
+    kind: Kind,
+    stats: *mut DogStats,
+    name: *const c_char,
+    value: f64,
+    tags: *const c_char,
+    timestamp: f64,
+    sample_rate: f64,
+    host: *const c_char,
+) -> dog_status_t {
     status_call(|| {
         // SAFETY: live handle and C strings (caller's contract).
         let s = unsafe { handle(stats, "stats")? };
@@ -292,7 +303,12 @@ unsafe fn record(kind: Kind, stats: *mut DogStats, name: *const c_char, value: f
 /// name, NaN/inf value, invalid UTF-8), `DOG_ERR_NOT_STARTED`, `DOG_ERR_CONTEXT_LIMIT` (a new
 /// context beyond `max_contexts`; the point is dropped and counted). With `disabled`: DOG_OK.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_increment(stats: *mut DogStats, name: *const c_char, value: f64, tags: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_increment(
+    stats: *mut DogStats,
+    name: *const c_char,
+    value: f64,
+    tags: *const c_char,
+) -> dog_status_t {
     // SAFETY: forwarded caller contract.
     unsafe { record(Kind::Counter, stats, name, value, tags, 0.0, 1.0, std::ptr::null()) }
 }
@@ -300,7 +316,12 @@ pub unsafe extern "C" fn dog_stats_increment(stats: *mut DogStats, name: *const 
 /// Sets the gauge `name` to `value` (dogapi `gauge`): the last call in a bucket wins; sent as
 /// `type: "gauge"`. Arguments and statuses as `dog_stats_increment()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_gauge(stats: *mut DogStats, name: *const c_char, value: f64, tags: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_gauge(
+    stats: *mut DogStats,
+    name: *const c_char,
+    value: f64,
+    tags: *const c_char,
+) -> dog_status_t {
     // SAFETY: forwarded caller contract.
     unsafe { record(Kind::Gauge, stats, name, value, tags, 0.0, 1.0, std::ptr::null()) }
 }
@@ -310,7 +331,12 @@ pub unsafe extern "C" fn dog_stats_gauge(stats: *mut DogStats, name: *const c_ch
 /// `.99percentile` (gauges) and `.count` (count with `interval`); percentiles come from an
 /// unbiased 1000-value sample. Arguments and statuses as `dog_stats_increment()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_histogram(stats: *mut DogStats, name: *const c_char, value: f64, tags: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_histogram(
+    stats: *mut DogStats,
+    name: *const c_char,
+    value: f64,
+    tags: *const c_char,
+) -> dog_status_t {
     // SAFETY: forwarded caller contract.
     unsafe { record(Kind::Histogram, stats, name, value, tags, 0.0, 1.0, std::ptr::null()) }
 }
@@ -376,7 +402,12 @@ pub extern "C" fn dog_stats_timer_start() -> dog_stats_timer_t {
 /// Records the seconds elapsed since `timer` started as a histogram point of `name`, stamped
 /// now. Arguments and statuses as `dog_stats_histogram()`.
 #[no_mangle]
-pub unsafe extern "C" fn dog_stats_timer_stop(stats: *mut DogStats, timer: dog_stats_timer_t, name: *const c_char, tags: *const c_char) -> dog_status_t {
+pub unsafe extern "C" fn dog_stats_timer_stop(
+    stats: *mut DogStats,
+    timer: dog_stats_timer_t,
+    name: *const c_char,
+    tags: *const c_char,
+) -> dog_status_t {
     let elapsed = crate::stats::monotonic() - timer.start;
     // SAFETY: forwarded caller contract.
     unsafe { record(Kind::Histogram, stats, name, elapsed, tags, 0.0, 1.0, std::ptr::null()) }

@@ -16,7 +16,11 @@ use std::ffi::c_char;
 /// free it with `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
 /// `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
 #[no_mangle]
-pub unsafe extern "C" fn dog_tags_all(client: *mut DogHttp, source: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_tags_all(
+    client: *mut DogHttp,
+    source: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let s = unsafe { opt_str(source, "source")? };

@@ -16,9 +16,15 @@ use std::ffi::c_char;
 /// not NULL) receives the response whenever one arrived, also on failure; free it with
 /// `dog_response_free()`. Statuses: `DOG_OK`, `DOG_ERR_NULL_ARGUMENT`,
 /// `DOG_ERR_INVALID_ARGUMENT` (nothing sent), and the transport / server statuses.
-#[deprecated(note = "use dog_user_create instead: POST /api/v1/invite_users is deprecated; users are created through /api/v2/users")]
+#[deprecated(
+    note = "use dog_user_create instead: POST /api/v1/invite_users is deprecated; users are created through /api/v2/users"
+)]
 #[no_mangle]
-pub unsafe extern "C" fn dog_user_invite(client: *mut DogHttp, emails: *const c_char, out_response: *mut *mut DogResponse) -> dog_status_t {
+pub unsafe extern "C" fn dog_user_invite(
+    client: *mut DogHttp,
+    emails: *const c_char,
+    out_response: *mut *mut DogResponse,
+) -> dog_status_t {
     api_call(client, out_response, |c| {
         // SAFETY: C string from the caller.
         let e = unsafe { req_str(emails, "emails")? };

@@ -2,23 +2,18 @@
 //! `get_all_downtimes`, `cancel_downtime` (`/api/v1/downtime…`, deprecated in today's spec
 //! but still described), and their replacement `/api/v2/downtime` (JSON:API bodies).
 
+use super::answer::Pick;
 use super::client::{encode, ApiRequest, Client};
 use super::monitors::{non_negative, positive_id, truthy};
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
 
-fn id_field(v: &Value) -> Option<Value> {
-    v.get("id").cloned()
-}
+const ID_FIELD: Pick = Pick::at(&["id"]);
 
-fn data_field(v: &Value) -> Option<Value> {
-    v.get("data").cloned()
-}
+const DATA_FIELD: Pick = Pick::at(&["data"]);
 
-fn data_id(v: &Value) -> Option<Value> {
-    v.get("data")?.get("id").cloned()
-}
+const DATA_ID: Pick = Pick::at(&["data", "id"]);
 
 fn check_window(start: i64, end: i64) -> Result<(), Error> {
     non_negative(start, "start")?;
@@ -175,16 +170,24 @@ impl Client {
     /// POST /downtime. Result and id: the downtime `id`.
     pub fn schedule_downtime(&self, scope: &str, start: i64, end: i64, message: Option<&str>) -> Outcome {
         match v1_body(Some(scope), start, end, message) {
-            Ok(b) => self.call(ApiRequest::new("POST", "downtime").json(b).result(id_field).id(id_field)),
+            Ok(b) => self.call(ApiRequest::new("POST", "downtime").json(b).result(ID_FIELD).id(ID_FIELD)),
             Err(e) => Outcome::failed(e),
         }
     }
 
     /// PUT /downtime/{id} with the given fields. Result and id: the downtime `id`.
-    pub fn update_downtime(&self, downtime_id: i64, scope: Option<&str>, start: i64, end: i64, message: Option<&str>) -> Outcome {
+    pub fn update_downtime(
+        &self,
+        downtime_id: i64,
+        scope: Option<&str>,
+        start: i64,
+        end: i64,
+        message: Option<&str>,
+    ) -> Outcome {
         let body = positive_id(downtime_id, "downtime_id").and_then(|_| v1_body(scope, start, end, message));
         match body {
-            Ok(b) => self.call(ApiRequest::new("PUT", format!("downtime/{downtime_id}")).json(b).result(id_field).id(id_field)),
+            Ok(b) => self
+                .call(ApiRequest::new("PUT", format!("downtime/{downtime_id}")).json(b).result(ID_FIELD).id(ID_FIELD)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -213,7 +216,9 @@ impl Client {
     /// POST /api/v2/downtime. Result: `data`; id: `data.id`.
     pub fn create_downtime_v2(&self, d: &DowntimeV2<'_>) -> Outcome {
         match d.create_body() {
-            Ok(b) => self.call(ApiRequest::new("POST", "downtime").version("v2").json(b).result(data_field).id(data_id)),
+            Ok(b) => {
+                self.call(ApiRequest::new("POST", "downtime").version("v2").json(b).result(DATA_FIELD).id(DATA_ID))
+            }
             Err(e) => Outcome::failed(e),
         }
     }
@@ -222,7 +227,13 @@ impl Client {
     pub fn update_downtime_v2(&self, id: &str, d: &DowntimeV2<'_>) -> Outcome {
         let r = v2_id(id).and_then(|seg| Ok((seg, d.update_body(id)?)));
         match r {
-            Ok((seg, b)) => self.call(ApiRequest::new("PATCH", format!("downtime/{seg}")).version("v2").json(b).result(data_field).id(data_id)),
+            Ok((seg, b)) => self.call(
+                ApiRequest::new("PATCH", format!("downtime/{seg}"))
+                    .version("v2")
+                    .json(b)
+                    .result(DATA_FIELD)
+                    .id(DATA_ID),
+            ),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -230,7 +241,8 @@ impl Client {
     /// GET /api/v2/downtime/{id}. Result: `data`; id: `data.id`.
     pub fn get_downtime_v2(&self, id: &str) -> Outcome {
         match v2_id(id) {
-            Ok(seg) => self.call(ApiRequest::new("GET", format!("downtime/{seg}")).version("v2").result(data_field).id(data_id)),
+            Ok(seg) => self
+                .call(ApiRequest::new("GET", format!("downtime/{seg}")).version("v2").result(DATA_FIELD).id(DATA_ID)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -254,7 +266,7 @@ impl Client {
                 .query_opt("current_only", current_only.then_some("true"))
                 .query_opt("page%5Boffset%5D", (page_offset > 0).then(|| page_offset.to_string()))
                 .query_opt("page%5Blimit%5D", (page_limit > 0).then(|| page_limit.to_string()))
-                .result(data_field),
+                .result(DATA_FIELD),
         )
     }
 }
@@ -273,7 +285,10 @@ mod tests {
 
     #[test]
     fn v1_bodies() {
-        assert_eq!(v1_body(Some("env:a, env:b"), 10, 20, Some("m")).unwrap(), json!({"scope": ["env:a", "env:b"], "start": 10, "end": 20, "message": "m"}));
+        assert_eq!(
+            v1_body(Some("env:a, env:b"), 10, 20, Some("m")).unwrap(),
+            json!({"scope": ["env:a", "env:b"], "start": 10, "end": 20, "message": "m"})
+        );
         assert_eq!(v1_body(None, 0, 0, Some("")).unwrap(), json!({}));
         assert!(v1_body(Some(" , "), 0, 0, None).is_err());
         assert!(v1_body(Some("x"), 20, 10, None).is_err());
@@ -289,9 +304,15 @@ mod tests {
         );
         assert!(DowntimeV2::default().create_body().is_err());
         let u = DowntimeV2 { message: Some("hi"), monitor: Some(MonitorIdentifier::Id(3)), ..Default::default() };
-        assert_eq!(u.update_body("abc").unwrap(), json!({"data": {"id": "abc", "type": "downtime", "attributes": {"monitor_identifier": {"monitor_id": 3}, "message": "hi"}}}));
+        assert_eq!(
+            u.update_body("abc").unwrap(),
+            json!({"data": {"id": "abc", "type": "downtime", "attributes": {"monitor_identifier": {"monitor_id": 3}, "message": "hi"}}})
+        );
         assert!(DowntimeV2::default().update_body("abc").is_err());
-        assert_eq!(monitor_identifier(0, Some("a,b")).unwrap(), Some(MonitorIdentifier::Tags(vec!["a".into(), "b".into()])));
+        assert_eq!(
+            monitor_identifier(0, Some("a,b")).unwrap(),
+            Some(MonitorIdentifier::Tags(vec!["a".into(), "b".into()]))
+        );
         assert!(monitor_identifier(4, Some("a")).is_err());
         assert_eq!(monitor_identifier(0, None).unwrap(), None);
     }

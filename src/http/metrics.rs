@@ -91,7 +91,10 @@ mod tests {
     #[test]
     fn series_shape() {
         let m = Metric { name: "m.a", points: vec![(1.0, 5.0)], tags: Some("a:b"), ..Default::default() };
-        assert_eq!(m.series("h0").unwrap(), json!({"metric":"m.a","points":[[1.0,5.0]],"type":"gauge","host":"h0","tags":["a:b"]}));
+        assert_eq!(
+            m.series("h0").unwrap(),
+            json!({"metric":"m.a","points":[[1.0,5.0]],"type":"gauge","host":"h0","tags":["a:b"]})
+        );
         let m = Metric { name: "m", points: vec![(1.0, f64::NAN)], ..Default::default() };
         assert!(m.series("h").is_err());
         assert_eq!(metric_type(Some("counter")).unwrap(), "count");

@@ -2,6 +2,7 @@
 //! and one file per API resource.
 
 pub mod alerts;
+pub mod answer;
 pub mod backoff;
 pub mod client;
 pub mod comments;
@@ -12,6 +13,7 @@ pub mod hosts;
 pub mod metrics;
 pub mod monitors;
 pub mod net;
+pub mod no_proxy;
 pub mod options;
 pub mod request;
 pub mod response;
@@ -23,5 +25,6 @@ pub mod tags;
 pub mod transport;
 pub mod users;
 
+pub use answer::Pick;
 pub use client::{ApiRequest, Body, Client};
-pub use response::{Outcome, Response};
+pub use response::{Outcome, Response, ResultView};

@@ -3,6 +3,7 @@
 //! (`/api/v1/monitor…`), plus muting one monitor through a v2 downtime (today's replacement for
 //! the deprecated mute endpoints).
 
+use super::answer::Pick;
 use super::client::{ApiRequest, Client};
 use super::downtimes::{DowntimeV2, MonitorIdentifier};
 use super::response::Outcome;
@@ -38,9 +39,7 @@ pub const MONITOR_TYPES: &[&str] = &[
     "llm-observability alert",
 ];
 
-fn id_field(v: &Value) -> Option<Value> {
-    v.get("id").cloned()
-}
+const ID_FIELD: Pick = Pick::at(&["id"]);
 
 /// A positive object id for a path (`what` names it in the error).
 pub(crate) fn positive_id(id: i64, what: &str) -> Result<i64, Error> {
@@ -73,7 +72,10 @@ impl Monitor<'_> {
     pub fn create_body(&self) -> Result<Value, Error> {
         let t = self.mtype.ok_or_else(|| Error::invalid("monitor type is missing"))?.to_lowercase();
         if !MONITOR_TYPES.contains(&t.as_str()) {
-            return Err(Error::invalid(format!("Invalid monitor type {t:?}, expected one of: {}", MONITOR_TYPES.join(", "))));
+            return Err(Error::invalid(format!(
+                "Invalid monitor type {t:?}, expected one of: {}",
+                MONITOR_TYPES.join(", ")
+            )));
         }
         let q = truthy(self.query).ok_or_else(|| Error::invalid("monitor query is empty"))?;
         let mut b = Map::new();
@@ -92,7 +94,9 @@ impl Monitor<'_> {
         }
         self.common(&mut b);
         if b.is_empty() {
-            return Err(Error::invalid("monitor update has nothing to change (query, name, message and options are all empty)"));
+            return Err(Error::invalid(
+                "monitor update has nothing to change (query, name, message and options are all empty)",
+            ));
         }
         Ok(Value::Object(b))
     }
@@ -135,7 +139,7 @@ impl Client {
     /// POST /monitor. Result and id: the monitor `id`.
     pub fn monitor(&self, m: &Monitor<'_>) -> Outcome {
         match m.create_body() {
-            Ok(body) => self.call(ApiRequest::new("POST", "monitor").json(body).result(id_field).id(id_field)),
+            Ok(body) => self.call(ApiRequest::new("POST", "monitor").json(body).result(ID_FIELD).id(ID_FIELD)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -146,7 +150,7 @@ impl Client {
             Ok(b) => b,
             Err(e) => return Outcome::failed(e),
         };
-        self.call(ApiRequest::new("PUT", format!("monitor/{monitor_id}")).json(body).result(id_field).id(id_field))
+        self.call(ApiRequest::new("PUT", format!("monitor/{monitor_id}")).json(body).result(ID_FIELD).id(ID_FIELD))
     }
 
     /// GET /monitor/{id}[?group_states=]. Result: the whole monitor object.
@@ -154,7 +158,10 @@ impl Client {
         if let Err(e) = positive_id(monitor_id, "monitor_id") {
             return Outcome::failed(e);
         }
-        self.call(ApiRequest::new("GET", format!("monitor/{monitor_id}")).query_opt("group_states", crate::tags::joined(group_states)))
+        self.call(
+            ApiRequest::new("GET", format!("monitor/{monitor_id}"))
+                .query_opt("group_states", crate::tags::joined(group_states)),
+        )
     }
 
     /// GET /monitor[?group_states=][&tags=]. Result: the list of monitors.
@@ -244,8 +251,17 @@ mod tests {
     fn update_body_has_no_type() {
         let mut o = Map::new();
         o.insert("notify_no_data".into(), json!(true));
-        let m = Monitor { mtype: Some("query alert"), query: Some("q"), name: Some("n"), message: Some("m"), options: Some(o) };
-        assert_eq!(m.update_body().unwrap(), json!({"query": "q", "name": "n", "message": "m", "options": {"notify_no_data": true}}));
+        let m = Monitor {
+            mtype: Some("query alert"),
+            query: Some("q"),
+            name: Some("n"),
+            message: Some("m"),
+            options: Some(o),
+        };
+        assert_eq!(
+            m.update_body().unwrap(),
+            json!({"query": "q", "name": "n", "message": "m", "options": {"notify_no_data": true}})
+        );
         assert!(Monitor::default().update_body().is_err());
     }
 

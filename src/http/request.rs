@@ -26,7 +26,9 @@ impl Client {
             Err(e) => return Outcome::failed(e),
         };
         if path.trim().is_empty() || path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
-            return Outcome::failed(Error::invalid("path must be non-empty and hold no whitespace, '?' or '#' (pass the query separately)"));
+            return Outcome::failed(Error::invalid(
+                "path must be non-empty and hold no whitespace, '?' or '#' (pass the query separately)",
+            ));
         }
         let query = query.map(|q| q.trim_start_matches('?'));
         if let Some(q) = query {

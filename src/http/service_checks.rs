@@ -22,7 +22,10 @@ pub struct ServiceCheck<'a> {
 impl ServiceCheck<'_> {
     pub fn body(&self) -> Result<Value, Error> {
         if !(0..=3).contains(&self.status) {
-            return Err(Error::invalid(format!("service check status must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN), got {}", self.status)));
+            return Err(Error::invalid(format!(
+                "service check status must be 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN), got {}",
+                self.status
+            )));
         }
         if self.check.trim().is_empty() {
             return Err(Error::invalid("service check name is empty"));

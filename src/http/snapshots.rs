@@ -1,6 +1,7 @@
 //! Graph snapshots: dogapi's `graph_snapshot`, `graph_snapshot_from_def` and
 //! `snapshot_status` (with dogapi's rewriting of the snapshot URL into a status path).
 
+use super::answer::Pick;
 use super::client::{encode, ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
@@ -38,7 +39,9 @@ pub fn snapshot_status_path(snapshot_url: &str) -> Result<String, Error> {
     }
     let mut out = String::from("graph/snapshot_status");
     for seg in piece.split('/') {
-        let decoded = percent_decode_str(seg).decode_utf8().map_err(|_| Error::invalid("snapshot_url is not valid UTF-8 once decoded"))?;
+        let decoded = percent_decode_str(seg)
+            .decode_utf8()
+            .map_err(|_| Error::invalid("snapshot_url is not valid UTF-8 once decoded"))?;
         out.push('/');
         out.push_str(&encode(&decoded));
     }
@@ -46,9 +49,11 @@ pub fn snapshot_status_path(snapshot_url: &str) -> Result<String, Error> {
 }
 
 /// dogapi's formatter `int(x["status_code"])`: a JSON integer, also from a numeric string.
-fn status_code(v: &Value) -> Option<Value> {
-    match v.get("status_code")? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Value::from),
+fn status_code_int(v: &Value) -> Option<Value> {
+    match v {
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Value::from)
+        }
         Value::String(s) => s.trim().parse::<i64>().ok().map(Value::from),
         _ => None,
     }
@@ -108,7 +113,7 @@ impl Client {
     /// `status_code` as an integer (200 once the image is ready).
     pub fn snapshot_status(&self, snapshot_url: &str) -> Outcome {
         match snapshot_status_path(snapshot_url) {
-            Ok(path) => self.call(ApiRequest::new("GET", path).result(status_code)),
+            Ok(path) => self.call(ApiRequest::new("GET", path).result(Pick::map(&["status_code"], status_code_int))),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -122,25 +127,34 @@ mod tests {
     #[test]
     fn status_path_rewriting() {
         assert_eq!(
-            snapshot_status_path("https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png").unwrap(),
+            snapshot_status_path("https://p.datadoghq.com/snapshot/view/dd-snapshots-prod/org_1/2015-01-01/abc.png")
+                .unwrap(),
             "graph/snapshot_status/dd-snapshots-prod/org_1/2015-01-01/abc"
         );
         // Query and fragment are not part of the path; only the first .png cuts.
-        assert_eq!(snapshot_status_path("https://h/snapshot/view/a/b.png?x=/snapshot/view/c#f").unwrap(), "graph/snapshot_status/a/b");
+        assert_eq!(
+            snapshot_status_path("https://h/snapshot/view/a/b.png?x=/snapshot/view/c#f").unwrap(),
+            "graph/snapshot_status/a/b"
+        );
         // Without .png the whole rest is kept; escapes are normalised.
         assert_eq!(snapshot_status_path("http://h/x/snapshot/view/a%20b/c").unwrap(), "graph/snapshot_status/a%20b/c");
         assert_eq!(snapshot_status_path("/snapshot/view/z.png").unwrap(), "graph/snapshot_status/z");
-        for bad in ["https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc", "https://h/snapshot/view/.png", "", "https://snapshot/view/x.png"] {
+        for bad in [
+            "https://app.datadoghq.com/s/f12345678/aaa-bbb-ccc",
+            "https://h/snapshot/view/.png",
+            "",
+            "https://snapshot/view/x.png",
+        ] {
             assert_eq!(snapshot_status_path(bad).unwrap_err().kind, crate::error::ErrorKind::InvalidArgument, "{bad}");
         }
     }
 
     #[test]
     fn status_code_formatter() {
-        assert_eq!(status_code(&json!({"status_code": 200})), Some(json!(200)));
-        assert_eq!(status_code(&json!({"status_code": "403"})), Some(json!(403)));
-        assert_eq!(status_code(&json!({"status_code": "x"})), None);
-        assert_eq!(status_code(&json!({})), None);
+        assert_eq!(status_code_int(&json!(200)), Some(json!(200)));
+        assert_eq!(status_code_int(&json!("403")), Some(json!(403)));
+        assert_eq!(status_code_int(&json!("x")), None);
+        assert_eq!(status_code_int(&json!({})), None);
     }
 
     #[test]

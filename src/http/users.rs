@@ -1,6 +1,7 @@
 //! Users: dogapi's `invite` (`POST /api/v1/invite_users`, gone from today's API) and its
 //! replacement, user creation through `POST /api/v2/users`.
 
+use super::answer::Pick;
 use super::client::{ApiRequest, Client};
 use super::monitors::truthy;
 use super::response::Outcome;
@@ -40,7 +41,7 @@ impl Client {
     /// POST /invite_users `{"emails":[...]}`. Result: the `emails` list.
     pub fn invite(&self, emails: &str) -> Outcome {
         match invite_body(emails) {
-            Ok(b) => self.call(ApiRequest::new("POST", "invite_users").json(b).result(|v| v.get("emails").cloned())),
+            Ok(b) => self.call(ApiRequest::new("POST", "invite_users").json(b).result(Pick::at(&["emails"]))),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -49,7 +50,11 @@ impl Client {
     pub fn create_user(&self, email: &str, name: Option<&str>, title: Option<&str>) -> Outcome {
         match create_body(email, name, title) {
             Ok(b) => self.call(
-                ApiRequest::new("POST", "users").version("v2").json(b).result(|v| v.get("data").cloned()).id(|v| v.get("data")?.get("id").cloned()),
+                ApiRequest::new("POST", "users")
+                    .version("v2")
+                    .json(b)
+                    .result(Pick::at(&["data"]))
+                    .id(Pick::at(&["data", "id"])),
             ),
             Err(e) => Outcome::failed(e),
         }
@@ -65,7 +70,10 @@ mod tests {
         assert_eq!(invite_body("a@x.com, b@y.org").unwrap(), json!({"emails": ["a@x.com", "b@y.org"]}));
         assert!(invite_body(" , ").is_err());
         assert!(invite_body("nobody").is_err());
-        assert_eq!(create_body("a@x.com", Some("A"), None).unwrap(), json!({"data": {"type": "users", "attributes": {"email": "a@x.com", "name": "A"}}}));
+        assert_eq!(
+            create_body("a@x.com", Some("A"), None).unwrap(),
+            json!({"data": {"type": "users", "attributes": {"email": "a@x.com", "name": "A"}}})
+        );
         assert!(create_body("a@x.com,b@y", None, None).is_err());
     }
 }

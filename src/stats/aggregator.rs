@@ -115,7 +115,13 @@ struct Stripes([Stripe; STRIPES]);
 
 impl Stripes {
     fn new() -> Box<Stripes> {
-        Box::new(Stripes(std::array::from_fn(|_| Stripe(Mutex::new(Hist { retired: false, slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())], overflow: Vec::new() })))))
+        Box::new(Stripes(std::array::from_fn(|_| {
+            Stripe(Mutex::new(Hist {
+                retired: false,
+                slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())],
+                overflow: Vec::new(),
+            }))
+        })))
     }
 
     /// Records into the calling thread's stripe, `*stripe` (a per-thread index: the cache's
@@ -243,7 +249,8 @@ impl Context {
 
     #[inline]
     pub fn host(&self) -> Option<&str> {
-        (self.host_len != u32::MAX).then(|| self.str_at((self.name_len + self.tags_len) as usize, self.host_len as usize))
+        (self.host_len != u32::MAX)
+            .then(|| self.str_at((self.name_len + self.tags_len) as usize, self.host_len as usize))
     }
 
     #[inline]
@@ -253,7 +260,11 @@ impl Context {
 
     #[inline]
     fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, host: Option<&str>) -> bool {
-        self.hash == hash && self.kind == kind && self.name() == name && self.host() == host && tags.matches(self.tags())
+        self.hash == hash
+            && self.kind == kind
+            && self.name() == name
+            && self.host() == host
+            && tags.matches(self.tags())
     }
 
     /// Adds one point to `bucket`. `weight` scales counters and histogram counts. `false`: the
@@ -525,7 +536,16 @@ impl Aggregator {
     /// them), so the next identical call skips all of this. `weight` scales counters and
     /// histogram counts (1 / sample_rate).
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Recorded {
+    pub fn record(
+        &self,
+        kind: Kind,
+        name: &str,
+        tags: Option<&str>,
+        host: Option<&str>,
+        bucket: i64,
+        value: f64,
+        weight: f64,
+    ) -> Recorded {
         let sorted = SortedTags::parse(tags);
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
@@ -547,13 +567,28 @@ impl Aggregator {
                 }
             }
         };
-        cache::fill(self, cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)), ctx);
+        cache::fill(
+            self,
+            cache::RawKey::new(kind, name.as_bytes(), tags.map(str::as_bytes), host.map(str::as_bytes)),
+            ctx,
+        );
         Recorded::Ok
     }
 
     #[cold]
     #[allow(clippy::too_many_arguments)]
-    fn record_new(&self, shard: &Shard, hash: u64, kind: Kind, name: &str, sorted: &SortedTags<'_>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<Arc<Context>, Recorded> {
+    fn record_new(
+        &self,
+        shard: &Shard,
+        hash: u64,
+        kind: Kind,
+        name: &str,
+        sorted: &SortedTags<'_>,
+        host: Option<&str>,
+        bucket: i64,
+        value: f64,
+        weight: f64,
+    ) -> Result<Arc<Context>, Recorded> {
         let mut map = shard.map.write();
         // Another thread may have created it between the two locks.
         if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, host)) {
@@ -606,7 +641,16 @@ impl Aggregator {
                         if let Some(ov) = l.overflow.as_mut() {
                             ov.retain(|(b, v)| {
                                 if *b < cut {
-                                    out.push(style, ctx.name(), "", *b as f64 * roll_up, *v, count, ctx.tags(), ctx.host());
+                                    out.push(
+                                        style,
+                                        ctx.name(),
+                                        "",
+                                        *b as f64 * roll_up,
+                                        *v,
+                                        count,
+                                        ctx.tags(),
+                                        ctx.host(),
+                                    );
                                     flushed = true;
                                     false
                                 } else {
@@ -751,7 +795,8 @@ impl Aggregator {
             .iter()
             .map(|s| {
                 let m = s.map.read();
-                m.capacity() * (std::mem::size_of::<Arc<Context>>() + 1) + m.len() * (std::mem::size_of::<Context>() + 16)
+                m.capacity() * (std::mem::size_of::<Arc<Context>>() + 1)
+                    + m.len() * (std::mem::size_of::<Context>() + 16)
             })
             .sum()
     }
@@ -833,11 +878,13 @@ mod tests {
             a.record(Kind::Counter, "c", None, None, b, 1.0, 1.0);
         }
         let s = flush(&a, 12);
-        let mut pts: Vec<(i64, i64)> = s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
+        let mut pts: Vec<(i64, i64)> =
+            s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
         pts.sort();
         assert_eq!(pts, [(100, 2), (110, 1)]);
         let s = flush(&a, 100);
-        let mut pts: Vec<(i64, i64)> = s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
+        let mut pts: Vec<(i64, i64)> =
+            s.iter().map(|x| (x["points"][0][0].as_i64().unwrap(), x["points"][0][1].as_i64().unwrap())).collect();
         pts.sort();
         assert_eq!(pts, [(120, 1), (130, 2)]);
     }
@@ -874,7 +921,8 @@ mod tests {
         }
         STRIPE.with(|c| c.set(usize::MAX));
         let ctx_stripes_used = {
-            let map = a.shards.iter().flat_map(|s| s.map.read().iter().cloned().collect::<Vec<_>>()).collect::<Vec<_>>();
+            let map =
+                a.shards.iter().flat_map(|s| s.map.read().iter().cloned().collect::<Vec<_>>()).collect::<Vec<_>>();
             assert_eq!(map.len(), 1);
             map[0].hist.as_ref().unwrap().0.iter().filter(|s| s.0.lock().slots.iter().any(|(b, _)| *b != FREE)).count()
         };
@@ -883,7 +931,11 @@ mod tests {
         for (b, (min, max, sum, count)) in want.iter().enumerate() {
             let ts = ((10 + b) * 10) as i64;
             let get = |suffix: &str| {
-                let v: Vec<f64> = s.iter().filter(|x| x["metric"] == format!("h.{suffix}") && x["points"][0][0] == ts).map(|x| x["points"][0][1].as_f64().unwrap()).collect();
+                let v: Vec<f64> = s
+                    .iter()
+                    .filter(|x| x["metric"] == format!("h.{suffix}") && x["points"][0][0] == ts)
+                    .map(|x| x["points"][0][1].as_f64().unwrap())
+                    .collect();
                 assert_eq!(v.len(), 1, "h.{suffix} at {ts}: {v:?}");
                 v[0]
             };
@@ -932,7 +984,8 @@ mod tests {
             t.join().unwrap();
         }
         let s = flush(&a, i64::MAX);
-        let sum = |m: &str| s.iter().filter(|x| x["metric"] == m).map(|x| x["points"][0][1].as_f64().unwrap()).sum::<f64>();
+        let sum =
+            |m: &str| s.iter().filter(|x| x["metric"] == m).map(|x| x["points"][0][1].as_f64().unwrap()).sum::<f64>();
         assert_eq!(sum("shared"), 80_000.0);
         for t in 0..4 {
             assert_eq!(sum(&format!("own.{t}")), 20_000.0);

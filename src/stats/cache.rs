@@ -125,13 +125,19 @@ impl Entry {
     /// `key`: this entry's `KEY_CAP` bytes of the key arena (name, tags, host concatenated).
     #[inline]
     fn matches(&self, key: &[u8], agg: u64, k: &RawKey<'_>) -> bool {
-        if self.hash != k.hash || self.agg != agg || self.kind != k.kind as u8 || (self.name_len, self.tags_len, self.host_len) != k.lens() {
+        if self.hash != k.hash
+            || self.agg != agg
+            || self.kind != k.kind as u8
+            || (self.name_len, self.tags_len, self.host_len) != k.lens()
+        {
             return false;
         }
         let n = k.name.len();
         let t = k.tags.map_or(0, <[u8]>::len);
         let h = k.host.map_or(0, <[u8]>::len);
-        eq(&key[..n], k.name) && eq(&key[n..n + t], k.tags.unwrap_or(&[])) && eq(&key[n + t..n + t + h], k.host.unwrap_or(&[]))
+        eq(&key[..n], k.name)
+            && eq(&key[n..n + t], k.tags.unwrap_or(&[]))
+            && eq(&key[n + t..n + t + h], k.host.unwrap_or(&[]))
     }
 
     fn clear(&mut self) {
@@ -183,7 +189,11 @@ thread_local! {
 /// On a hit, calls `f` with the cached context and this thread's points cell; `f` returns its
 /// result and whether to evict the entry (retired context). `None`: a miss.
 #[inline]
-pub fn with_hit<R>(agg: u64, key: &RawKey<'_>, f: impl FnOnce(&Context, &PointCell, &mut BucketMemo) -> (R, bool)) -> Option<R> {
+pub fn with_hit<R>(
+    agg: u64,
+    key: &RawKey<'_>,
+    f: impl FnOnce(&Context, &PointCell, &mut BucketMemo) -> (R, bool),
+) -> Option<R> {
     TLS.try_with(|t| {
         // SAFETY: see the thread_local; no other borrow of this thread's Tls is live.
         let t = unsafe { &mut *t.get() };
@@ -241,7 +251,9 @@ pub fn fill(agg: &Aggregator, key: RawKey<'_>, ctx: Arc<Context>) {
         cell.bump();
         let Some(len) = key.fits() else { return };
         let base = set(key.hash);
-        let i = match (base..base + WAYS).find(|&i| t.entries[i].matches(&t.keys[i * KEY_CAP..(i + 1) * KEY_CAP], id, &key)) {
+        let i = match (base..base + WAYS)
+            .find(|&i| t.entries[i].matches(&t.keys[i * KEY_CAP..(i + 1) * KEY_CAP], id, &key))
+        {
             Some(i) => i,
             None => {
                 if t.entries[base].agg != 0 {

@@ -7,7 +7,8 @@ use std::cell::Cell;
 pub(crate) const RESERVOIR: usize = 1000;
 
 /// The percentiles emitted, in dogapi's order, with their metric suffixes.
-pub const PERCENTILES: [(f64, &str); 4] = [(0.75, ".75percentile"), (0.85, ".85percentile"), (0.95, ".95percentile"), (0.99, ".99percentile")];
+pub const PERCENTILES: [(f64, &str); 4] =
+    [(0.75, ".75percentile"), (0.85, ".85percentile"), (0.95, ".95percentile"), (0.99, ".99percentile")];
 
 thread_local! {
     static RNG: Cell<u64> = const { Cell::new(0) };
@@ -34,7 +35,8 @@ fn seed() -> u64 {
     static N: AtomicU64 = AtomicU64::new(0x9e37_79b9_7f4a_7c15);
     let local = 0u8;
     let addr = &local as *const u8 as u64;
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+    let t =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
     let s = (t ^ addr.rotate_left(32) ^ N.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)) | 1;
     // One splitmix64 round so nearby seeds diverge.
     let mut z = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -171,7 +173,12 @@ impl HistAgg {
             return Vec::new();
         }
         self.samples.sort_unstable_by(f64::total_cmp);
-        let mut out = vec![(".min", self.min, false), (".max", self.max, false), (".count", self.count, true), (".avg", self.sum / self.count, false)];
+        let mut out = vec![
+            (".min", self.min, false),
+            (".max", self.max, false),
+            (".count", self.count, true),
+            (".avg", self.sum / self.count, false),
+        ];
         let n = self.samples.len();
         for (p, suffix) in PERCENTILES {
             out.push((suffix, self.samples[percentile_index(p, n)], false));
@@ -318,7 +325,15 @@ mod tests {
             let w = [1.0, 2.0, 4.0, 0.5][(i % 4) as usize];
             one.add(v, w);
             // Part 0 gets most, part 3 only every 97th point.
-            let p = if i % 97 == 0 { 3 } else if i % 5 == 0 { 2 } else if i % 3 == 0 { 1 } else { 0 };
+            let p = if i % 97 == 0 {
+                3
+            } else if i % 5 == 0 {
+                2
+            } else if i % 3 == 0 {
+                1
+            } else {
+                0
+            };
             parts[p].add(v, w);
         }
         let mut m = HistAgg::merge(parts);
@@ -352,7 +367,10 @@ mod tests {
         }
         let s = h.stats();
         let names: Vec<&str> = s.iter().map(|x| x.0).collect();
-        assert_eq!(names, [".min", ".max", ".count", ".avg", ".75percentile", ".85percentile", ".95percentile", ".99percentile"]);
+        assert_eq!(
+            names,
+            [".min", ".max", ".count", ".avg", ".75percentile", ".85percentile", ".95percentile", ".99percentile"]
+        );
         assert_eq!(s[3].1, 35.0);
         assert_eq!(s[4].1, 40.0); // index round(0.75*4-1)=2
         assert_eq!(s[7].1, 50.0);

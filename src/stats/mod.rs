@@ -220,7 +220,10 @@ fn verdict(o: &Outcome) -> Verdict {
     match &o.response {
         Some(r) if (200..300).contains(&r.status) => Verdict::Sent,
         Some(r) if r.status == 429 => {
-            let d = r.header("retry-after").and_then(parse_delay).or_else(|| r.header("x-ratelimit-reset").and_then(parse_delay));
+            let d = r
+                .header("retry-after")
+                .and_then(parse_delay)
+                .or_else(|| r.header("x-ratelimit-reset").and_then(parse_delay));
             Verdict::Retry(Some(d.unwrap_or(Duration::from_secs(10))))
         }
         Some(r) if r.status == 408 || r.status >= 500 => Verdict::Retry(None),
@@ -431,12 +434,25 @@ impl Stats {
 
     /// Through the map (and into this thread's cache).
     #[allow(clippy::too_many_arguments)]
-    fn record_at(&self, kind: Kind, name: &str, tags: Option<&str>, host: Option<&str>, bucket: i64, value: f64, weight: f64) -> Result<(), Error> {
+    fn record_at(
+        &self,
+        kind: Kind,
+        name: &str,
+        tags: Option<&str>,
+        host: Option<&str>,
+        bucket: i64,
+        value: f64,
+        weight: f64,
+    ) -> Result<(), Error> {
         match self.agg.record(kind, name, tags, host, bucket, value, weight) {
             Recorded::Ok => Ok(()),
             Recorded::ContextLimit => Err(Error::new(
                 ErrorKind::ContextLimit,
-                format!("stats: live-context cap ({}) reached; point of {:?} dropped", self.cfg.read().opts.max_contexts, name),
+                format!(
+                    "stats: live-context cap ({}) reached; point of {:?} dropped",
+                    self.cfg.read().opts.max_contexts,
+                    name
+                ),
             )),
         }
     }
@@ -448,8 +464,20 @@ impl Stats {
     /// result and error it always gave. `value`, `timestamp`, `sample_rate` must be finite.
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    pub fn record_cached(&self, kind: Kind, name: &[u8], tags: Option<&[u8]>, host: Option<&[u8]>, value: f64, timestamp: f64, sample_rate: f64) -> Option<Result<(), Error>> {
-        if self.state.load(Ordering::Relaxed) != RUNNING || self.fork_gen.load(Ordering::Relaxed) != fork::generation() || !(sample_rate > 0.0 && sample_rate <= 1.0) {
+    pub fn record_cached(
+        &self,
+        kind: Kind,
+        name: &[u8],
+        tags: Option<&[u8]>,
+        host: Option<&[u8]>,
+        value: f64,
+        timestamp: f64,
+        sample_rate: f64,
+    ) -> Option<Result<(), Error>> {
+        if self.state.load(Ordering::Relaxed) != RUNNING
+            || self.fork_gen.load(Ordering::Relaxed) != fork::generation()
+            || !(sample_rate > 0.0 && sample_rate <= 1.0)
+        {
             return None;
         }
         enum Step {
@@ -496,9 +524,16 @@ impl Stats {
         let mut r = Rendered::default();
         let (limits, max_queued) = {
             let c = self.cfg.read();
-            let style = SeriesStyle { default_host: &c.default_host, device: c.opts.device.as_deref(), interval: c.opts.interval() };
+            let style = SeriesStyle {
+                default_host: &c.default_host,
+                device: c.opts.device.as_deref(),
+                interval: c.opts.interval(),
+            };
             self.agg.extract(cut, self.roll_up(), &style, &mut r);
-            (Limits { max_compressed: c.opts.max_payload_bytes, max_decompressed: payload::MAX_DECOMPRESSED }, c.opts.max_queued_bytes)
+            (
+                Limits { max_compressed: c.opts.max_payload_bytes, max_decompressed: payload::MAX_DECOMPRESSED },
+                c.opts.max_queued_bytes,
+            )
         };
         add(&self.counters.dropped_invalid, r.skipped_non_finite);
         if r.is_empty() {
@@ -588,7 +623,10 @@ impl Stats {
                 let left = deadline.saturating_duration_since(now_i);
                 if left < Duration::from_millis(5) {
                     self.queue.lock().push_front(item);
-                    last_err = Some(Error::new(ErrorKind::Timeout, "stats: shutdown timeout reached before every series was sent"));
+                    last_err = Some(Error::new(
+                        ErrorKind::Timeout,
+                        "stats: shutdown timeout reached before every series was sent",
+                    ));
                     break;
                 }
                 if left < request_timeout {
@@ -598,6 +636,7 @@ impl Stats {
             }
             let mut req = ApiRequest::new("POST", "series");
             req.body = Body::Gzipped(item.p.gzipped.clone());
+            req.status_only = true; // verdict() needs the status and headers, not a parsed body
             let outcome = client.call(req);
             match verdict(&outcome) {
                 Verdict::Sent => {
@@ -613,7 +652,15 @@ impl Stats {
                     add(&self.counters.retries, 1);
                     let e = outcome.error.unwrap_or_else(|| Error::new(ErrorKind::Connection, "stats: send failed"));
                     if log::enabled(Level::Warn) {
-                        log::emit(Level::Warn, &format!("stats: {} series queued for retry in {:.1} s: {}", item.p.series, wait.as_secs_f64(), e.message));
+                        log::emit(
+                            Level::Warn,
+                            &format!(
+                                "stats: {} series queued for retry in {:.1} s: {}",
+                                item.p.series,
+                                wait.as_secs_f64(),
+                                e.message
+                            ),
+                        );
                     }
                     last_err = Some(e);
                     self.queue.lock().push_front(item);
@@ -629,9 +676,13 @@ impl Stats {
                 }
                 Verdict::Reject => {
                     add(&self.counters.dropped_rejected, item.p.series);
-                    let e = outcome.error.unwrap_or_else(|| Error::new(ErrorKind::HttpStatus, "stats: series rejected"));
+                    let e =
+                        outcome.error.unwrap_or_else(|| Error::new(ErrorKind::HttpStatus, "stats: series rejected"));
                     if log::enabled(Level::Error) {
-                        log::emit(Level::Error, &format!("stats: {} series rejected and dropped: {}", item.p.series, e.message));
+                        log::emit(
+                            Level::Error,
+                            &format!("stats: {} series rejected and dropped: {}", item.p.series, e.message),
+                        );
                     }
                     last_err = Some(e);
                 }
@@ -708,7 +759,10 @@ impl Stats {
                         }
                         r
                     }
-                    Err(_) => Err(Error::new(ErrorKind::Timeout, "stats: the flush thread did not finish within the shutdown timeout")),
+                    Err(_) => Err(Error::new(
+                        ErrorKind::Timeout,
+                        "stats: the flush thread did not finish within the shutdown timeout",
+                    )),
                 }
             }
             None => self.final_flush(deadline),
@@ -757,10 +811,17 @@ impl Stats {
     pub fn render_only(&self, timestamp: Option<f64>) -> (usize, usize, usize) {
         let mut r = Rendered::default();
         let c = self.cfg.read();
-        let style = SeriesStyle { default_host: &c.default_host, device: c.opts.device.as_deref(), interval: c.opts.interval() };
+        let style = SeriesStyle {
+            default_host: &c.default_host,
+            device: c.opts.device.as_deref(),
+            interval: c.opts.interval(),
+        };
         let cut = timestamp.map_or(i64::MAX, |t| self.cut(t));
         self.agg.extract(cut, self.roll_up(), &style, &mut r);
-        let p = payload::split(&r, Limits { max_compressed: c.opts.max_payload_bytes, max_decompressed: payload::MAX_DECOMPRESSED });
+        let p = payload::split(
+            &r,
+            Limits { max_compressed: c.opts.max_payload_bytes, max_decompressed: payload::MAX_DECOMPRESSED },
+        );
         (r.len(), p.len(), p.iter().map(|x| x.gzipped.len()).sum())
     }
 }
@@ -779,7 +840,11 @@ impl Stats {
         use std::io::Read;
         let mut r = Rendered::default();
         let c = self.cfg.read();
-        let style = SeriesStyle { default_host: &c.default_host, device: c.opts.device.as_deref(), interval: c.opts.interval() };
+        let style = SeriesStyle {
+            default_host: &c.default_host,
+            device: c.opts.device.as_deref(),
+            interval: c.opts.interval(),
+        };
         self.agg.extract(self.cut(ts), self.roll_up(), &style, &mut r);
         let mut out = Vec::new();
         for p in payload::split(&r, Limits::default()) {
@@ -790,7 +855,14 @@ impl Stats {
         }
         // dogapi's tests sort by (first point ts, metric name, tags, host).
         out.sort_by(|a, b| {
-            let k = |v: &serde_json::Value| (v["points"][0][0].as_f64().unwrap(), v["metric"].as_str().unwrap().to_string(), v["tags"].to_string(), v["host"].to_string());
+            let k = |v: &serde_json::Value| {
+                (
+                    v["points"][0][0].as_f64().unwrap(),
+                    v["metric"].as_str().unwrap().to_string(),
+                    v["tags"].to_string(),
+                    v["host"].to_string(),
+                )
+            };
             k(a).partial_cmp(&k(b)).unwrap()
         });
         out
@@ -808,7 +880,12 @@ mod dogapi_tests {
 
     fn started(f: impl FnOnce(&mut StatsOptions)) -> Arc<Stats> {
         let s = Stats::new();
-        let mut o = StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() };
+        let mut o = StatsOptions {
+            flush_in_thread: false,
+            api_host: Some("http://127.0.0.1:9".into()),
+            api_key: Some("k".into()),
+            ..Default::default()
+        };
         f(&mut o);
         s.start(o).unwrap();
         s
@@ -844,7 +921,10 @@ mod dogapi_tests {
         }
         let m = s.flush_series(120.0);
         assert_eq!(m.len(), 24);
-        let b100: Vec<&Value> = m.iter().filter(|x| x["points"][0][0] == 100 && x["metric"].as_str().unwrap().starts_with("histogram.1")).collect();
+        let b100: Vec<&Value> = m
+            .iter()
+            .filter(|x| x["points"][0][0] == 100 && x["metric"].as_str().unwrap().starts_with("histogram.1"))
+            .collect();
         let by = |suffix: &str| val(b100.iter().find(|x| x["metric"] == format!("histogram.1{suffix}")).unwrap());
         assert_eq!(by(".avg"), 35.0);
         assert_eq!(by(".count"), 4.0);
@@ -852,7 +932,9 @@ mod dogapi_tests {
         assert_eq!(by(".max"), 50.0);
         assert_eq!(by(".75percentile"), 40.0);
         assert_eq!(by(".99percentile"), 50.0);
-        let b110 = |suffix: &str| val(m.iter().find(|x| x["points"][0][0] == 110 && x["metric"] == format!("histogram.1{suffix}")).unwrap());
+        let b110 = |suffix: &str| {
+            val(m.iter().find(|x| x["points"][0][0] == 110 && x["metric"] == format!("histogram.1{suffix}")).unwrap())
+        };
         assert_eq!(b110(".avg"), 40.0);
         assert_eq!(b110(".count"), 3.0);
         assert_eq!(b110(".75percentile"), 40.0);
@@ -967,10 +1049,12 @@ mod dogapi_tests {
     #[test]
     fn host() {
         let s = started(|o| o.host = Some("default".into()));
-        let g = |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("gauge", 12.0, 100.0) };
+        let g =
+            |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("gauge", 12.0, 100.0) };
         s.record(Kind::Gauge, &g(Some(""), None)).unwrap();
         s.record(Kind::Gauge, &g(Some("test"), None)).unwrap();
-        let c = |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("counter", 1.0, 100.0) };
+        let c =
+            |h: Option<&'static str>, tags: Option<&'static str>| Point { host: h, tags, ..pt("counter", 1.0, 100.0) };
         s.record(Kind::Counter, &c(None, None)).unwrap();
         s.record(Kind::Counter, &c(None, None)).unwrap();
         s.record(Kind::Counter, &c(Some("test"), None)).unwrap();
@@ -984,7 +1068,9 @@ mod dogapi_tests {
         assert!(gauges.iter().any(|x| x["host"] == ""));
         assert!(gauges.iter().any(|x| x["host"] == "test"));
         let counters = get(&m, "counter");
-        let find = |host: &str, tagged: bool| val(counters.iter().find(|x| x["host"] == host && x.get("tags").is_some() == tagged).unwrap());
+        let find = |host: &str, tagged: bool| {
+            val(counters.iter().find(|x| x["host"] == host && x.get("tags").is_some() == tagged).unwrap())
+        };
         assert_eq!(find("default", false), 2.0);
         assert_eq!(find("test", false), 1.0);
         assert_eq!(find("test", true), 2.0);
@@ -1008,8 +1094,14 @@ mod dogapi_tests {
         assert_eq!(s.stop(None).unwrap_err().kind, ErrorKind::NotStarted);
         let s = started(|_| {});
         assert_eq!(s.record(Kind::Gauge, &pt("", 1.0, 0.0)).unwrap_err().kind, ErrorKind::InvalidArgument);
-        assert_eq!(s.record(Kind::Gauge, &Point { sample_rate: 0.0, ..pt("a", 1.0, 0.0) }).unwrap_err().kind, ErrorKind::InvalidArgument);
-        assert_eq!(s.record(Kind::Gauge, &Point { sample_rate: 1.5, ..pt("a", 1.0, 0.0) }).unwrap_err().kind, ErrorKind::InvalidArgument);
+        assert_eq!(
+            s.record(Kind::Gauge, &Point { sample_rate: 0.0, ..pt("a", 1.0, 0.0) }).unwrap_err().kind,
+            ErrorKind::InvalidArgument
+        );
+        assert_eq!(
+            s.record(Kind::Gauge, &Point { sample_rate: 1.5, ..pt("a", 1.0, 0.0) }).unwrap_err().kind,
+            ErrorKind::InvalidArgument
+        );
     }
 
     #[test]
@@ -1047,7 +1139,13 @@ mod cache_tests {
 
     fn started() -> Arc<Stats> {
         let s = Stats::new();
-        s.start(StatsOptions { flush_in_thread: false, api_host: Some("http://127.0.0.1:9".into()), api_key: Some("k".into()), ..Default::default() }).unwrap();
+        s.start(StatsOptions {
+            flush_in_thread: false,
+            api_host: Some("http://127.0.0.1:9".into()),
+            api_key: Some("k".into()),
+            ..Default::default()
+        })
+        .unwrap();
         s
     }
 
@@ -1147,7 +1245,9 @@ mod cache_tests {
         }
         all.extend(s.flush_series(1e12));
         assert!(flushes > 10, "only {flushes} flushes raced the recorders");
-        let series = |name: &str| all.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).collect::<Vec<_>>();
+        let series = |name: &str| {
+            all.iter().filter(|x| x["metric"] == name).map(|x| x["points"][0][1].as_f64().unwrap()).collect::<Vec<_>>()
+        };
         let counts = series("one.h.count");
         let avgs = series("one.h.avg");
         assert_eq!(counts.len(), avgs.len());
@@ -1159,10 +1259,14 @@ mod cache_tests {
             assert!((x - x.round()).abs() < 1e-6 * x.abs().max(1.0), "{x}");
             sum += x.round();
         }
-        let want: f64 = (0..threads_n).map(|t| (0..n).map(|i| (i % 1000) as f64 + (t * 1000) as f64 - 1500.0).sum::<f64>()).sum();
+        let want: f64 =
+            (0..threads_n).map(|t| (0..n).map(|i| (i % 1000) as f64 + (t * 1000) as f64 - 1500.0).sum::<f64>()).sum();
         assert_eq!(sum, want);
         assert_eq!(series("one.h.min").into_iter().fold(f64::INFINITY, f64::min), -1500.0);
-        assert_eq!(series("one.h.max").into_iter().fold(f64::NEG_INFINITY, f64::max), 999.0 + ((threads_n - 1) * 1000) as f64 - 1500.0);
+        assert_eq!(
+            series("one.h.max").into_iter().fold(f64::NEG_INFINITY, f64::max),
+            999.0 + ((threads_n - 1) * 1000) as f64 - 1500.0
+        );
         assert_eq!(s.telemetry().points_recorded, threads_n * n);
     }
 

@@ -81,7 +81,10 @@ impl StatsOptions {
             return Err(Error::invalid("max_contexts must be at least 1"));
         }
         if self.max_payload_bytes < 1024 || self.max_payload_bytes > MAX_COMPRESSED {
-            return Err(Error::invalid(format!("max_payload_bytes must be in [1024, {MAX_COMPRESSED}], got {}", self.max_payload_bytes)));
+            return Err(Error::invalid(format!(
+                "max_payload_bytes must be in [1024, {MAX_COMPRESSED}], got {}",
+                self.max_payload_bytes
+            )));
         }
         Ok(())
     }

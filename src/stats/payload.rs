@@ -72,7 +72,17 @@ impl Rendered {
     /// One series with one point. `tags` is the context's comma-joined tag string (omitted when
     /// empty); `host` `None` means the style's default host; `count` series carry `interval`.
     #[allow(clippy::too_many_arguments)]
-    pub fn push(&mut self, style: &SeriesStyle<'_>, name: &str, suffix: &str, ts: f64, value: f64, count: bool, tags: &str, host: Option<&str>) {
+    pub fn push(
+        &mut self,
+        style: &SeriesStyle<'_>,
+        name: &str,
+        suffix: &str,
+        ts: f64,
+        value: f64,
+        count: bool,
+        tags: &str,
+        host: Option<&str>,
+    ) {
         if !value.is_finite() || !ts.is_finite() {
             self.skipped_non_finite += 1;
             return;

@@ -25,13 +25,7 @@ struct Args {
 }
 
 fn parse(args: &[String], allow_cmd: bool) -> Result<Args, String> {
-    let mut a = Args {
-        port: 0,
-        spec: None,
-        strict: false,
-        quiet: false,
-        cmd: Vec::new(),
-    };
+    let mut a = Args { port: 0, spec: None, strict: false, quiet: false, cmd: Vec::new() };
     let mut it = args.iter();
     while let Some(x) = it.next() {
         match x.as_str() {
@@ -58,11 +52,7 @@ fn parse(args: &[String], allow_cmd: bool) -> Result<Args, String> {
 
 fn mask(v: &str) -> String {
     let n = v.chars().count();
-    let tail: String = if n > 4 {
-        v.chars().skip(n - 4).collect()
-    } else {
-        String::new()
-    };
+    let tail: String = if n > 4 { v.chars().skip(n - 4).collect() } else { String::new() };
     format!("****{tail}")
 }
 
@@ -92,19 +82,8 @@ fn summary(r: &Recorded, status: Option<u16>) -> String {
         (None, Some(f)) => format!("{f:?}").to_lowercase(),
         (None, None) => "-".into(),
     };
-    let q = if r.raw_query.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", r.raw_query)
-    };
-    let mut s = format!(
-        "{} {}{}  {}  contract: {}\n",
-        r.method,
-        r.path,
-        q,
-        status,
-        r.contract.as_str()
-    );
+    let q = if r.raw_query.is_empty() { String::new() } else { format!("?{}", r.raw_query) };
+    let mut s = format!("{} {}{}  {}  contract: {}\n", r.method, r.path, q, status, r.contract.as_str());
     for e in r.contract.errors() {
         s.push_str(&format!("    ! {e}\n"));
     }
@@ -114,10 +93,7 @@ fn summary(r: &Recorded, status: Option<u16>) -> String {
         }
     }
     if let Some(enc) = &r.content_encoding {
-        s.push_str(&format!(
-            "  content-encoding: {enc} ({} bytes on the wire)\n",
-            r.raw_body_len
-        ));
+        s.push_str(&format!("  content-encoding: {enc} ({} bytes on the wire)\n", r.raw_body_len));
     }
     if let Some(f) = &r.fault {
         s.push_str(&format!("  fault: {f:?}\n"));
@@ -137,10 +113,7 @@ fn summary(r: &Recorded, status: Option<u16>) -> String {
 }
 
 fn serve(a: Args) -> ExitCode {
-    let intake = Intake::start_with(IntakeOptions {
-        port: a.port,
-        spec_path: a.spec,
-    });
+    let intake = Intake::start_with(IntakeOptions { port: a.port, spec_path: a.spec });
     println!("dog-intake listening on {}", intake.url());
     let _ = std::io::stdout().flush();
     loop {
@@ -149,15 +122,10 @@ fn serve(a: Args) -> ExitCode {
 }
 
 fn run(a: Args) -> ExitCode {
-    let intake = Intake::start_with(IntakeOptions {
-        port: a.port,
-        spec_path: a.spec,
-    });
+    let intake = Intake::start_with(IntakeOptions { port: a.port, spec_path: a.spec });
     let url = intake.url();
     let mut cmd = Command::new(&a.cmd[0]);
-    cmd.args(&a.cmd[1..])
-        .env("DATADOG_HOST", &url)
-        .env("DOG_INTAKE_URL", &url);
+    cmd.args(&a.cmd[1..]).env("DATADOG_HOST", &url).env("DOG_INTAKE_URL", &url);
     if std::env::var_os("DD_API_KEY").is_none() {
         cmd.env("DD_API_KEY", "intake-test-key");
     }
@@ -171,10 +139,7 @@ fn run(a: Args) -> ExitCode {
     let recorded = intake.requests_with_status();
     let mut out = String::new();
     if !a.quiet {
-        out.push_str(&format!(
-            "dog-intake: {} request(s) received\n",
-            recorded.len()
-        ));
+        out.push_str(&format!("dog-intake: {} request(s) received\n", recorded.len()));
         for (r, st) in &recorded {
             out.push_str(&summary(r, *st));
         }

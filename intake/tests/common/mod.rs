@@ -18,21 +18,9 @@ pub fn call(agent: &ureq::Agent, method: &str, url: &str, body: Option<&str>) ->
     let r = match method {
         "GET" => agent.get(url).header(KEY.0, KEY.1).call(),
         "DELETE" => agent.delete(url).header(KEY.0, KEY.1).call(),
-        "POST" => agent
-            .post(url)
-            .header(KEY.0, KEY.1)
-            .header(CT.0, CT.1)
-            .send(b),
-        "PUT" => agent
-            .put(url)
-            .header(KEY.0, KEY.1)
-            .header(CT.0, CT.1)
-            .send(b),
-        "PATCH" => agent
-            .patch(url)
-            .header(KEY.0, KEY.1)
-            .header(CT.0, CT.1)
-            .send(b),
+        "POST" => agent.post(url).header(KEY.0, KEY.1).header(CT.0, CT.1).send(b),
+        "PUT" => agent.put(url).header(KEY.0, KEY.1).header(CT.0, CT.1).send(b),
+        "PATCH" => agent.patch(url).header(KEY.0, KEY.1).header(CT.0, CT.1).send(b),
         m => panic!("method {m}"),
     };
     let mut resp = r.unwrap_or_else(|e| panic!("{method} {url}: {e}"));

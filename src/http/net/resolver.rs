@@ -56,7 +56,8 @@ impl Resolver for CachingResolver {
         }
         let key = format!("{host}:{port}");
         let now = Instant::now();
-        let cached = self.cache.lock().get(&key).filter(|(at, _)| now.duration_since(*at) < TTL).map(|(_, a)| a.clone());
+        let cached =
+            self.cache.lock().get(&key).filter(|(at, _)| now.duration_since(*at) < TTL).map(|(_, a)| a.clone());
         let addrs = match cached {
             Some(a) => a,
             None => {

@@ -7,14 +7,22 @@
 //! `recv(MSG_PEEK | MSG_DONTWAIT)`, and only the check-out probe is made: the check-in one
 //! comes right after the answer was read, and whatever it could find (the peer closing, stray
 //! bytes) the check-out probe before the next use finds too. Everything else matches ureq's transport: `TCP_NODELAY`,
-//! socket timeouts set only when they change, timeouts reported as `Error::Timeout`.
+//! timeouts reported as `Error::Timeout`.
+//!
+//! Socket timeouts: each read and write may wait only for what is left before the call's
+//! deadline, which shrinks from request to request by a few microseconds. Setting it exactly
+//! would cost two `setsockopt` calls per request on a kept-alive connection, so the socket's
+//! timeout is set again only when it differs from the time left by more than [`SLACK`]: a call
+//! ends within `SLACK` of its deadline.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle, Transport};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle, Transport,
+};
 
 /// Opens the TCP connection unless an earlier connector (a proxy tunnel) already did.
 #[derive(Debug, Default)]
@@ -55,11 +63,24 @@ fn connect_any(addrs: &[SocketAddr], budget: Option<Duration>) -> Result<TcpStre
         };
         match attempt {
             Ok(s) => return Ok(s),
-            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => last = Some(ureq::Error::Timeout(ureq::Timeout::Connect)),
+            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+                last = Some(ureq::Error::Timeout(ureq::Timeout::Connect))
+            }
             Err(e) => last = Some(ureq::Error::Io(e)),
         }
     }
     Err(last.unwrap_or(ureq::Error::HostNotFound))
+}
+
+/// How far a socket timeout may differ from the time left before it is set again.
+pub const SLACK: Duration = Duration::from_millis(25);
+
+/// Whether the socket's timeout `current` must be set to `wanted`.
+fn must_set(current: Option<Duration>, wanted: Option<Duration>) -> bool {
+    match (current, wanted) {
+        (Some(c), Some(w)) => c > w + SLACK || c + SLACK < w,
+        (c, w) => c != w,
+    }
 }
 
 #[derive(Debug)]
@@ -87,7 +108,7 @@ impl Transport for Tcp {
         if timeout.after.is_zero() {
             return Err(ureq::Error::Timeout(timeout.reason));
         }
-        if limit != self.write_timeout {
+        if must_set(self.write_timeout, limit) {
             self.stream.set_write_timeout(limit)?;
             self.write_timeout = limit;
         }
@@ -105,7 +126,7 @@ impl Transport for Tcp {
         if timeout.after.is_zero() {
             return Err(ureq::Error::Timeout(timeout.reason));
         }
-        if limit != self.read_timeout {
+        if must_set(self.read_timeout, limit) {
             self.stream.set_read_timeout(limit)?;
             self.read_timeout = limit;
         }
@@ -132,7 +153,9 @@ impl Transport for Tcp {
         }
         let mut byte = 0u8;
         // SAFETY: a valid socket descriptor owned by self.stream, and a one-byte buffer.
-        let n = unsafe { libc::recv(self.stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
+        let n = unsafe {
+            libc::recv(self.stream.as_raw_fd(), (&mut byte as *mut u8).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
+        };
         n < 0 && matches!(io::Error::last_os_error().kind(), io::ErrorKind::WouldBlock)
     }
 }
