@@ -93,6 +93,19 @@ typedef struct dog_stats_options dog_stats_options_t;
 #define DOG_STATS_TELEMETRY_MAX_SLOTS 1024
 
 /**
+ * Default cap on an answer's body. Datadog's largest answers are unpaginated lists (every
+ * monitor, every dashboard, an event stream of 1,000 events); 32 MiB holds ~10,000 monitors.
+ */
+#define DEFAULT_MAX_RESPONSE_BYTES (32 << 20)
+
+/**
+ * Range accepted for the body cap.
+ */
+#define MIN_RESPONSE_CAP (1 << 10)
+
+#define MAX_RESPONSE_CAP (1 << 30)
+
+/**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
  * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
@@ -823,7 +836,10 @@ dog_status_t dog_host_unmute(dog_http_t *client, const char *host, dog_response_
  * (api_version "v1", timeout 2 s, max_timeouts 3, backoff_period 300 s, swallow on,
  * json_responses off) and read the environment once: `DATADOG_HOST` (explicit host),
  * `DD_SITE` (default `datadoghq.com`, host `https://api.<site>`), `DD_PROXY_HTTPS` /
- * `HTTPS_PROXY`. Keys travel only in the `DD-API-KEY` / `DD-APPLICATION-KEY` headers.
+ * `HTTPS_PROXY`, `NO_PROXY` / `no_proxy`. Keys travel only in the `DD-API-KEY` /
+ * `DD-APPLICATION-KEY` headers, and are scrubbed from every message the library builds, even
+ * when a server echoes them back. A client created before fork() may be used in the child:
+ * the child's first call starts with no connection, lock or thread of its parent.
  * Returns NULL on failure (a key with non-printable characters, a malformed `DATADOG_HOST`,
  * `DD_SITE` or proxy variable); `dog_error_last()` says why. The handle is safe to share
  * between threads; free it with `dog_http_free()` once no thread uses it.
@@ -840,7 +856,10 @@ void dog_http_free(dog_http_t *client);
 /**
  * Sets the API host: `https://host`, `http://host:port` or a bare `host` (https). A trailing
  * slash is ignored; other schemes are `DOG_ERR_INVALID_ARGUMENT`. It wins over the site.
- * NULL removes an explicit host (requests go to `https://api.<site>`).
+ * NULL removes an explicit host (requests go to `https://api.<site>`). `http://` is only for
+ * loopback hosts (127.0.0.0/8, ::1, `localhost`): another host is `DOG_ERR_INVALID_ARGUMENT`
+ * unless `dog_http_set_allow_insecure_http(client, true)` was called first (a host from
+ * `DATADOG_HOST` is checked at each call instead).
  */
 dog_status_t dog_http_set_api_host(dog_http_t *client, const char *url);
 
@@ -856,9 +875,9 @@ dog_status_t dog_http_set_site(dog_http_t *client, const char *site);
 dog_status_t dog_http_set_api_version(dog_http_t *client, const char *version);
 
 /**
- * Sets dogapi's socket timeout, in seconds (0.001 to 86400; default 2): the longest wait for
- * connecting, for any one write and for any one read (`DOG_ERR_TIMEOUT`). A whole request is
- * also bounded by twice this value, so a server that drips bytes cannot hold a call longer.
+ * Sets dogapi's timeout, in seconds (0.001 to 86400; default 2): the longest a whole call may
+ * take — connecting, sending, reading and interpreting the answer — before it fails with
+ * `DOG_ERR_TIMEOUT` (within 25 ms), so a server that drips bytes cannot hold a call longer.
  * Anything else (NaN, infinite, out of range) is `DOG_ERR_INVALID_ARGUMENT`, nothing changes.
  */
 dog_status_t dog_http_set_timeout(dog_http_t *client, double seconds);
@@ -895,11 +914,30 @@ dog_status_t dog_http_set_use_ec2_instance_id(dog_http_t *client, bool use_ec2_i
 dog_status_t dog_http_set_json_responses(dog_http_t *client, bool json_responses);
 
 /**
- * Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
- * CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections (the environment is read only by `dog_http_new`).
+ * Allows `http://` API hosts that are not loopback (default off: only 127.0.0.0/8, ::1 and
+ * `localhost` may be reached without TLS). Both keys then travel in clear text; the first call
+ * to such a host logs a `DOG_LOG_WARN` line. Switching it off again refuses such calls.
  */
-dog_status_t dog_http_set_proxy(dog_http_t *client,
-                                const char *proxy_url);
+dog_status_t dog_http_set_allow_insecure_http(dog_http_t *client, bool allow);
+
+/**
+ * Sets the largest answer body read, in bytes: 1024 to 1073741824 (1 GiB), default 33554432
+ * (32 MiB, room for Datadog's largest answers, unpaginated lists such as every monitor). A
+ * longer answer fails with `DOG_ERR_INVALID_RESPONSE` and is not handed out; nothing beyond
+ * the cap is read. Out of range: `DOG_ERR_INVALID_ARGUMENT`.
+ */
+dog_status_t dog_http_set_max_response_bytes(dog_http_t *client, size_t max_bytes);
+
+/**
+ * Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
+ * CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections
+ * (the environment is read only by `dog_http_new`). A URL that does not parse is
+ * `DOG_ERR_INVALID_ARGUMENT`; its `user:password@` part is never quoted in `dog_error_last()`
+ * or a log line. Hosts listed in `NO_PROXY` / `no_proxy` (read by `dog_http_new`, as curl
+ * reads it: `*`, host and domain suffixes, IPs, CIDR ranges, each with an optional `:port`)
+ * are reached directly.
+ */
+dog_status_t dog_http_set_proxy(dog_http_t *client, const char *proxy_url);
 
 /**
  * The detail of the last failure on the calling thread: what failed and why, never containing

@@ -16,9 +16,11 @@
 
 pub mod error;
 pub mod ffi;
+pub mod fork;
 pub mod host;
 pub mod http;
 pub mod log;
 pub mod metric_rules;
+pub mod secrets;
 pub mod stats;
 pub mod tags;

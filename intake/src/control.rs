@@ -3,6 +3,7 @@
 //!
 //! - `GET  …/_intake/requests[?path=/api/v1/series]` → JSON array of recorded requests
 //! - `POST …/_intake/fault` `{"kind":"status|rate_limited|slow|reset|hang|down", …,
+//!   or a hostile kind `huge_json|echo_headers|endless|drip` (see `hostile`),
 //!   "count":N | "sticky":true}`
 //! - `POST …/_intake/clear` (requests + faults), `POST …/_intake/heal` (faults only)
 //! - `POST …/_intake/response` `{"method","path","status","body"}` (canned answer)
@@ -58,6 +59,7 @@ pub(crate) fn fault_kind(f: &Fault) -> &'static str {
         Fault::Reset => "reset",
         Fault::Hang => "hang",
         Fault::Down => "down",
+        other => crate::hostile::kind(other).unwrap_or("hostile"),
     }
 }
 
@@ -96,7 +98,10 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
         "reset" => Fault::Reset,
         "hang" => Fault::Hang,
         "down" => Fault::Down,
-        other => return Err(format!("unknown fault kind {other:?}")),
+        other => match crate::hostile::from_json(other, v) {
+            Some(f) => f?,
+            None => return Err(format!("unknown fault kind {other:?}")),
+        },
     })
 }
 

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod control;
+mod hostile;
 mod http;
 mod query;
 mod responder;
@@ -46,6 +47,15 @@ pub enum Fault {
     Hang,
     /// Like `Reset`; meant to be set sticky to simulate an intake that is down.
     Down,
+    /// 200 with a valid JSON array `[0,0,…]` exactly `bytes` long (streamed, never held whole).
+    HugeJson { bytes: usize },
+    /// This status with `{"errors":["…every request header, verbatim…"]}` (a WAF / debugging
+    /// proxy quoting the request, API keys included).
+    EchoHeaders { code: u16 },
+    /// 200 with a chunked body that never ends (until the client goes away).
+    Endless,
+    /// 200 with `Content-Length` of `body`, sent one byte every `every`.
+    Drip { body: String, every: Duration },
 }
 
 impl Fault {

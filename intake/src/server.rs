@@ -72,6 +72,8 @@ pub struct Intake {
 
 enum Action {
     Respond(Resp),
+    /// A hostile answer written straight to the socket (see `hostile`), then close.
+    Stream(Fault),
     Reset,
     Hang,
 }
@@ -286,6 +288,10 @@ fn connection(inner: Arc<Inner>, id: u64, mut stream: TcpStream) {
                 inner.pause(None);
                 break;
             }
+            Action::Stream(f) => {
+                let _ = crate::hostile::serve(&mut stream, &f, &|d| inner.pause(Some(d)));
+                break;
+            }
         }
     }
     forget(&inner);
@@ -426,7 +432,11 @@ fn answer(inner: &Inner, req: &Req, fault: Option<Fault>, d: Decoded) -> Action 
         Some(Fault::Slow(delay)) if !inner.pause(Some(delay)) => return Action::Reset,
         Some(Fault::Reset) | Some(Fault::Down) => return Action::Reset,
         Some(Fault::Hang) => return Action::Hang,
-        Some(Fault::Slow(_)) | None => {}
+        Some(Fault::EchoHeaders { code }) => {
+            return Action::Respond(Resp::raw_json(code, crate::hostile::echo_body(req)))
+        }
+        Some(f) if crate::hostile::is_hostile(&f) => return Action::Stream(f),
+        Some(_) | None => {}
     }
     let mut s = inner.lock();
     if let Some((code, body)) = s

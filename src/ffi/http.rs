@@ -22,7 +22,10 @@ impl DogHttp {
 /// (api_version "v1", timeout 2 s, max_timeouts 3, backoff_period 300 s, swallow on,
 /// json_responses off) and read the environment once: `DATADOG_HOST` (explicit host),
 /// `DD_SITE` (default `datadoghq.com`, host `https://api.<site>`), `DD_PROXY_HTTPS` /
-/// `HTTPS_PROXY`. Keys travel only in the `DD-API-KEY` / `DD-APPLICATION-KEY` headers.
+/// `HTTPS_PROXY`, `NO_PROXY` / `no_proxy`. Keys travel only in the `DD-API-KEY` /
+/// `DD-APPLICATION-KEY` headers, and are scrubbed from every message the library builds, even
+/// when a server echoes them back. A client created before fork() may be used in the child:
+/// the child's first call starts with no connection, lock or thread of its parent.
 /// Returns NULL on failure (a key with non-printable characters, a malformed `DATADOG_HOST`,
 /// `DD_SITE` or proxy variable); `dog_error_last()` says why. The handle is safe to share
 /// between threads; free it with `dog_http_free()` once no thread uses it.
@@ -60,7 +63,10 @@ fn with_client(client: *const DogHttp, f: impl FnOnce(&Client) -> Result<(), Err
 
 /// Sets the API host: `https://host`, `http://host:port` or a bare `host` (https). A trailing
 /// slash is ignored; other schemes are `DOG_ERR_INVALID_ARGUMENT`. It wins over the site.
-/// NULL removes an explicit host (requests go to `https://api.<site>`).
+/// NULL removes an explicit host (requests go to `https://api.<site>`). `http://` is only for
+/// loopback hosts (127.0.0.0/8, ::1, `localhost`): another host is `DOG_ERR_INVALID_ARGUMENT`
+/// unless `dog_http_set_allow_insecure_http(client, true)` was called first (a host from
+/// `DATADOG_HOST` is checked at each call instead).
 #[no_mangle]
 pub unsafe extern "C" fn dog_http_set_api_host(client: *mut DogHttp, url: *const c_char) -> dog_status_t {
     // SAFETY: C string from the caller.
@@ -82,9 +88,9 @@ pub unsafe extern "C" fn dog_http_set_api_version(client: *mut DogHttp, version:
     with_client(client, |c| c.set_api_version(unsafe { req_str(version, "version")? }))
 }
 
-/// Sets dogapi's socket timeout, in seconds (0.001 to 86400; default 2): the longest wait for
-/// connecting, for any one write and for any one read (`DOG_ERR_TIMEOUT`). A whole request is
-/// also bounded by twice this value, so a server that drips bytes cannot hold a call longer.
+/// Sets dogapi's timeout, in seconds (0.001 to 86400; default 2): the longest a whole call may
+/// take — connecting, sending, reading and interpreting the answer — before it fails with
+/// `DOG_ERR_TIMEOUT` (within 25 ms), so a server that drips bytes cannot hold a call longer.
 /// Anything else (NaN, infinite, out of range) is `DOG_ERR_INVALID_ARGUMENT`, nothing changes.
 #[no_mangle]
 pub extern "C" fn dog_http_set_timeout(client: *mut DogHttp, seconds: f64) -> dog_status_t {
@@ -142,8 +148,33 @@ pub extern "C" fn dog_http_set_json_responses(client: *mut DogHttp, json_respons
     })
 }
 
+/// Allows `http://` API hosts that are not loopback (default off: only 127.0.0.0/8, ::1 and
+/// `localhost` may be reached without TLS). Both keys then travel in clear text; the first call
+/// to such a host logs a `DOG_LOG_WARN` line. Switching it off again refuses such calls.
+#[no_mangle]
+pub extern "C" fn dog_http_set_allow_insecure_http(client: *mut DogHttp, allow: bool) -> dog_status_t {
+    with_client(client, |c| {
+        c.set_allow_insecure_http(allow);
+        Ok(())
+    })
+}
+
+/// Sets the largest answer body read, in bytes: 1024 to 1073741824 (1 GiB), default 33554432
+/// (32 MiB, room for Datadog's largest answers, unpaginated lists such as every monitor). A
+/// longer answer fails with `DOG_ERR_INVALID_RESPONSE` and is not handed out; nothing beyond
+/// the cap is read. Out of range: `DOG_ERR_INVALID_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn dog_http_set_max_response_bytes(client: *mut DogHttp, max_bytes: usize) -> dog_status_t {
+    with_client(client, |c| c.set_max_response_bytes(u64::try_from(max_bytes).unwrap_or(u64::MAX)))
+}
+
 /// Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
-/// CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections (the environment is read only by `dog_http_new`).
+/// CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections
+/// (the environment is read only by `dog_http_new`). A URL that does not parse is
+/// `DOG_ERR_INVALID_ARGUMENT`; its `user:password@` part is never quoted in `dog_error_last()`
+/// or a log line. Hosts listed in `NO_PROXY` / `no_proxy` (read by `dog_http_new`, as curl
+/// reads it: `*`, host and domain suffixes, IPs, CIDR ranges, each with an optional `:port`)
+/// are reached directly.
 #[no_mangle]
 pub unsafe extern "C" fn dog_http_set_proxy(client: *mut DogHttp, proxy_url: *const c_char) -> dog_status_t {
     // SAFETY: C string from the caller.

@@ -2,15 +2,20 @@
 
 use super::{handle, opt_str, value_call};
 use crate::error::Error;
-use crate::http::{Outcome, Response};
+use crate::http::{Outcome, Response, ResultView};
 use std::ffi::{c_char, CString};
 use std::os::raw::c_int;
 
-/// The opaque object behind `dog_response_t`: the core response plus its C strings.
+/// The opaque object behind `dog_response_t`: the core response's status and id plus its C
+/// strings. The body is held once: it moves into its C string, and a result that is the
+/// whole answer points at that same string.
 pub struct DogResponse {
-    inner: Response,
+    status: u16,
+    id_text: Option<String>,
     body: CString,
+    /// `None` with `whole_body`: the result is the body.
     result: Option<CString>,
+    whole_body: bool,
     id: Option<CString>,
     headers: Vec<(String, CString)>,
 }
@@ -23,12 +28,29 @@ fn cstring(s: impl Into<Vec<u8>>) -> CString {
 
 impl DogResponse {
     pub(crate) fn new(inner: Response) -> DogResponse {
+        let Response { status, headers, body, result, id } = inner;
+        let (result, whole_body) = match result {
+            Some(ResultView::WholeBody) => (None, true),
+            Some(ResultView::Text(t)) => (Some(cstring(t)), false),
+            None => (None, false),
+        };
         DogResponse {
-            body: cstring(inner.body.clone()),
-            result: inner.result.as_ref().map(|v| cstring(v.to_string())),
-            id: inner.id.as_deref().map(cstring),
-            headers: inner.headers.iter().map(|(k, v)| (k.clone(), cstring(v.as_str()))).collect(),
-            inner,
+            status,
+            // In place: the body's buffer has room for the NUL when its length was announced.
+            body: cstring(body),
+            result,
+            whole_body,
+            id: id.as_deref().map(cstring),
+            id_text: id,
+            headers: headers.into_iter().map(|(k, v)| (k, cstring(v))).collect(),
+        }
+    }
+
+    fn result_ptr(&self) -> *const c_char {
+        match (&self.result, self.whole_body) {
+            (Some(c), _) => c.as_ptr(),
+            (None, true) => self.body.as_ptr(),
+            (None, false) => std::ptr::null(),
         }
     }
 }
@@ -63,7 +85,7 @@ fn with<T: Copy>(r: *const DogResponse, default: T, f: impl FnOnce(&DogResponse)
 /// The HTTP status code (e.g. 202); 0 for NULL.
 #[no_mangle]
 pub extern "C" fn dog_response_status(response: *const DogResponse) -> c_int {
-    with(response, 0, |r| r.inner.status as c_int)
+    with(response, 0, |r| r.status as c_int)
 }
 
 /// The raw body as received (NUL-terminated; any NUL bytes inside were dropped). Owned by the
@@ -85,7 +107,7 @@ pub extern "C" fn dog_response_body_len(response: *const DogResponse) -> usize {
 /// (and `json_responses` is off), or `response` is NULL. Owned by the response.
 #[no_mangle]
 pub extern "C" fn dog_response_result(response: *const DogResponse) -> *const c_char {
-    with(response, std::ptr::null(), |r| r.result.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()))
+    with(response, std::ptr::null(), DogResponse::result_ptr)
 }
 
 /// The id of what the call created (event, monitor, dashboard, ...) as text (`"1234"`,
@@ -98,7 +120,7 @@ pub extern "C" fn dog_response_id(response: *const DogResponse) -> *const c_char
 /// The created id as an integer, or 0 when there is none or it is not an integer.
 #[no_mangle]
 pub extern "C" fn dog_response_id_int(response: *const DogResponse) -> i64 {
-    with(response, 0, |r| r.inner.id.as_deref().and_then(|s| s.parse().ok()).unwrap_or(0))
+    with(response, 0, |r| r.id_text.as_deref().and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
 /// The value of a response header (case-insensitive name, e.g. `"Retry-After"`), or NULL when

@@ -6,6 +6,7 @@
 //! `update_alert`'s `silenced_timeout_ts`, which dogapi drops by a bug (a `KeyError` before
 //! sending), is sent.
 
+use super::answer::Pick;
 use super::client::{ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
@@ -59,9 +60,7 @@ impl Alert<'_> {
     }
 }
 
-fn alert_id(v: &Value) -> Option<Value> {
-    v.get("id").cloned()
-}
+const ALERT_ID: Pick = Pick::at(&["id"]);
 
 impl Client {
     /// POST /alert (dogapi `alert`). Result and id: the alert id. `silenced_timeout_ts` is not
@@ -69,7 +68,7 @@ impl Client {
     pub fn alert_create(&self, a: &Alert<'_>) -> Outcome {
         let a = Alert { silenced_timeout_ts: 0, ..a.clone() };
         match a.body() {
-            Ok(body) => self.call(ApiRequest::new("POST", "alert").json(body).result(alert_id).id(alert_id)),
+            Ok(body) => self.call(ApiRequest::new("POST", "alert").json(body).result(ALERT_ID).id(ALERT_ID)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -78,7 +77,7 @@ impl Client {
     pub fn alert_update(&self, id: i64, a: &Alert<'_>) -> Outcome {
         match a.body() {
             Ok(body) => {
-                self.call(ApiRequest::new("PUT", format!("alert/{id}")).json(body).result(alert_id).id(alert_id))
+                self.call(ApiRequest::new("PUT", format!("alert/{id}")).json(body).result(ALERT_ID).id(ALERT_ID))
             }
             Err(e) => Outcome::failed(e),
         }
@@ -91,7 +90,7 @@ impl Client {
 
     /// GET /alert (dogapi `get_all_alerts`). Result: the `alerts` list.
     pub fn alert_get_all(&self) -> Outcome {
-        self.call(ApiRequest::new("GET", "alert").result(|v| v.get("alerts").cloned()))
+        self.call(ApiRequest::new("GET", "alert").result(Pick::at(&["alerts"])))
     }
 
     /// DELETE /alert/{alert_id} (dogapi `delete_alert`). Result: the answer (raw).

@@ -1,20 +1,29 @@
 //! `Client`: dogapi's `DogHttpApi` core. Holds the keys, the options, one keep-alive agent and
 //! the backoff state; turns an [`ApiRequest`] into an [`Outcome`].
+//!
+//! Every call is bounded by one deadline (the request's own timeout, else the client's): the
+//! agent's connect, send and read all stop there (see `transport::send`), and the answer is
+//! read up to the body cap and interpreted by reading only what the call needs (`answer`).
+//! Every message the call produces passes through the client's [`Secrets`] once, before it is
+//! logged or handed out. After fork() the child's first call replaces the inherited agent
+//! (and its pooled connections) with a new one; see [`crate::fork`].
 
+use super::answer::{self, Pick};
 use super::backoff::Backoff;
 use super::options::{self, Options};
-use super::response::{Outcome, Response};
+use super::response::Outcome;
 use super::transport::{self, WireRequest};
 use crate::error::{Error, ErrorKind};
+use crate::fork::{self, ForkGuarded};
 use crate::log::{self, Level};
+use crate::secrets::Secrets;
 use parking_lot::{Mutex, RwLock};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Picks dogapi's "result" (or the id) out of a parsed answer.
-pub type Extract = fn(&Value) -> Option<Value>;
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -47,11 +56,13 @@ pub struct ApiRequest {
     /// Overrides the client's api_version (e.g. `v2` endpoints).
     pub version: Option<&'static str>,
     /// dogapi's response formatter; `None` means the whole body.
-    pub result: Option<Extract>,
+    pub result: Option<Pick>,
     /// Where the id of a created object is.
-    pub id: Option<Extract>,
-    /// This call's own bound on the whole request, instead of the client's timeout (the stats
-    /// shutdown bounds its last requests by the time left); `None`: the client's.
+    pub id: Option<Pick>,
+    /// Only the status and headers matter: a 2xx body is not looked at (the stats sender).
+    pub status_only: bool,
+    /// This call's own time limit for the whole exchange (connect, send, read, parse), when
+    /// shorter than the client's timeout (e.g. what is left of a shutdown deadline).
     pub timeout: Option<Duration>,
 }
 
@@ -67,6 +78,7 @@ impl ApiRequest {
             version: None,
             result: None,
             id: None,
+            status_only: false,
             timeout: None,
         }
     }
@@ -89,13 +101,13 @@ impl ApiRequest {
         }
     }
 
-    pub fn result(mut self, f: Extract) -> Self {
-        self.result = Some(f);
+    pub fn result(mut self, p: Pick) -> Self {
+        self.result = Some(p);
         self
     }
 
-    pub fn id(mut self, f: Extract) -> Self {
-        self.id = Some(f);
+    pub fn id(mut self, p: Pick) -> Self {
+        self.id = Some(p);
         self
     }
 
@@ -117,6 +129,31 @@ struct State {
     opts: Options,
     agent: ureq::Agent,
     default_host: String,
+    /// The fork generation the agent was built in.
+    fork_gen: u64,
+    /// The keys and the proxy credentials: scrubbed from every message.
+    secrets: Secrets,
+}
+
+/// What the client's locks guard; registered for fork() (see [`crate::fork`]).
+struct Shared {
+    state: RwLock<State>,
+    backoff: Mutex<Backoff>,
+}
+
+impl ForkGuarded for Shared {
+    fn lock_for_fork(&self) {
+        std::mem::forget(self.state.write());
+        std::mem::forget(self.backoff.lock());
+    }
+
+    unsafe fn unlock_after_fork(&self) {
+        // SAFETY: lock_for_fork took both, guards forgotten.
+        unsafe {
+            self.backoff.force_unlock();
+            self.state.force_unlock_write();
+        }
+    }
 }
 
 /// dogapi's `DogHttpApi`. Safe to share between threads; setters take effect for the calls
@@ -124,8 +161,20 @@ struct State {
 pub struct Client {
     api_key: Option<String>,
     app_key: Option<String>,
-    state: RwLock<State>,
-    backoff: Mutex<Backoff>,
+    shared: Arc<Shared>,
+    /// The "http:// to a host that is not loopback" warning was logged.
+    warned_insecure: AtomicBool,
+}
+
+fn secrets_of(api_key: Option<&str>, app_key: Option<&str>, opts: &Options) -> Secrets {
+    let mut s = Secrets::default();
+    for k in [api_key, app_key].into_iter().flatten() {
+        s.add(k);
+    }
+    if let Some(p) = &opts.proxy {
+        s.add_userinfo_of(p);
+    }
+    s
 }
 
 pub(crate) fn check_key(what: &str, key: &str) -> Result<(), Error> {
@@ -162,38 +211,41 @@ impl Client {
         let opts = Options::from_env()?;
         let agent = transport::build_agent(&opts)?;
         let default_host = crate::host::default_host(opts.use_ec2_instance_id);
-        Ok(Client {
-            api_key,
-            app_key,
-            state: RwLock::new(State { opts, agent, default_host }),
-            backoff: Mutex::new(Backoff::default()),
-        })
+        let secrets = secrets_of(api_key.as_deref(), app_key.as_deref(), &opts);
+        let state = State { opts, agent, default_host, fork_gen: fork::generation(), secrets };
+        let shared = Arc::new(Shared { state: RwLock::new(state), backoff: Mutex::new(Backoff::default()) });
+        let weak: std::sync::Weak<dyn ForkGuarded> = Arc::downgrade(&(shared.clone() as Arc<dyn ForkGuarded>));
+        fork::register(weak);
+        Ok(Client { api_key, app_key, shared, warned_insecure: AtomicBool::new(false) })
     }
 
     /// A snapshot of the current options.
     pub fn options(&self) -> Options {
-        self.state.read().opts.clone()
+        self.shared.state.read().opts.clone()
     }
 
     /// The base URL requests go to (`https://api.<site>` or the explicit host).
     pub fn base_url(&self) -> String {
-        self.state.read().opts.base_url()
+        self.shared.state.read().opts.base_url()
     }
 
     /// The host name metrics default to.
     pub fn default_host(&self) -> String {
-        self.state.read().default_host.clone()
+        self.shared.state.read().default_host.clone()
     }
 
     pub fn has_api_key(&self) -> bool {
         self.api_key.is_some()
     }
 
-    /// `None` goes back to the site (or `DATADOG_HOST`-less default).
+    /// `None` goes back to the site (or `DATADOG_HOST`-less default). `http://` only for a
+    /// loopback host unless insecure http was allowed first.
     pub fn set_api_host(&self, url: Option<&str>) -> Result<(), Error> {
         let host = url.map(options::normalize_host).transpose()?;
-        self.state.write().opts.api_host = host;
-        Ok(())
+        if let Some(h) = &host {
+            options::check_plain_http(h, self.shared.state.read().opts.allow_insecure_http)?;
+        }
+        self.rebuild(|o| o.api_host = host)
     }
 
     pub fn set_site(&self, site: Option<&str>) -> Result<(), Error> {
@@ -201,13 +253,26 @@ impl Client {
             Some(s) => options::normalize_site(s)?,
             None => options::DEFAULT_SITE.to_string(),
         };
-        self.state.write().opts.site = site;
+        self.rebuild(|o| o.site = site)
+    }
+
+    /// Allows `http://` to hosts that are not loopback (the keys then travel in clear text;
+    /// a warning is logged once, at the first such call).
+    pub fn set_allow_insecure_http(&self, on: bool) {
+        self.shared.state.write().opts.allow_insecure_http = on;
+    }
+
+    /// The cap on an answer's body, in bytes ([`options::MIN_RESPONSE_CAP`]..=
+    /// [`options::MAX_RESPONSE_CAP`]).
+    pub fn set_max_response_bytes(&self, bytes: u64) -> Result<(), Error> {
+        let bytes = options::check_response_cap(bytes)?;
+        self.shared.state.write().opts.max_response_bytes = bytes;
         Ok(())
     }
 
     pub fn set_api_version(&self, version: &str) -> Result<(), Error> {
         options::check_api_version(version)?;
-        self.state.write().opts.api_version = version.to_string();
+        self.shared.state.write().opts.api_version = version.to_string();
         Ok(())
     }
 
@@ -224,56 +289,86 @@ impl Client {
     }
 
     pub fn set_max_timeouts(&self, n: u32) {
-        self.state.write().opts.max_timeouts = n;
+        self.shared.state.write().opts.max_timeouts = n;
     }
 
     pub fn set_backoff_period(&self, period: Duration) {
-        self.state.write().opts.backoff_period = period;
+        self.shared.state.write().opts.backoff_period = period;
     }
 
     pub fn set_swallow(&self, on: bool) {
-        self.state.write().opts.swallow = on;
+        self.shared.state.write().opts.swallow = on;
     }
 
     pub fn set_json_responses(&self, on: bool) {
-        self.state.write().opts.json_responses = on;
+        self.shared.state.write().opts.json_responses = on;
     }
 
     /// Recomputes the default host, as dogapi's property setter does.
     pub fn set_use_ec2_instance_id(&self, on: bool) {
         let host = crate::host::default_host(on);
-        let mut s = self.state.write();
+        let mut s = self.shared.state.write();
         s.opts.use_ec2_instance_id = on;
         s.default_host = host;
     }
 
+    /// Applies an option that the agent is built from (timeout, proxy, and the host, which
+    /// decides whether `NO_PROXY` bypasses the proxy).
     fn rebuild(&self, change: impl FnOnce(&mut Options)) -> Result<(), Error> {
-        let mut s = self.state.write();
+        let mut s = self.shared.state.write();
         let mut opts = s.opts.clone();
         change(&mut opts);
-        s.agent = transport::build_agent(&opts)?;
+        let agent = transport::build_agent(&opts)?;
+        let old = std::mem::replace(&mut s.agent, agent);
+        if s.fork_gen != fork::generation() {
+            // Built in the parent: its pooled connections are the parent's.
+            fork::keep_from_parent(Box::new(old));
+            s.fork_gen = fork::generation();
+        }
+        s.secrets = secrets_of(self.api_key.as_deref(), self.app_key.as_deref(), &opts);
         s.opts = opts;
         Ok(())
     }
 
+    /// In a forked child: a new agent (empty pool) instead of the parent's.
+    fn renew_after_fork(&self) -> Result<(), Error> {
+        let generation = fork::generation();
+        if self.shared.state.read().fork_gen == generation {
+            return Ok(());
+        }
+        self.rebuild(|_| {})
+    }
+
     /// Sends one request through backoff, auth, encoding and dogapi's response rules.
     pub fn call(&self, req: ApiRequest) -> Outcome {
-        let (agent, base, version, timeout, max_timeouts, period, swallow, json_responses) = {
-            let s = self.state.read();
+        if self.shared.state.read().fork_gen != fork::generation() {
+            if let Err(e) = self.renew_after_fork() {
+                return Outcome::failed(e);
+            }
+        }
+        let snapshot = {
+            let s = self.shared.state.read();
             let o = &s.opts;
-            (
-                s.agent.clone(),
-                o.base_url(),
-                o.api_version.clone(),
-                o.timeout,
-                o.max_timeouts,
-                o.backoff_period,
-                o.swallow,
-                o.json_responses,
-            )
+            let call = CallOptions {
+                agent: s.agent.clone(),
+                base: o.base_url(),
+                version: o.api_version.clone(),
+                timeout: req.timeout.map_or(o.timeout, |t| t.min(o.timeout)),
+                max_timeouts: o.max_timeouts,
+                period: o.backoff_period,
+                json_responses: o.json_responses,
+                max_bytes: o.max_response_bytes,
+                allow_insecure: o.allow_insecure_http,
+            };
+            (call, o.swallow, s.secrets.clone())
         };
-        let outcome = self.exchange(&agent, &base, &version, timeout, max_timeouts, period, json_responses, &req);
-        if let Some(e) = &outcome.error {
+        let (call, swallow, secrets) = snapshot;
+        let mut outcome = self.exchange(&call, &req, &secrets);
+        if let Some(e) = &mut outcome.error {
+            // The one place where messages built from server text meet the secrets.
+            if let std::borrow::Cow::Owned(clean) = secrets.scrub(&e.message) {
+                e.message = clean;
+            }
             let level = if swallow { Level::Error } else { Level::Debug };
             if log::enabled(level) {
                 log::emit(level, &format!("{} {}: {}", req.method, req.path, e.message));
@@ -282,30 +377,30 @@ impl Client {
         outcome
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn exchange(
-        &self,
-        agent: &ureq::Agent,
-        base: &str,
-        version: &str,
-        timeout: Duration,
-        max_timeouts: u32,
-        period: Duration,
-        json_responses: bool,
-        req: &ApiRequest,
-    ) -> Outcome {
-        if let Err(left) = self.backoff.lock().check(Instant::now(), max_timeouts, period) {
+    fn exchange(&self, o: &CallOptions, req: &ApiRequest, secrets: &Secrets) -> Outcome {
+        if let Err(e) = options::check_plain_http(&o.base, o.allow_insecure) {
+            return Outcome::failed(e);
+        }
+        if o.allow_insecure && options::is_insecure(&o.base) && !self.warned_insecure.swap(true, Ordering::Relaxed) {
+            log::emit(
+                Level::Warn,
+                &format!("{}: plain http:// to a host that is not loopback: the API keys travel in clear text", o.base),
+            );
+        }
+        if let Err(left) = self.shared.backoff.lock().check(Instant::now(), o.max_timeouts, o.period) {
             return Outcome::failed(Error::new(
                 ErrorKind::Backoff,
                 format!("too many timeouts; not trying again for {:.2} seconds", left.as_secs_f64()),
             ));
         }
+        let started = Instant::now();
+        let deadline = started + o.timeout;
         let path = if req.path.starts_with("/api/") {
             req.path.clone()
         } else {
-            format!("/api/{}/{}", req.version.unwrap_or(version), req.path.trim_start_matches('/'))
+            format!("/api/{}/{}", req.version.unwrap_or(&o.version), req.path.trim_start_matches('/'))
         };
-        let mut url = format!("{base}{path}");
+        let mut url = format!("{}{path}", o.base);
         let mut sep = '?';
         for (k, v) in &req.query {
             url.push(sep);
@@ -343,43 +438,57 @@ impl Client {
                 headers.push(("Content-Encoding", "gzip"));
             }
         }
-        let started = Instant::now();
-        let timeout = req.timeout.unwrap_or(timeout);
-        let wire = WireRequest {
-            method: req.method,
-            url: &url,
-            headers: &headers,
-            body: body.as_deref(),
-            timeout: req.timeout,
+        let wire = WireRequest { method: req.method, url: &url, headers: &headers, body: body.as_deref() };
+        let limits =
+            transport::Limits { deadline, own_timeout: req.timeout.map(|_| o.timeout), max_bytes: o.max_bytes };
+        let timed_out = |mut e: Error| {
+            self.shared.backoff.lock().on_timeout();
+            e.kind = ErrorKind::Timeout;
+            e.message =
+                format!("{} {path} timed out after {:.3} seconds ({})", req.method, o.timeout.as_secs_f64(), e.message);
+            Outcome::failed(e)
         };
-        let sent = transport::send(agent, &wire);
-        match sent {
+        match transport::send(&o.agent, &wire, &limits) {
+            Err(e) if e.kind == ErrorKind::Timeout => timed_out(e),
             Err(mut e) => {
-                if e.kind == ErrorKind::Timeout {
-                    self.backoff.lock().on_timeout();
-                    e.message = format!(
-                        "{} {path} timed out after {:.3} seconds ({})",
-                        req.method,
-                        timeout.as_secs_f64(),
-                        e.message
-                    );
-                } else {
-                    e.message = format!("could not request {} {path}: {}", req.method, e.message);
-                }
+                e.message = format!("could not request {} {path}: {}", req.method, e.message);
                 Outcome::failed(e)
             }
             Ok(w) => {
-                self.backoff.lock().on_sent();
+                self.shared.backoff.lock().on_sent();
                 if log::enabled(Level::Info) {
                     log::emit(
                         Level::Info,
                         &format!("{} {path} -> {} ({} ms)", req.method, w.status, started.elapsed().as_millis()),
                     );
                 }
-                interpret(req, &path, w.status, w.headers, w.body, json_responses)
+                let wants = answer::Wants { result: req.result, id: req.id, status_only: req.status_only };
+                let what = format!("{} {path}", req.method);
+                let outcome = answer::interpret(&wants, &what, w.status, w.headers, w.body, o.json_responses, secrets);
+                if Instant::now() > deadline + transport::SLACK {
+                    // Reading and interpreting the answer went past the call's deadline.
+                    let late = Error::new(ErrorKind::Timeout, "the answer was read, but not within the timeout");
+                    let mut t = timed_out(late);
+                    t.response = outcome.response;
+                    return t;
+                }
+                outcome
             }
         }
     }
+}
+
+/// What one call needs from the options, taken under the lock once.
+struct CallOptions {
+    agent: ureq::Agent,
+    base: String,
+    version: String,
+    timeout: Duration,
+    max_timeouts: u32,
+    period: Duration,
+    json_responses: bool,
+    max_bytes: u64,
+    allow_insecure: bool,
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -389,148 +498,9 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     enc.finish().expect("finishing a Vec-backed gzip stream cannot fail")
 }
 
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let t = text.trim();
-    if t.chars().count() > 200 {
-        format!("{}…", t.chars().take(200).collect::<String>())
-    } else {
-        t.to_string()
-    }
-}
-
-fn errors_text(v: &Value) -> Option<String> {
-    let errs = v.as_object()?.get("errors")?;
-    Some(match errs {
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
-            .collect::<Vec<_>>()
-            .join("; "),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    })
-}
-
-/// dogapi's response rules, corrected for today's API: a non-2xx status or an `errors` key is
-/// an error; the response is handed out either way.
-fn interpret(
-    req: &ApiRequest,
-    path: &str,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    json_responses: bool,
-) -> Outcome {
-    let parsed: Result<Option<Value>, ()> = if body.iter().all(u8::is_ascii_whitespace) {
-        Ok(None)
-    } else {
-        serde_json::from_slice(&body).map(Some).map_err(|_| ())
-    };
-    let json = parsed.clone().ok().flatten();
-    let mut response = Response { status, headers, body, json, result: None, id: None };
-    let what = format!("{} {path}", req.method);
-    let api_errors = response.json.as_ref().and_then(errors_text);
-
-    let error = if status == 429 {
-        let wait = response
-            .header("retry-after")
-            .or_else(|| response.header("x-ratelimit-reset"))
-            .map(|s| format!(" (retry after {s} s)"))
-            .unwrap_or_default();
-        Some(Error::new(ErrorKind::RateLimited, format!("{what}: rate limited, HTTP 429{wait}")))
-    } else if !(200..300).contains(&status) {
-        Some(match &api_errors {
-            Some(errs) => Error::new(ErrorKind::Api, format!("{what}: HTTP {status}: {errs}")),
-            None => Error::new(ErrorKind::HttpStatus, format!("{what}: HTTP {status}: {}", snippet(&response.body))),
-        })
-    } else if parsed.is_err() {
-        Some(Error::new(
-            ErrorKind::InvalidResponse,
-            format!("{what}: response is not JSON: {}", snippet(&response.body)),
-        ))
-    } else {
-        api_errors.as_ref().map(|errs| Error::new(ErrorKind::Api, format!("{what}: {errs}")))
-    };
-
-    if error.is_none() {
-        let json = response.json.as_ref();
-        response.id = req.id.and_then(|f| json.and_then(f)).map(|v| match v {
-            Value::String(s) => s,
-            other => other.to_string(),
-        });
-        if json_responses {
-            response.result = Some(json.cloned().unwrap_or_else(|| Value::Object(Default::default())));
-        } else {
-            match (req.result, json) {
-                (None, j) => response.result = j.cloned(),
-                (Some(f), Some(j)) => match f(j) {
-                    Some(v) => response.result = Some(v),
-                    None => {
-                        return Outcome {
-                            error: Some(Error::new(
-                                ErrorKind::InvalidResponse,
-                                format!("{what}: the answer lacks the expected field: {}", snippet(&response.body)),
-                            )),
-                            response: Some(response),
-                        }
-                    }
-                },
-                (Some(_), None) => {
-                    return Outcome {
-                        error: Some(Error::new(
-                            ErrorKind::InvalidResponse,
-                            format!("{what}: empty answer where a result was expected"),
-                        )),
-                        response: Some(response),
-                    }
-                }
-            }
-        }
-    }
-    Outcome { response: Some(response), error }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn req() -> ApiRequest {
-        ApiRequest::new("POST", "events")
-            .result(|v| v.get("event")?.get("id").cloned())
-            .id(|v| v.get("event")?.get("id").cloned())
-    }
-
-    #[test]
-    fn formatter_and_id() {
-        let o = interpret(&req(), "/api/v1/events", 202, vec![], br#"{"event":{"id":7}}"#.to_vec(), false);
-        assert!(o.is_ok());
-        let r = o.response.unwrap();
-        assert_eq!(r.result, Some(json!(7)));
-        assert_eq!(r.id.as_deref(), Some("7"));
-    }
-
-    #[test]
-    fn json_responses_returns_whole_body_and_empty_becomes_object() {
-        let o = interpret(&req(), "/p", 202, vec![], br#"{"event":{"id":7}}"#.to_vec(), true);
-        assert_eq!(o.response.unwrap().result, Some(json!({"event":{"id":7}})));
-        let o = interpret(&ApiRequest::new("DELETE", "x"), "/p", 204, vec![], vec![], true);
-        assert_eq!(o.response.unwrap().result, Some(json!({})));
-    }
-
-    #[test]
-    fn statuses() {
-        let k =
-            |s: u16, b: &str| interpret(&req(), "/p", s, vec![], b.as_bytes().to_vec(), false).error.map(|e| e.kind);
-        assert_eq!(k(500, r#"{"status":"ok"}"#), Some(ErrorKind::HttpStatus));
-        assert_eq!(k(404, r#"{"errors":["nope"]}"#), Some(ErrorKind::Api));
-        assert_eq!(k(200, r#"{"errors":[]}"#), Some(ErrorKind::Api));
-        assert_eq!(k(429, "{}"), Some(ErrorKind::RateLimited));
-        assert_eq!(k(200, "<html>"), Some(ErrorKind::InvalidResponse));
-        assert_eq!(k(200, r#"{"status":"ok"}"#), Some(ErrorKind::InvalidResponse)); // formatter fails
-        assert_eq!(k(502, "<html>bad gateway</html>"), Some(ErrorKind::HttpStatus));
-    }
 
     #[test]
     fn encoding() {

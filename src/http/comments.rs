@@ -3,14 +3,13 @@
 //! `/comments` is gone from today's API description (a comment is an event with
 //! `related_event_id`); these calls still send dogapi 1.11.1's requests.
 
+use super::answer::Pick;
 use super::client::{ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
 
-fn comment_id(v: &Value) -> Option<Value> {
-    v.get("comment")?.get("id").cloned()
-}
+const COMMENT_ID: Pick = Pick::at(&["comment", "id"]);
 
 /// dogapi's body: `{"handle","message"}` plus `related_event_id` when given. A `None` handle is
 /// left out (dogapi would send `null`; the server then uses the key's owner).
@@ -33,7 +32,7 @@ impl Client {
     /// POST /comments (dogapi `comment`). Result and id: the comment id.
     pub fn comment(&self, handle: Option<&str>, message: &str, related_event_id: Option<i64>) -> Outcome {
         match comment_body(handle, message, related_event_id) {
-            Ok(body) => self.call(ApiRequest::new("POST", "comments").json(body).result(comment_id).id(comment_id)),
+            Ok(body) => self.call(ApiRequest::new("POST", "comments").json(body).result(COMMENT_ID).id(COMMENT_ID)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -42,7 +41,7 @@ impl Client {
     pub fn update_comment(&self, id: i64, handle: Option<&str>, message: &str) -> Outcome {
         match comment_body(handle, message, None) {
             Ok(body) => {
-                self.call(ApiRequest::new("PUT", format!("comments/{id}")).json(body).result(comment_id).id(comment_id))
+                self.call(ApiRequest::new("PUT", format!("comments/{id}")).json(body).result(COMMENT_ID).id(COMMENT_ID))
             }
             Err(e) => Outcome::failed(e),
         }

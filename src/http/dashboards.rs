@@ -6,6 +6,7 @@
 //! request. The `/api/v1/dashboard` bodies are checked against the spec's `Dashboard` schema
 //! (required fields, layout type, widget shape) before anything is sent.
 
+use super::answer::Pick;
 use super::client::{encode, ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
@@ -44,13 +45,9 @@ impl Dash<'_> {
     }
 }
 
-fn dash_id(v: &Value) -> Option<Value> {
-    v.get("dash")?.get("id").cloned()
-}
+const DASH_ID: Pick = Pick::at(&["dash", "id"]);
 
-fn dashboard_id(v: &Value) -> Option<Value> {
-    v.get("id").cloned()
-}
+const DASHBOARD_ID: Pick = Pick::at(&["id"]);
 
 /// Fields of the `Dashboard` schema that are `readOnly`: the server sets them, and a request
 /// must not carry them. They are dropped from a dashboard JSON (so the object read with
@@ -158,22 +155,22 @@ pub struct DashboardFilter {
 impl Client {
     /// GET /dash/{dash_id} (dogapi `dashboard`). Result: the `dash` object.
     pub fn dash_get(&self, dash_id: i64) -> Outcome {
-        self.call(ApiRequest::new("GET", format!("dash/{dash_id}")).result(|v| v.get("dash").cloned()))
+        self.call(ApiRequest::new("GET", format!("dash/{dash_id}")).result(Pick::at(&["dash"])))
     }
 
     /// GET /dash (dogapi `dashboards`). Result: the `dashes` list.
     pub fn dash_get_all(&self) -> Outcome {
-        self.call(ApiRequest::new("GET", "dash").result(|v| v.get("dashes").cloned()))
+        self.call(ApiRequest::new("GET", "dash").result(Pick::at(&["dashes"])))
     }
 
     /// POST /dash (dogapi `create_dashboard`). Result and id: the new dashboard's id.
     pub fn dash_create(&self, dash: &Dash<'_>) -> Outcome {
-        self.call(ApiRequest::new("POST", "dash").json(dash.body()).result(dash_id).id(dash_id))
+        self.call(ApiRequest::new("POST", "dash").json(dash.body()).result(DASH_ID).id(DASH_ID))
     }
 
     /// PUT /dash/{dash_id} (dogapi `update_dashboard`). Result and id: the dashboard's id.
     pub fn dash_update(&self, dash_id_: i64, dash: &Dash<'_>) -> Outcome {
-        self.call(ApiRequest::new("PUT", format!("dash/{dash_id_}")).json(dash.body()).result(dash_id).id(dash_id))
+        self.call(ApiRequest::new("PUT", format!("dash/{dash_id_}")).json(dash.body()).result(DASH_ID).id(DASH_ID))
     }
 
     /// DELETE /dash/{dash_id} (dogapi `delete_dashboard`). Result: the answer (raw).
@@ -185,7 +182,7 @@ impl Client {
     /// Result: the created dashboard; id: its id.
     pub fn dashboard_create(&self, dashboard_json: &str) -> Outcome {
         match dashboard_body(dashboard_json) {
-            Ok(body) => self.call(ApiRequest::new("POST", "dashboard").json(body).id(dashboard_id)),
+            Ok(body) => self.call(ApiRequest::new("POST", "dashboard").json(body).id(DASHBOARD_ID)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -195,7 +192,7 @@ impl Client {
         if let Err(e) = check_dashboard_id(id) {
             return Outcome::failed(e);
         }
-        self.call(ApiRequest::new("GET", format!("dashboard/{}", encode(id))).id(dashboard_id))
+        self.call(ApiRequest::new("GET", format!("dashboard/{}", encode(id))).id(DASHBOARD_ID))
     }
 
     /// GET /api/v1/dashboard[?filter[shared]=true][&filter[deleted]=true][&count=][&start=].
@@ -213,7 +210,7 @@ impl Client {
                 .query_opt("filter[deleted]", f.deleted.then_some("true"))
                 .query_opt("count", (f.count > 0).then(|| f.count.to_string()))
                 .query_opt("start", (f.start > 0).then(|| f.start.to_string()))
-                .result(|v| v.get("dashboards").cloned()),
+                .result(Pick::at(&["dashboards"])),
         )
     }
 
@@ -225,7 +222,7 @@ impl Client {
         }
         match dashboard_body(dashboard_json) {
             Ok(body) => {
-                self.call(ApiRequest::new("PUT", format!("dashboard/{}", encode(id))).json(body).id(dashboard_id))
+                self.call(ApiRequest::new("PUT", format!("dashboard/{}", encode(id))).json(body).id(DASHBOARD_ID))
             }
             Err(e) => Outcome::failed(e),
         }

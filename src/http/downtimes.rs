@@ -2,23 +2,18 @@
 //! `get_all_downtimes`, `cancel_downtime` (`/api/v1/downtime…`, deprecated in today's spec
 //! but still described), and their replacement `/api/v2/downtime` (JSON:API bodies).
 
+use super::answer::Pick;
 use super::args::{non_negative, positive_id, truthy};
 use super::client::{encode, ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
 
-fn id_field(v: &Value) -> Option<Value> {
-    v.get("id").cloned()
-}
+const ID_FIELD: Pick = Pick::at(&["id"]);
 
-fn data_field(v: &Value) -> Option<Value> {
-    v.get("data").cloned()
-}
+const DATA_FIELD: Pick = Pick::at(&["data"]);
 
-fn data_id(v: &Value) -> Option<Value> {
-    v.get("data")?.get("id").cloned()
-}
+const DATA_ID: Pick = Pick::at(&["data", "id"]);
 
 fn check_window(start: i64, end: i64) -> Result<(), Error> {
     non_negative(start, "start")?;
@@ -175,7 +170,7 @@ impl Client {
     /// POST /downtime. Result and id: the downtime `id`.
     pub fn schedule_downtime(&self, scope: &str, start: i64, end: i64, message: Option<&str>) -> Outcome {
         match v1_body(Some(scope), start, end, message) {
-            Ok(b) => self.call(ApiRequest::new("POST", "downtime").json(b).result(id_field).id(id_field)),
+            Ok(b) => self.call(ApiRequest::new("POST", "downtime").json(b).result(ID_FIELD).id(ID_FIELD)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -192,7 +187,7 @@ impl Client {
         let body = positive_id(downtime_id, "downtime_id").and_then(|_| v1_body(scope, start, end, message));
         match body {
             Ok(b) => self
-                .call(ApiRequest::new("PUT", format!("downtime/{downtime_id}")).json(b).result(id_field).id(id_field)),
+                .call(ApiRequest::new("PUT", format!("downtime/{downtime_id}")).json(b).result(ID_FIELD).id(ID_FIELD)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -222,7 +217,7 @@ impl Client {
     pub fn create_downtime_v2(&self, d: &DowntimeV2<'_>) -> Outcome {
         match d.create_body() {
             Ok(b) => {
-                self.call(ApiRequest::new("POST", "downtime").version("v2").json(b).result(data_field).id(data_id))
+                self.call(ApiRequest::new("POST", "downtime").version("v2").json(b).result(DATA_FIELD).id(DATA_ID))
             }
             Err(e) => Outcome::failed(e),
         }
@@ -236,8 +231,8 @@ impl Client {
                 ApiRequest::new("PATCH", format!("downtime/{seg}"))
                     .version("v2")
                     .json(b)
-                    .result(data_field)
-                    .id(data_id),
+                    .result(DATA_FIELD)
+                    .id(DATA_ID),
             ),
             Err(e) => Outcome::failed(e),
         }
@@ -247,7 +242,7 @@ impl Client {
     pub fn get_downtime_v2(&self, id: &str) -> Outcome {
         match v2_id(id) {
             Ok(seg) => self
-                .call(ApiRequest::new("GET", format!("downtime/{seg}")).version("v2").result(data_field).id(data_id)),
+                .call(ApiRequest::new("GET", format!("downtime/{seg}")).version("v2").result(DATA_FIELD).id(DATA_ID)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -271,7 +266,7 @@ impl Client {
                 .query_opt("current_only", current_only.then_some("true"))
                 .query_opt("page%5Boffset%5D", (page_offset > 0).then(|| page_offset.to_string()))
                 .query_opt("page%5Blimit%5D", (page_limit > 0).then(|| page_limit.to_string()))
-                .result(data_field),
+                .result(DATA_FIELD),
         )
     }
 }

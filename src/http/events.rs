@@ -1,5 +1,6 @@
 //! Events: dogapi's `event`, `event_with_response`, `get_event` and `stream`.
 
+use super::answer::Pick;
 use super::client::{ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
@@ -47,9 +48,7 @@ pub fn parse_object(what: &str, text: &str) -> Result<Map<String, Value>, Error>
     }
 }
 
-fn event_id(v: &Value) -> Option<Value> {
-    v.get("event")?.get("id").cloned()
-}
+const EVENT_ID: Pick = Pick::at(&["event", "id"]);
 
 impl Event<'_> {
     /// The request body, checked against today's API before anything is sent.
@@ -122,14 +121,14 @@ impl Client {
     /// POST /events. Result: the event id (dogapi's formatter); id: the event id.
     pub fn event(&self, ev: &Event<'_>) -> Outcome {
         match ev.body() {
-            Ok(body) => self.call(ApiRequest::new("POST", "events").json(body).result(event_id).id(event_id)),
+            Ok(body) => self.call(ApiRequest::new("POST", "events").json(body).result(EVENT_ID).id(EVENT_ID)),
             Err(e) => Outcome::failed(e),
         }
     }
 
     /// GET /events/{id}. Result: the `event` object.
     pub fn get_event(&self, id: i64) -> Outcome {
-        self.call(ApiRequest::new("GET", format!("events/{id}")).result(|v| v.get("event").cloned()))
+        self.call(ApiRequest::new("GET", format!("events/{id}")).result(Pick::at(&["event"])))
     }
 
     /// GET /events?start&end[&priority][&sources][&tags]. Result: the `events` list.
@@ -156,7 +155,7 @@ impl Client {
                 .query_opt("priority", priority)
                 .query_opt("sources", crate::tags::joined(sources))
                 .query_opt("tags", crate::tags::joined(tags))
-                .result(|v| v.get("events").cloned()),
+                .result(Pick::at(&["events"])),
         )
     }
 }

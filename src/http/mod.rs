@@ -2,29 +2,30 @@
 //! and one file per API resource.
 
 pub mod alerts;
+pub mod answer;
 pub(crate) mod args;
 pub mod backoff;
 pub mod client;
 pub mod comments;
-pub mod cork;
 pub mod dashboards;
 pub mod downtimes;
 pub mod events;
 pub mod hosts;
 pub mod metrics;
 pub mod monitors;
+pub mod net;
+pub mod no_proxy;
 pub mod options;
 pub mod request;
-pub mod resolver;
 pub mod response;
 pub mod screenboards;
 pub mod search;
 pub mod service_checks;
 pub mod snapshots;
 pub mod tags;
-pub mod tcp;
 pub mod transport;
 pub mod users;
 
+pub use answer::Pick;
 pub use client::{ApiRequest, Body, Client};
-pub use response::{Outcome, Response};
+pub use response::{Outcome, Response, ResultView};

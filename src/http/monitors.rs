@@ -3,6 +3,7 @@
 //! (`/api/v1/monitor…`), plus muting one monitor through a v2 downtime (today's replacement for
 //! the deprecated mute endpoints).
 
+use super::answer::Pick;
 use super::args::{non_negative, positive_id, truthy};
 use super::client::{ApiRequest, Client};
 use super::downtimes::{DowntimeV2, MonitorIdentifier};
@@ -39,9 +40,7 @@ pub const MONITOR_TYPES: &[&str] = &[
     "llm-observability alert",
 ];
 
-fn id_field(v: &Value) -> Option<Value> {
-    v.get("id").cloned()
-}
+const ID_FIELD: Pick = Pick::at(&["id"]);
 
 /// dogapi's `monitor()` / `update_monitor()` arguments.
 #[derive(Debug, Default, Clone)]
@@ -127,7 +126,7 @@ impl Client {
     /// POST /monitor. Result and id: the monitor `id`.
     pub fn monitor(&self, m: &Monitor<'_>) -> Outcome {
         match m.create_body() {
-            Ok(body) => self.call(ApiRequest::new("POST", "monitor").json(body).result(id_field).id(id_field)),
+            Ok(body) => self.call(ApiRequest::new("POST", "monitor").json(body).result(ID_FIELD).id(ID_FIELD)),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -138,7 +137,7 @@ impl Client {
             Ok(b) => b,
             Err(e) => return Outcome::failed(e),
         };
-        self.call(ApiRequest::new("PUT", format!("monitor/{monitor_id}")).json(body).result(id_field).id(id_field))
+        self.call(ApiRequest::new("PUT", format!("monitor/{monitor_id}")).json(body).result(ID_FIELD).id(ID_FIELD))
     }
 
     /// GET /monitor/{id}[?group_states=]. Result: the whole monitor object.

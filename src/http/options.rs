@@ -2,6 +2,8 @@
 //! they resolve into a base URL and a proxy.
 
 use crate::error::Error;
+use crate::secrets::redact_userinfo;
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// Every option of dogapi's `DogHttpApi`, plus `site` and `proxy`.
@@ -27,7 +29,20 @@ pub struct Options {
     pub json_responses: bool,
     /// Proxy URL (`http://host:port`); `None` means direct.
     pub proxy: Option<String>,
+    /// `NO_PROXY` / `no_proxy` from the environment: hosts reached without the proxy.
+    pub no_proxy: Option<String>,
+    /// Allow `http://` to a host that is not loopback (the keys then travel in clear text).
+    pub allow_insecure_http: bool,
+    /// Largest answer body read; a longer one is `InvalidResponse`.
+    pub max_response_bytes: u64,
 }
+
+/// Default cap on an answer's body. Datadog's largest answers are unpaginated lists (every
+/// monitor, every dashboard, an event stream of 1,000 events); 32 MiB holds ~10,000 monitors.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
+/// Range accepted for the body cap.
+pub const MIN_RESPONSE_CAP: u64 = 1 << 10;
+pub const MAX_RESPONSE_CAP: u64 = 1 << 30;
 
 pub const DEFAULT_SITE: &str = "datadoghq.com";
 
@@ -44,6 +59,9 @@ impl Default for Options {
             use_ec2_instance_id: false,
             json_responses: false,
             proxy: None,
+            no_proxy: None,
+            allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -69,6 +87,7 @@ impl Options {
                 break;
             }
         }
+        o.no_proxy = ["NO_PROXY", "no_proxy"].iter().find_map(|v| std::env::var(v).ok());
         Ok(o)
     }
 
@@ -131,15 +150,17 @@ pub fn normalize_site(site: &str) -> Result<String, Error> {
 }
 
 /// Proxies are `http://host:port` (CONNECT tunnelling) or `socks5://`-less plain HTTP ones.
+/// The URL must parse (as ureq reads it); errors never quote its userinfo.
 pub fn normalize_proxy(url: &str) -> Result<String, Error> {
     let url = url.trim();
     check_text("proxy", url)?;
     let full = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
     let scheme = full.split_once("://").map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
     if scheme != "http" && scheme != "https" {
-        return Err(Error::invalid(format!("proxy scheme must be http or https, got {scheme:?}")));
+        return Err(Error::invalid(format!("proxy scheme must be http or https, got {:?}", redact_userinfo(&scheme))));
     }
     check_proxy_port(&full)?;
+    ureq::Proxy::new(&full).map_err(|e| Error::invalid(format!("proxy {}: {e}", redact_userinfo(&full))))?;
     Ok(full)
 }
 
@@ -195,6 +216,65 @@ fn check_proxy_port(full: &str) -> Result<(), Error> {
     }
 }
 
+/// The host (lowercase, IPv6 without brackets) and port of a base URL `scheme://host[:port]`.
+pub fn host_port(url: &str) -> Option<(String, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let default = if scheme.eq_ignore_ascii_case("http") { 80 } else { 443 };
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (h, after) = v6.split_once(']')?;
+        (h, after.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None => default,
+    };
+    Some((host.trim_end_matches('.').to_ascii_lowercase(), port))
+}
+
+/// 127.0.0.0/8, ::1 (and ::ffff:127.x) or `localhost`.
+pub fn is_loopback(host: &str) -> bool {
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// Whether `url` is plain `http://` to a host that is not loopback.
+pub fn is_insecure(url: &str) -> bool {
+    url.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        && !host_port(url).is_some_and(|(h, _)| is_loopback(&h))
+}
+
+/// The shared rule for every base URL the library sends keys to (HTTP client and stats sink):
+/// `http://` only for loopback hosts unless the caller opted in.
+pub fn check_plain_http(url: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    if allow_insecure_http || !is_insecure(url) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{url}: http:// would send the API keys in clear text; it is only allowed for loopback hosts \
+         (127.0.0.0/8, ::1, localhost): use https://, or opt in with dog_http_set_allow_insecure_http()"
+    )))
+}
+
+/// Checks a body cap against [`MIN_RESPONSE_CAP`]..=[`MAX_RESPONSE_CAP`].
+pub fn check_response_cap(bytes: u64) -> Result<u64, Error> {
+    if (MIN_RESPONSE_CAP..=MAX_RESPONSE_CAP).contains(&bytes) {
+        Ok(bytes)
+    } else {
+        Err(Error::invalid(format!(
+            "max_response_bytes must be in [{MIN_RESPONSE_CAP}, {MAX_RESPONSE_CAP}], got {bytes}"
+        )))
+    }
+}
+
 /// The api_version path segment: letters, digits, `.`, `-`, `_` only.
 pub fn check_api_version(v: &str) -> Result<(), Error> {
     check_text("api version", v)?;
@@ -229,6 +309,33 @@ mod tests {
         o.api_host = Some(normalize_host("http://127.0.0.1:9").unwrap());
         assert_eq!(o.base_url(), "http://127.0.0.1:9");
         assert!(normalize_site("https://api.datadoghq.eu").is_err());
+    }
+
+    #[test]
+    fn loopback_and_plain_http() {
+        assert_eq!(host_port("http://[::1]:8080/x"), Some(("::1".into(), 8080)));
+        assert_eq!(host_port("https://API.x.com"), Some(("api.x.com".into(), 443)));
+        assert_eq!(host_port("http://localhost."), Some(("localhost".into(), 80)));
+        for ok in [
+            "http://127.0.0.1:1",
+            "http://127.255.0.9",
+            "http://[::1]",
+            "http://localhost:5",
+            "HTTP://LocalHost",
+            "https://10.0.0.1",
+        ] {
+            assert!(check_plain_http(ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.1",
+            "http://api.datadoghq.com",
+            "http://localhost.evil.com",
+            "http://127.0.0.1.nip.io",
+            "http://[::2]",
+        ] {
+            assert!(check_plain_http(bad, false).is_err(), "{bad}");
+            assert!(check_plain_http(bad, true).is_ok(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! One API answer as the caller sees it.
 
-use serde_json::Value;
+/// dogapi's return value: the whole answer (the body itself, not a copy) or the part of it
+/// dogapi's formatter picks, as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultView {
+    WholeBody,
+    Text(String),
+}
 
-/// Status, headers and raw body, plus dogapi's views of the body.
+/// Status, headers and raw body, plus dogapi's views of the body. The body is held once.
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
@@ -10,11 +16,9 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body as received (after content decoding).
     pub body: Vec<u8>,
-    /// The body parsed as JSON, when it is JSON.
-    pub json: Option<Value>,
     /// dogapi's return value: the formatted part of the body (e.g. the event id), or with
     /// `json_responses` the whole body.
-    pub result: Option<Value>,
+    pub result: Option<ResultView>,
     /// The id of what a create call created, as text (numbers are rendered in decimal).
     pub id: Option<String>,
 }
@@ -22,6 +26,14 @@ pub struct Response {
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The result view as JSON text.
+    pub fn result_text(&self) -> Option<&str> {
+        match self.result.as_ref()? {
+            ResultView::WholeBody => std::str::from_utf8(&self.body).ok(),
+            ResultView::Text(t) => Some(t),
+        }
     }
 }
 

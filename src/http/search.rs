@@ -1,5 +1,6 @@
 //! Search: dogapi's `search` (`GET /api/v1/search?q=`).
 
+use super::answer::Pick;
 use super::client::{ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
@@ -11,6 +12,6 @@ impl Client {
         if query.is_empty() {
             return Outcome::failed(Error::invalid("search query is empty"));
         }
-        self.call(ApiRequest::new("GET", "search").query("q", query).result(|v| v.get("results").cloned()))
+        self.call(ApiRequest::new("GET", "search").query("q", query).result(Pick::at(&["results"])))
     }
 }

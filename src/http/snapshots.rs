@@ -1,6 +1,7 @@
 //! Graph snapshots: dogapi's `graph_snapshot`, `graph_snapshot_from_def` and
 //! `snapshot_status` (with dogapi's rewriting of the snapshot URL into a status path).
 
+use super::answer::Pick;
 use super::client::{encode, ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
@@ -48,8 +49,8 @@ pub fn snapshot_status_path(snapshot_url: &str) -> Result<String, Error> {
 }
 
 /// dogapi's formatter `int(x["status_code"])`: a JSON integer, also from a numeric string.
-fn status_code(v: &Value) -> Option<Value> {
-    match v.get("status_code")? {
+fn status_code_int(v: &Value) -> Option<Value> {
+    match v {
         Value::Number(n) => {
             n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Value::from)
         }
@@ -112,7 +113,7 @@ impl Client {
     /// `status_code` as an integer (200 once the image is ready).
     pub fn snapshot_status(&self, snapshot_url: &str) -> Outcome {
         match snapshot_status_path(snapshot_url) {
-            Ok(path) => self.call(ApiRequest::new("GET", path).result(status_code)),
+            Ok(path) => self.call(ApiRequest::new("GET", path).result(Pick::map(&["status_code"], status_code_int))),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -150,10 +151,10 @@ mod tests {
 
     #[test]
     fn status_code_formatter() {
-        assert_eq!(status_code(&json!({"status_code": 200})), Some(json!(200)));
-        assert_eq!(status_code(&json!({"status_code": "403"})), Some(json!(403)));
-        assert_eq!(status_code(&json!({"status_code": "x"})), None);
-        assert_eq!(status_code(&json!({})), None);
+        assert_eq!(status_code_int(&json!(200)), Some(json!(200)));
+        assert_eq!(status_code_int(&json!("403")), Some(json!(403)));
+        assert_eq!(status_code_int(&json!("x")), None);
+        assert_eq!(status_code_int(&json!({})), None);
     }
 
     #[test]

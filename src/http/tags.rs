@@ -1,14 +1,13 @@
 //! Host tags: dogapi's `all_tags`, `host_tags`, `add_tags`, `change_tags`, `detach_tags`
 //! (`/api/v1/tags/hosts…`).
 
+use super::answer::Pick;
 use super::client::{encode, ApiRequest, Client};
 use super::response::Outcome;
 use crate::error::Error;
 use serde_json::{json, Value};
 
-fn tags_field(v: &Value) -> Option<Value> {
-    v.get("tags").cloned()
-}
+const TAGS_FIELD: Pick = Pick::at(&["tags"]);
 
 /// The `{host}` path segment: a host name or numeric id, percent-encoded (dogapi pasted it
 /// unescaped; a name with `/` or `?` would have broken the path).
@@ -32,7 +31,7 @@ pub fn tags_body(tags: &str) -> Value {
 impl Client {
     /// GET /tags/hosts[?source=]. Result: the `tags` map (tag → host names).
     pub fn all_tags(&self, source: Option<&str>) -> Outcome {
-        self.call(ApiRequest::new("GET", "tags/hosts").query_opt("source", source_opt(source)).result(tags_field))
+        self.call(ApiRequest::new("GET", "tags/hosts").query_opt("source", source_opt(source)).result(TAGS_FIELD))
     }
 
     /// GET /tags/hosts/{host}[?source=][&by_source=true]. Result: the `tags` list (or, with
@@ -46,7 +45,7 @@ impl Client {
             ApiRequest::new("GET", format!("tags/hosts/{seg}"))
                 .query_opt("source", source_opt(source))
                 .query_opt("by_source", by_source.then_some("true"))
-                .result(tags_field),
+                .result(TAGS_FIELD),
         )
     }
 
@@ -59,7 +58,7 @@ impl Client {
             ApiRequest::new(method, format!("tags/hosts/{seg}"))
                 .query_opt("source", source_opt(source))
                 .json(tags_body(tags))
-                .result(tags_field),
+                .result(TAGS_FIELD),
         )
     }
 

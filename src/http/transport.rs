@@ -1,13 +1,23 @@
 //! The wire: one keep-alive ureq agent per client, and the mapping of ureq's errors onto ours.
 
-use super::options::Options;
+use super::options::{self, Options};
 use crate::error::{Error, ErrorKind};
-use std::io;
-use std::time::Duration;
+use crate::secrets::redact_userinfo;
+use std::io::{self, Read};
+use std::time::{Duration, Instant};
 use ureq::unversioned::transport::Connector;
 
-/// Largest response body read (Datadog answers are far smaller; this bounds memory).
-pub(crate) const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+pub use super::net::tcp::SLACK;
+
+/// The bounds of one exchange.
+pub struct Limits {
+    /// The whole exchange ends here.
+    pub deadline: Instant,
+    /// The request's own timeout when it differs from the client's (applied per request).
+    pub own_timeout: Option<Duration>,
+    /// The answer's body cap.
+    pub max_bytes: u64,
+}
 
 pub const USER_AGENT: &str = concat!("libdogapi/", env!("CARGO_PKG_VERSION"));
 
@@ -17,9 +27,6 @@ pub struct WireRequest<'a> {
     pub url: &'a str,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: Option<&'a [u8]>,
-    /// This request's own bound on the whole call (connect, send, answer), instead of the
-    /// agent's; `None`: the agent's timeouts.
-    pub timeout: Option<Duration>,
 }
 
 /// What came back: status, headers (names lowercased) and the decoded body.
@@ -32,19 +39,24 @@ pub struct WireResponse {
 /// Builds the agent for the given options: bounded timeouts, a pool big enough for many
 /// threads sharing one client, TLS always verified, no proxy unless configured.
 pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
-    let proxy = match &opts.proxy {
-        Some(p) => Some(ureq::Proxy::new(p).map_err(|e| Error::invalid(format!("proxy {p:?}: {e}")))?),
-        None => None,
+    // NO_PROXY is decided once per agent: every request of a client goes to its base URL.
+    let bypass = match (&opts.no_proxy, options::host_port(&opts.base_url())) {
+        (Some(list), Some((host, port))) => super::no_proxy::bypasses(list, &host, port),
+        _ => false,
     };
-    // dogapi's timeout is a socket timeout: the longest wait for connecting, for any one write
-    // and for any one read. A fixed per-read/per-write value also lets the socket keep its
-    // timeout between requests (a shrinking "time left" meant two setsockopt calls per
-    // request). The whole request is still bounded, by twice the timeout, against a peer that
-    // drips bytes.
+    let proxy = match &opts.proxy {
+        Some(p) if !bypass => {
+            Some(ureq::Proxy::new(p).map_err(|e| Error::invalid(format!("proxy {}: {e}", redact_userinfo(p))))?)
+        }
+        _ => None,
+    };
+    // dogapi's timeout bounds connecting, each write and each read; the whole exchange
+    // (connect, send, read the answer) is bounded by it too, so a peer that drips bytes cannot
+    // hold a call longer.
     let t = opts.timeout;
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(t * 2))
+        .timeout_global(Some(t))
         .timeout_per_read(Some(t))
         .timeout_per_write(Some(t))
         .timeout_resolve(Some(t))
@@ -62,50 +74,108 @@ pub fn build_agent(opts: &Options) -> Result<ureq::Agent, Error> {
         // cork on top so each request leaves in one write (TLS records included).
         let connector =
             ().chain(ConnectProxyConnector::default())
-                .chain(super::tcp::TcpConnector)
+                .chain(super::net::tcp::TcpConnector)
                 .chain(RustlsConnector::default())
-                .chain(super::cork::CorkConnector);
-        ureq::Agent::with_parts(config, connector, super::resolver::CachingResolver::default())
+                .chain(super::net::cork::CorkConnector);
+        ureq::Agent::with_parts(config, connector, super::net::resolver::CachingResolver::default())
     })
 }
 
-/// Sends one request and reads the whole answer.
-pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>) -> Result<WireResponse, Error> {
+/// Sends one request and reads the whole answer, within `limits`.
+pub fn send(agent: &ureq::Agent, req: &WireRequest<'_>, limits: &Limits) -> Result<WireResponse, Error> {
     let mut builder = ureq::http::Request::builder().method(req.method).uri(req.url);
     for (k, v) in req.headers {
         builder = builder.header(*k, *v);
     }
-    let result = match req.body {
-        Some(b) => builder
-            .body(b)
-            .map_err(|e| Error::invalid(format!("bad request: {e}")))
-            .and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
-        None => builder
-            .body(())
-            .map_err(|e| Error::invalid(format!("bad request: {e}")))
-            .and_then(|r| agent.run(bounded(agent, req.timeout, r)).map_err(map_error)),
+    // A request without a body is sent with `Content-Length: 0` (as dogapi's `requests`
+    // did; RFC 9110 §8.6), never as an empty chunked body. GET and HEAD carry neither.
+    let empty: &[u8] = &[];
+    let body = match req.body {
+        Some(b) => Some(b),
+        None if !matches!(req.method, "GET" | "HEAD") => Some(empty),
+        None => None,
     };
-    let mut resp = result?;
+    let bad = |e: ureq::http::Error| Error::invalid(format!("bad request: {e}"));
+    let mut resp = match body {
+        Some(b) => run(agent, builder.body(b).map_err(bad)?, limits.own_timeout)?,
+        None => run(agent, builder.body(()).map_err(bad)?, limits.own_timeout)?,
+    };
     let status = resp.status().as_u16();
-    let headers = resp
+    let headers: Vec<(String, String)> = resp
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
-    let body = resp.body_mut().with_config().limit(MAX_RESPONSE_BYTES).read_to_vec().map_err(map_error)?;
+    let body = read_body(resp.body_mut(), limits)?;
     Ok(WireResponse { status, headers, body })
 }
 
-/// The request with its own whole-call timeout, when it has one.
-fn bounded<S: ureq::AsSendBody>(
+/// Runs a request, with its own timeout (every phase and the whole) when it has one.
+fn run<B: ureq::AsSendBody>(
     agent: &ureq::Agent,
-    timeout: Option<Duration>,
-    r: ureq::http::Request<S>,
-) -> ureq::http::Request<S> {
-    match timeout {
-        Some(t) => agent.configure_request(r).timeout_global(Some(t)).build(),
-        None => r,
+    r: ureq::http::Request<B>,
+    own_timeout: Option<Duration>,
+) -> Result<ureq::http::Response<ureq::Body>, Error> {
+    let Some(t) = own_timeout else {
+        return agent.run(r).map_err(map_error);
+    };
+    let r = agent
+        .configure_request(r)
+        .timeout_global(Some(t))
+        .timeout_per_read(Some(t))
+        .timeout_per_write(Some(t))
+        .timeout_connect(Some(t))
+        .timeout_resolve(Some(t))
+        .build();
+    agent.run(r).map_err(map_error)
+}
+
+/// Reads the body into one buffer sized from `Content-Length` when there is one (+1 byte for
+/// the NUL the C side appends), refusing more than the cap. Reading stops at the deadline:
+/// the agent's global timeout bounds every read.
+fn read_body(body: &mut ureq::Body, limits: &Limits) -> Result<Vec<u8>, Error> {
+    let cap = limits.max_bytes;
+    let too_big = || {
+        Error::new(
+            ErrorKind::InvalidResponse,
+            format!("the answer is longer than the {cap}-byte limit (dog_http_set_max_response_bytes)"),
+        )
+    };
+    let announced = body.content_length();
+    if announced.is_some_and(|n| n > cap) {
+        return Err(too_big());
     }
+    let mut out = Vec::with_capacity(announced.map_or(8 * 1024, |n| n as usize + 1));
+    let mut reader = body.with_config().limit(cap + 1).reader();
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        if Instant::now() > limits.deadline + SLACK {
+            return Err(Error::new(ErrorKind::Timeout, "timed out reading the answer"));
+        }
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(map_io(e)),
+        };
+        if (out.len() + n) as u64 > cap {
+            return Err(too_big());
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+    Ok(out)
+}
+
+/// An error from reading the body: ureq wraps its own errors (timeouts, the size limit) in
+/// io::Error.
+fn map_io(e: io::Error) -> Error {
+    if e.get_ref().is_some_and(|i| i.is::<ureq::Error>()) {
+        if let Ok(inner) = e.into_inner().expect("checked").downcast::<ureq::Error>() {
+            return map_error(*inner);
+        }
+        return Error::new(ErrorKind::Connection, "reading the answer failed");
+    }
+    Error::new(io_kind(&e), e.to_string())
 }
 
 fn io_kind(e: &io::Error) -> ErrorKind {

@@ -1,6 +1,7 @@
 //! Users: dogapi's `invite` (`POST /api/v1/invite_users`, gone from today's API) and its
 //! replacement, user creation through `POST /api/v2/users`.
 
+use super::answer::Pick;
 use super::args::truthy;
 use super::client::{ApiRequest, Client};
 use super::response::Outcome;
@@ -40,7 +41,7 @@ impl Client {
     /// POST /invite_users `{"emails":[...]}`. Result: the `emails` list.
     pub fn invite(&self, emails: &str) -> Outcome {
         match invite_body(emails) {
-            Ok(b) => self.call(ApiRequest::new("POST", "invite_users").json(b).result(|v| v.get("emails").cloned())),
+            Ok(b) => self.call(ApiRequest::new("POST", "invite_users").json(b).result(Pick::at(&["emails"]))),
             Err(e) => Outcome::failed(e),
         }
     }
@@ -52,8 +53,8 @@ impl Client {
                 ApiRequest::new("POST", "users")
                     .version("v2")
                     .json(b)
-                    .result(|v| v.get("data").cloned())
-                    .id(|v| v.get("data")?.get("id").cloned()),
+                    .result(Pick::at(&["data"]))
+                    .id(Pick::at(&["data", "id"])),
             ),
             Err(e) => Outcome::failed(e),
         }

@@ -205,3 +205,46 @@ pub fn each_fails_with_404(ctx: &Ctx, calls: &[(&str, Call)]) {
         take_one(&ctx.intake);
     }
 }
+
+/// A "proxy" on 127.0.0.1 that counts the connections it gets and closes each at once (a
+/// request sent through it fails with DOG_ERR_CONNECTION). Stops when dropped.
+pub struct CountingProxy {
+    pub url: String,
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    addr: std::net::SocketAddr,
+}
+
+impl CountingProxy {
+    pub fn start() -> CountingProxy {
+        use std::sync::atomic::Ordering;
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (c2, s2) = (count.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for s in l.incoming() {
+                if s2.load(Ordering::SeqCst) {
+                    break;
+                }
+                if s.is_ok() {
+                    c2.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        });
+        CountingProxy { url: format!("http://{addr}"), count, stop, addr }
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for CountingProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.addr);
+    }
+}

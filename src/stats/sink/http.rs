@@ -188,6 +188,7 @@ impl Sink for HttpSink {
                 }
             }
             req.body = Body::Gzipped(Arc::clone(&item.p.gzipped));
+            req.status_only = true; // verdict() needs the status and headers, not a parsed body
             let outcome = client.call(req);
             let v = verdict(&outcome);
             let mut q = self.queue.lock();

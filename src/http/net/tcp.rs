@@ -7,7 +7,13 @@
 //! `recv(MSG_PEEK | MSG_DONTWAIT)`, and only the check-out probe is made: the check-in one
 //! comes right after the answer was read, and whatever it could find (the peer closing, stray
 //! bytes) the check-out probe before the next use finds too. Everything else matches ureq's transport: `TCP_NODELAY`,
-//! socket timeouts set only when they change, timeouts reported as `Error::Timeout`.
+//! timeouts reported as `Error::Timeout`.
+//!
+//! Socket timeouts: each read and write may wait only for what is left before the call's
+//! deadline, which shrinks from request to request by a few microseconds. Setting it exactly
+//! would cost two `setsockopt` calls per request on a kept-alive connection, so the socket's
+//! timeout is set again only when it differs from the time left by more than [`SLACK`]: a call
+//! ends within `SLACK` of its deadline.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -66,6 +72,17 @@ fn connect_any(addrs: &[SocketAddr], budget: Option<Duration>) -> Result<TcpStre
     Err(last.unwrap_or(ureq::Error::HostNotFound))
 }
 
+/// How far a socket timeout may differ from the time left before it is set again.
+pub const SLACK: Duration = Duration::from_millis(25);
+
+/// Whether the socket's timeout `current` must be set to `wanted`.
+fn must_set(current: Option<Duration>, wanted: Option<Duration>) -> bool {
+    match (current, wanted) {
+        (Some(c), Some(w)) => c > w + SLACK || c + SLACK < w,
+        (c, w) => c != w,
+    }
+}
+
 #[derive(Debug)]
 pub struct Tcp {
     stream: Arc<TcpStream>,
@@ -91,7 +108,7 @@ impl Transport for Tcp {
         if timeout.after.is_zero() {
             return Err(ureq::Error::Timeout(timeout.reason));
         }
-        if limit != self.write_timeout {
+        if must_set(self.write_timeout, limit) {
             self.stream.set_write_timeout(limit)?;
             self.write_timeout = limit;
         }
@@ -109,7 +126,7 @@ impl Transport for Tcp {
         if timeout.after.is_zero() {
             return Err(ureq::Error::Timeout(timeout.reason));
         }
-        if limit != self.read_timeout {
+        if must_set(self.read_timeout, limit) {
             self.stream.set_read_timeout(limit)?;
             self.read_timeout = limit;
         }
