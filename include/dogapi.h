@@ -93,19 +93,6 @@ typedef struct dog_stats_options dog_stats_options_t;
 #define DOG_STATS_TELEMETRY_MAX_SLOTS 1024
 
 /**
- * Default cap on an answer's body. Datadog's largest answers are unpaginated lists (every
- * monitor, every dashboard, an event stream of 1,000 events); 32 MiB holds ~10,000 monitors.
- */
-#define DEFAULT_MAX_RESPONSE_BYTES (32 << 20)
-
-/**
- * Range accepted for the body cap.
- */
-#define MIN_RESPONSE_CAP (1 << 10)
-
-#define MAX_RESPONSE_CAP (1 << 30)
-
-/**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
  * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values

@@ -39,10 +39,10 @@ pub struct Options {
 
 /// Default cap on an answer's body. Datadog's largest answers are unpaginated lists (every
 /// monitor, every dashboard, an event stream of 1,000 events); 32 MiB holds ~10,000 monitors.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
 /// Range accepted for the body cap.
-pub const MIN_RESPONSE_CAP: u64 = 1 << 10;
-pub const MAX_RESPONSE_CAP: u64 = 1 << 30;
+pub(crate) const MIN_RESPONSE_CAP: u64 = 1 << 10;
+pub(crate) const MAX_RESPONSE_CAP: u64 = 1 << 30;
 
 pub const DEFAULT_SITE: &str = "datadoghq.com";
 
