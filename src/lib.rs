@@ -3,6 +3,7 @@
 //!
 //! Layers: [`ffi`] converts C arguments and delegates; [`http`] is the API client core.
 
+pub mod dogstatsd;
 pub mod error;
 pub mod ffi;
 pub mod host;
