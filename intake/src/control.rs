@@ -6,6 +6,8 @@
 //!   "count":N | "sticky":true}`
 //! - `POST …/_intake/clear` (requests + faults), `POST …/_intake/heal` (faults only)
 //! - `POST …/_intake/response` `{"method","path","status","body"}` (canned answer)
+//! - `GET  …/_intake/dogstatsd` → DogStatsD totals (counters, gauges, values, events, service
+//!   checks, parse errors, listener URLs); `POST …/_intake/dogstatsd/clear`
 
 use std::time::Duration;
 
@@ -138,6 +140,11 @@ pub(crate) fn handle(inner: &Inner, req: &Req) -> Resp {
             }
             Err(e) => Resp::errors(400, &e),
         },
+        ("GET", "dogstatsd") => Resp::json(200, &inner.dsd.to_json()),
+        ("POST", "dogstatsd/clear") => {
+            inner.dsd.clear();
+            Resp::json(200, &json!({"ok": true}))
+        }
         ("POST", "clear") => {
             inner.clear(true);
             Resp::json(200, &json!({"ok": true}))

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod control;
+pub mod dogstatsd;
 mod http;
 mod responder;
 mod server;
