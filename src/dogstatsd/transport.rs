@@ -1,7 +1,8 @@
 //! Sockets to the Agent: UDP (connected), Unix datagram, Unix stream (each payload framed with
 //! a 4-byte little-endian length, as datadog-go `statsd/uds.go`). Used only by the sender
-//! thread. Datagram sockets are non-blocking (a full socket buffer drops the packet at once);
-//! the stream socket has a write timeout, and a frame once started is finished or the
+//! thread. Datagram sockets are non-blocking: when the Agent's queue is full the sender thread
+//! waits for room up to the write timeout (100 ms), then drops the packet; the stream socket
+//! has the same write timeout, and a frame once started is finished or the
 //! connection is closed (the Agent could not resynchronise on a half frame). Every send uses
 //! `MSG_NOSIGNAL`, so a closed stream never raises SIGPIPE in the host program.
 
@@ -69,6 +70,15 @@ fn send_raw(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
             return Err(e);
         }
     }
+}
+
+/// poll(2) for POLLOUT up to `d`; true when writable (or in error: the send will say).
+fn wait_writable(fd: RawFd, d: Duration) -> bool {
+    let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
+    let ms = d.as_millis().clamp(1, i32::MAX as u128) as libc::c_int;
+    // SAFETY: one valid pollfd.
+    let n = unsafe { libc::poll(&mut p, 1, ms) };
+    n > 0
 }
 
 impl Transport {
@@ -155,7 +165,7 @@ impl Transport {
         };
         let fd = conn.fd();
         let r = match conn {
-            Conn::Udp(_) | Conn::Dgram(_) => send_raw(fd, pkt).map(|_| ()),
+            Conn::Udp(_) | Conn::Dgram(_) => self.send_datagram(fd, pkt),
             Conn::Stream(_) => return self.send_frame(fd, pkt),
         };
         match r {
@@ -166,6 +176,24 @@ impl Transport {
             Err(e) => {
                 self.conn = None;
                 Err(if is_no_agent(&e) { SendError::NoAgent(e) } else { SendError::Failed(e) })
+            }
+        }
+    }
+
+    /// Non-blocking send; on EAGAIN wait for room (poll) up to the write timeout, as
+    /// datadog-go's UDS writer waits up to its write timeout: only the sender thread waits.
+    fn send_datagram(&self, fd: RawFd, pkt: &[u8]) -> io::Result<()> {
+        let deadline = Instant::now() + self.write_timeout;
+        loop {
+            match send_raw(fd, pkt) {
+                Ok(_) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() || !wait_writable(fd, left) {
+                        return Err(e);
+                    }
+                }
+                Err(e) => return Err(e),
             }
         }
     }

@@ -5,6 +5,7 @@
 
 use std::io::{self, Read};
 use std::net::UdpSocket;
+use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -37,6 +38,18 @@ impl ListenKind {
             "unixgram" | "uds" | "unix" => Some(ListenKind::UnixDatagram),
             "unixstream" | "uds-stream" => Some(ListenKind::UnixStream),
             _ => None,
+        }
+    }
+}
+
+fn set_rcvbuf(fd: std::os::fd::RawFd, bytes: libc::c_int) {
+    for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: fd is a live socket; the option value is a c_int of the given size.
+        let rc = unsafe {
+            libc::setsockopt(fd, libc::SOL_SOCKET, opt, (&bytes as *const libc::c_int).cast(), std::mem::size_of::<libc::c_int>() as libc::socklen_t)
+        };
+        if rc == 0 {
+            return;
         }
     }
 }
@@ -125,6 +138,9 @@ impl Listener {
             ListenKind::Udp => {
                 let sock = UdpSocket::bind(("127.0.0.1", udp_port))?;
                 sock.set_read_timeout(Some(POLL))?;
+                // UDP cannot push back: a deep receive buffer (as the Agent's
+                // dogstatsd_so_rcvbuf) so a burst from a test is not lost in the kernel.
+                set_rcvbuf(sock.as_raw_fd(), 8 << 20);
                 let port = sock.local_addr()?.port();
                 let c = ctl.clone();
                 threads.push(spawn("dog-intake-dsd-udp", Box::new(move || {
