@@ -34,7 +34,7 @@ impl MetricKind {
             MetricKind::Set => "s",
         }
     }
-    /// Whether a sample rate is meaningful (datagram_shell: c, h, d, ms).
+    /// Whether a sample rate changes what the Agent computes (datagram_shell: c, h, d, ms).
     pub fn takes_rate(self) -> bool {
         matches!(self, MetricKind::Count | MetricKind::Histogram | MetricKind::Distribution | MetricKind::Timing)
     }
@@ -104,7 +104,8 @@ pub struct Line<'a> {
 pub fn push_tail(buf: &mut Vec<u8>, kind: MetricKind, l: &Line) {
     buf.push(b'|');
     buf.extend_from_slice(kind.symbol().as_bytes());
-    if kind.takes_rate() && l.rate < 1.0 && l.rate > 0.0 {
+    // Both official clients write the rate for every type (the Agent ignores it on gauges).
+    if l.rate < 1.0 && l.rate > 0.0 {
         buf.extend_from_slice(b"|@");
         buf.extend_from_slice(format!("{}", l.rate).as_bytes());
     }
@@ -339,12 +340,13 @@ mod tests {
         let l = Line { rate: 1.0, tags: "", container_id: "in-7", timestamp: Some(1657100430) };
         push_metric(&mut b, "g", MetricKind::Gauge, 3.0, &l);
         assert_eq!(String::from_utf8(b).unwrap(), "g:3|g|c:in-7|T1657100430");
-        // No sample rate on gauges, no timestamp on histograms.
+        // The rate is written for gauges too (as datadog-go and datadogpy do); no timestamp on
+        // histograms.
         let mut b = Vec::new();
         let l = Line { rate: 0.5, tags: "", container_id: "", timestamp: Some(5) };
         push_metric(&mut b, "g", MetricKind::Gauge, 3.0, &l);
         push_metric(&mut b, "h", MetricKind::Histogram, 3.0, &l);
-        assert_eq!(String::from_utf8(b).unwrap(), "g:3|g|T5h:3|h|@0.5");
+        assert_eq!(String::from_utf8(b).unwrap(), "g:3|g|@0.5|T5h:3|h|@0.5");
     }
 
     fn ev(e: &Event) -> String {
