@@ -242,3 +242,68 @@ fn tele_tags() -> Vec<&'static str> {
     let v: &'static str = Box::leak(format!("client_version:{}", env!("CARGO_PKG_VERSION")).into_boxed_str());
     vec!["env:t", "client:libdogapi", v, "client_transport:uds-stream"]
 }
+
+#[test]
+fn non_finite_values_dropped_and_counted() {
+    let store = Arc::new(Store::default());
+    let l = listen(ListenKind::UnixDatagram, &store);
+    let c = client(l.url(), |_| {});
+    c.metric("nf.gauge", MetricKind::Gauge, f64::NAN, 1.0, "", None);
+    c.values("nf.dist", MetricKind::Distribution, &[1.0, f64::INFINITY, 2.0, f64::NEG_INFINITY], 1.0, "");
+    c.metric("nf.count", MetricKind::Count, 1.0, 1.0, "", None);
+    assert!(c.flush(WAIT));
+    let t = wait(&store, "finite values", |t| t.counter("nf.count", &[]) == 1.0);
+    assert_eq!(t.values(Kind::Distribution, "nf.dist", &[]).unwrap().values, vec![1.0, 2.0]);
+    assert_eq!(t.gauge("nf.gauge", &[]), None);
+    assert_eq!(c.counters().values_dropped_invalid, 3);
+}
+
+/// Not a timed test: prints what one sender thread sustains (run with
+/// `cargo test --release --test dogstatsd_e2e -- --ignored --nocapture throughput`).
+#[test]
+#[ignore]
+fn throughput() {
+    use std::os::unix::net::UnixDatagram;
+    use std::time::Instant;
+    for (label, max) in [("uds 8192 B", 8192usize), ("udp-size 1432 B", 1432)] {
+        let path = sock_path("bench");
+        let rx = UnixDatagram::bind(&path).unwrap();
+        rx.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        let reader = std::thread::spawn(move || {
+            let (mut n, mut bytes, mut buf) = (0u64, 0u64, vec![0u8; 65536]);
+            while let Ok(k) = rx.recv(&mut buf) {
+                n += 1;
+                bytes += k as u64;
+            }
+            (n, bytes)
+        });
+        let c = client(&format!("unixgram://{}", path.display()), |o| {
+            o.max_packet = Some(max);
+            o.queue_packets = 1 << 16;
+        });
+        let vals: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.5 + 0.25).collect();
+        const ROUNDS: usize = 5000;
+        let t0 = Instant::now();
+        for _ in 0..ROUNDS {
+            c.values("bench.hist", MetricKind::Histogram, &vals, 1.0, "env:bench,service:x");
+        }
+        let t_enc = t0.elapsed();
+        assert!(c.flush(Duration::from_secs(60)));
+        let t_all = t0.elapsed();
+        let s = c.counters();
+        drop(c);
+        let (pk, by) = reader.join().unwrap();
+        let n = (ROUNDS * vals.len()) as f64;
+        eprintln!(
+            "{label}: {n} values; encode+pack {:.1} M values/s; end to end {:.1} M values/s, {:.0} packets/s, {:.2} B/value; sent {} packets, dropped {} (queue {}), received {pk} packets {by} B",
+            n / t_enc.as_secs_f64() / 1e6,
+            n / t_all.as_secs_f64() / 1e6,
+            s.packets_sent as f64 / t_all.as_secs_f64(),
+            s.bytes_sent as f64 / n,
+            s.packets_sent,
+            s.packets_dropped,
+            s.packets_dropped_queue,
+        );
+        let _ = std::fs::remove_file(&path);
+    }
+}

@@ -3,8 +3,9 @@
 //! - `parse_metrics_test.go` @ 17c1ad3f9ea4a12c4b629aa6144ff52607cf054e
 //! - `parse_events_test.go`, `parse_service_checks_test.go`, `parse_test.go`
 //!   @ 4776bfe7b2ada47a346b5073f33ec00e40af67bd
-//! (parsers read at parse.go 1dd7a6e0, parse_metrics.go 8a2fb7fd, parse_events.go 1e854373,
-//! parse_service_checks.go 8c2e260c).
+//!
+//! Parsers read at parse.go 1dd7a6e0, parse_metrics.go 8a2fb7fd, parse_events.go 1e854373,
+//! parse_service_checks.go 8c2e260c.
 //!
 //! Findings about the grammar, kept in the port:
 //! - Optional metric fields come in any order; unknown ones (`m:test`, `f:…`) are ignored, but a

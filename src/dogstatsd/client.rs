@@ -138,10 +138,15 @@ impl DogStatsd {
         self.dispatch(pkts);
     }
 
-    /// One value of a gauge, count, histogram, distribution or timing. `name` is sanitised;
+    /// One value of a gauge, count, histogram, distribution or timing (NaN / infinite: dropped
+    /// and counted). `name` is sanitised;
     /// `tags` must be joined and normalised ([`encode::join_tags`]). `timestamp` (gauges and
     /// counts only) sends protocol 1.3 `|T`.
     pub fn metric(&self, name: &str, kind: MetricKind, value: f64, rate: f64, tags: &str, timestamp: Option<i64>) {
+        if !value.is_finite() {
+            self.shared.counters.values_dropped_invalid.fetch_add(1, Relaxed);
+            return;
+        }
         let name = encode::sanitize_name(name);
         let l = self.line(rate, tags, timestamp);
         self.with_packer(|p| {
@@ -151,7 +156,16 @@ impl DogStatsd {
     }
 
     /// Many values of one histogram, distribution or timing context, packed several per line.
+    /// NaN and infinite values are dropped and counted (`values_dropped_invalid`).
     pub fn values(&self, name: &str, kind: MetricKind, values: &[f64], rate: f64, tags: &str) {
+        let finite: Vec<f64>;
+        let values = if values.iter().all(|v| v.is_finite()) {
+            values
+        } else {
+            finite = values.iter().copied().filter(|v| v.is_finite()).collect();
+            self.shared.counters.values_dropped_invalid.fetch_add((values.len() - finite.len()) as u64, Relaxed);
+            &finite
+        };
         if values.is_empty() {
             return;
         }

@@ -36,6 +36,9 @@ pub struct Counters {
     pub packets_dropped_would_block: AtomicU64,
     /// Successful (re)connections to the Agent.
     pub connects: AtomicU64,
+    /// Values not sent because they are NaN or infinite (the Agent would accept `NaN` and
+    /// Datadog would reject the series).
+    pub values_dropped_invalid: AtomicU64,
 }
 
 /// A copy of [`Counters`] at one instant (totals derived as datadog-go derives them).
@@ -63,6 +66,7 @@ pub struct Snapshot {
     pub packets_dropped_no_agent: u64,
     pub packets_dropped_would_block: u64,
     pub connects: u64,
+    pub values_dropped_invalid: u64,
 }
 
 impl Counters {
@@ -104,6 +108,7 @@ impl Counters {
             packets_dropped_no_agent: g(&self.packets_dropped_no_agent),
             packets_dropped_would_block: g(&self.packets_dropped_would_block),
             connects: g(&self.connects),
+            values_dropped_invalid: g(&self.values_dropped_invalid),
         };
         s.metrics = s.metrics_gauge + s.metrics_count + s.metrics_histogram + s.metrics_distribution + s.metrics_set + s.metrics_timing;
         s.packets_dropped = s.packets_dropped_queue + s.packets_dropped_writer;
