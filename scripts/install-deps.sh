@@ -4,7 +4,8 @@
 # valgrind (memcheck variants), binutils (nm/readelf checks), g++ (C++ layer, header matrix),
 # make, git, Node + npm (Node example), Python 3 (Python example, ABI sweep generator), and the
 # rustfmt and clippy components of the Rust toolchain, clang + its libFuzzer/sanitizer runtime
-# (fuzz/ harnesses, CTest label fuzz).
+# (fuzz/ harnesses, CTest label fuzz), and the Python package datadogpy (PyPI `datadog`), the
+# reference client of the DogStatsD wire-conformance test (tests/dogstatsd_conformance.rs).
 #
 #   scripts/install-deps.sh --check   say what is missing and how to install it (exit 1), or
 #                                     "everything present"; changes nothing
@@ -49,6 +50,13 @@ if ! command -v clang >/dev/null 2>&1 || ! printf 'int LLVMFuzzerTestOneInput(co
     missing="$missing libclang-rt-dev"
 fi
 
+# datadogpy, installed with pip (which itself may be a Debian package).
+pymissing=""
+if ! python3 -c 'import datadog' >/dev/null 2>&1; then
+    pymissing="datadog"
+    python3 -m pip --version >/dev/null 2>&1 || missing="$missing python3-pip"
+fi
+
 # Not installable by this script: the Rust toolchain and a C compiler.
 fatal=""
 command -v cargo >/dev/null 2>&1 || fatal="$fatal cargo (Rust >= 1.80: https://rustup.rs)"
@@ -63,7 +71,7 @@ if [ -n "$fatal" ]; then
     echo "install-deps: missing, install by hand:$fatal" >&2
     exit 1
 fi
-if [ -z "$missing" ] && [ -z "$components" ]; then
+if [ -z "$missing" ] && [ -z "$components" ] && [ -z "$pymissing" ]; then
     echo "install-deps: everything present"
     exit 0
 fi
@@ -73,6 +81,7 @@ if [ "$check" = 1 ]; then
         echo "scripts/test.sh needs what is missing here:"
         [ -z "$missing" ] || echo "  Debian packages:$missing   (apt-get install$missing)"
         [ -z "$components" ] || echo "  Rust components:$components   (rustup component add$components)"
+        [ -z "$pymissing" ] || echo "  Python package: $pymissing   (python3 -m pip install $pymissing)"
         echo "Install them with: scripts/install-deps.sh (apt-get, as root or with sudo; rustup),"
         echo "or let the suite do it: DOGAPI_INSTALL_DEPS=1 scripts/test.sh"
     } >&2
@@ -89,7 +98,18 @@ if [ -n "$components" ]; then
     rustup component add $components
 fi
 
-[ -n "$missing" ] || exit 0
+install_python() {
+    [ -n "$pymissing" ] || return 0
+    echo "install-deps: pip install $pymissing"
+    # PEP 668 systems refuse a plain user install; the override affects this one package only.
+    python3 -m pip install --quiet $pymissing 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages $pymissing
+}
+
+if [ -z "$missing" ]; then
+    install_python
+    exit 0
+fi
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
         echo "install-deps: need root (or sudo) to install:$missing" >&2; exit 1
@@ -107,3 +127,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing
+install_python

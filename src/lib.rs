@@ -14,6 +14,7 @@
 //! - [`error`], [`log`], [`tags`], [`host`]: the shared bottom (error kinds, the log sink, the
 //!   comma-separated tag lists that cross the ABI, the host name).
 
+pub mod dogstatsd;
 pub mod error;
 pub mod ffi;
 pub mod fork;

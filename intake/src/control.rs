@@ -7,6 +7,8 @@
 //!   "count":N | "sticky":true}`
 //! - `POST …/_intake/clear` (requests + faults), `POST …/_intake/heal` (faults only)
 //! - `POST …/_intake/response` `{"method","path","status","body"}` (canned answer)
+//! - `GET  …/_intake/dogstatsd` → DogStatsD totals (counters, gauges, values, events, service
+//!   checks, parse errors, listener URLs); `POST …/_intake/dogstatsd/clear`
 
 use std::time::Duration;
 
@@ -105,8 +107,9 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
     })
 }
 
-/// Answers one control request; the caller holds the state's lock.
-pub(crate) fn handle(s: &mut State, req: &Req) -> Resp {
+/// Answers one control request; the caller holds the state's lock (`dsd`: what the DogStatsD
+/// listeners received, under its own lock).
+pub(crate) fn handle(s: &mut State, dsd: &crate::dogstatsd::Store, req: &Req) -> Resp {
     let cmd = req
         .path
         .rsplit("/_intake")
@@ -143,6 +146,11 @@ pub(crate) fn handle(s: &mut State, req: &Req) -> Resp {
             }
             Err(e) => Resp::errors(400, &e),
         },
+        ("GET", "dogstatsd") => Resp::json(200, &dsd.to_json()),
+        ("POST", "dogstatsd/clear") => {
+            dsd.clear();
+            Resp::json(200, &json!({"ok": true}))
+        }
         ("POST", "clear") => {
             s.clear(true);
             Resp::json(200, &json!({"ok": true}))

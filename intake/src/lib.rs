@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod control;
+pub mod dogstatsd;
 mod hostile;
 mod http;
 mod query;

@@ -25,6 +25,8 @@ struct Inner {
     conns: Mutex<HashMap<u64, TcpStream>>,
     handles: Mutex<Vec<JoinHandle<()>>>,
     next_conn: AtomicU64,
+    /// What the DogStatsD listeners started through this intake received.
+    pub(crate) dsd: Arc<crate::dogstatsd::Store>,
 }
 
 impl Inner {
@@ -98,6 +100,7 @@ impl Intake {
             conns: Mutex::new(HashMap::new()),
             handles: Mutex::new(Vec::new()),
             next_conn: AtomicU64::new(0),
+            dsd: Arc::new(crate::dogstatsd::Store::default()),
         });
         let acc_inner = inner.clone();
         let accept = std::thread::Builder::new()
@@ -118,6 +121,26 @@ impl Intake {
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// Start a DogStatsD listener whose packets are aggregated into this intake's DogStatsD
+    /// store (served at `GET …/_intake/dogstatsd`). `path` is required for Unix listeners.
+    pub fn start_dogstatsd(
+        &self,
+        kind: crate::dogstatsd::ListenKind,
+        path: Option<&std::path::Path>,
+    ) -> std::io::Result<crate::dogstatsd::Listener> {
+        crate::dogstatsd::Listener::start(kind, 0, path, self.inner.dsd.clone())
+    }
+
+    /// The DogStatsD store of this intake (shared with its listeners).
+    pub fn dogstatsd_store(&self) -> Arc<crate::dogstatsd::Store> {
+        self.inner.dsd.clone()
+    }
+
+    /// What the DogStatsD listeners of this intake received so far.
+    pub fn dogstatsd(&self) -> crate::dogstatsd::Totals {
+        self.inner.dsd.totals()
     }
 
     /// Snapshot of the recorded requests, in arrival order.
@@ -353,7 +376,7 @@ fn contract_of(
 fn handle(inner: &Inner, req: Req) -> (Action, Option<u64>) {
     if control::is_control(&req.path) {
         return (
-            Action::Respond(control::handle(&mut inner.lock(), &req)),
+            Action::Respond(control::handle(&mut inner.lock(), &inner.dsd, &req)),
             None,
         );
     }

@@ -648,3 +648,36 @@ fn chunked_request_body() {
     assert!(out.starts_with("HTTP/1.1 202"), "{out}");
     assert_eq!(i.requests()[0].body_str(), body);
 }
+
+#[test]
+fn dogstatsd_totals_over_the_control_api() {
+    use dogapi_intake::dogstatsd::ListenKind;
+    let intake = dogapi_intake::Intake::start();
+    let l = intake.start_dogstatsd(ListenKind::Udp, None).unwrap();
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.send_to(b"hits:4|c|@0.5|#x:1\nbad", ("127.0.0.1", l.port()))
+        .unwrap();
+    let t = intake
+        .dogstatsd_store()
+        .wait_until(std::time::Duration::from_secs(10), |t| t.lines == 2);
+    assert_eq!(t.counter("hits", &["x:1"]), 8.0);
+    let get = |path: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &ureq::get(&format!("{}{path}", intake.url()))
+                .call()
+                .unwrap()
+                .body_mut()
+                .read_to_string()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let v = get("/_intake/dogstatsd");
+    assert_eq!(v["counters"]["hits|#x:1"], 8.0);
+    assert_eq!(v["parse_errors"].as_array().unwrap().len(), 1);
+    assert_eq!(v["listeners"][0], l.url());
+    ureq::post(&format!("{}/api/v1/_intake/dogstatsd/clear", intake.url()))
+        .send_empty()
+        .unwrap();
+    assert_eq!(get("/_intake/dogstatsd")["packets"], 0);
+}

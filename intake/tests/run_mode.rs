@@ -137,3 +137,76 @@ fn serve_prints_url_and_serves() {
     let _ = child.wait();
     assert_eq!(r.unwrap().status().as_u16(), 200);
 }
+
+fn has_python3() -> bool {
+    Command::new("python3")
+        .arg("-c")
+        .arg("pass")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Sends argv[1] as one datagram / stream frame to $DD_DOGSTATSD_URL.
+const PY_SEND: &str = r#"
+import os, socket, struct, sys
+url = os.environ["DD_DOGSTATSD_URL"]
+data = sys.argv[1].encode().replace(b"\\n", b"\n")
+scheme, rest = url.split("://", 1)
+if scheme == "udp":
+    host, port = rest.rsplit(":", 1)
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(data, (host, int(port)))
+elif scheme == "unixgram":
+    socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(data, rest)
+else:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(rest)
+    s.sendall(struct.pack("<I", len(data)) + data); s.close()
+"#;
+
+#[test]
+fn run_with_dogstatsd_listener() {
+    if !has_python3() {
+        eprintln!("python3 not found: skipping");
+        return;
+    }
+    for kind in ["udp", "unixgram", "unixstream"] {
+        let payload = r"req.count:2|c|#a:b\nreq.count:3|c|#a:b\nlat:1.5:2.5|d\n_sc|svc|2|m:down";
+        let (code, out, err) = run(&[
+            "run",
+            "--dogstatsd",
+            kind,
+            "--strict",
+            "--",
+            "python3",
+            "-c",
+            PY_SEND,
+            payload,
+        ]);
+        assert_eq!(code, 0, "{kind}: {out}{err}");
+        assert!(
+            out.contains("DogStatsD: 1 packet(s), 4 line(s)"),
+            "{kind}: {out}"
+        );
+        assert!(out.contains("count req.count|#a:b = 5"), "{kind}: {out}");
+        assert!(
+            out.contains("distribution lat: 2 value(s), sum 4"),
+            "{kind}: {out}"
+        );
+        assert!(out.contains("service check svc = 2"), "{kind}: {out}");
+    }
+    // A line the Agent would reject fails --strict.
+    let (code, out, err) = run(&[
+        "run",
+        "--dogstatsd",
+        "unixgram",
+        "--strict",
+        "--",
+        "python3",
+        "-c",
+        PY_SEND,
+        "oops|c",
+    ]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(err.contains("DogStatsD: invalid name and value"), "{err}");
+    let (code, _, err) = run(&["run", "--dogstatsd", "tcp", "--", "true"]);
+    assert_eq!(code, 2, "{err}");
+}

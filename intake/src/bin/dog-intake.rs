@@ -5,22 +5,26 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
+use dogapi_intake::dogstatsd::{ListenKind, Listener, Totals};
 use dogapi_intake::{Contract, Intake, IntakeOptions, Recorded};
 
 const USAGE: &str = "usage:
-  dog-intake serve [--port N] [--spec PATH]
+  dog-intake serve [--port N] [--spec PATH] [--dogstatsd udp|unixgram|unixstream]
       serve a fake Datadog API on 127.0.0.1 until killed
-  dog-intake run [--spec PATH] [--port N] [--strict] [--quiet] -- CMD [ARGS...]
+  dog-intake run [--spec PATH] [--port N] [--dogstatsd udp|unixgram|unixstream] [--strict] [--quiet] -- CMD [ARGS...]
       run CMD with DATADOG_HOST / DOG_INTAKE_URL (and DD_API_KEY if unset) pointing at a fresh
-      intake, then print what it received. Exit code: CMD's (128+signal if killed); with
-      --strict, 3 when CMD succeeded but a request broke the OpenAPI contract or carried an
-      API key in its URL.";
+      intake, then print what it received. With --dogstatsd (or env DOG_INTAKE_DOGSTATSD) a
+      DogStatsD listener of that kind is started too and CMD gets DD_DOGSTATSD_URL pointing at
+      it; its totals are printed (and served at GET /_intake/dogstatsd). Exit code: CMD's
+      (128+signal if killed); with --strict, 3 when CMD succeeded but a request broke the
+      OpenAPI contract, carried an API key in its URL, or a DogStatsD line did not parse.";
 
 struct Args {
     port: u16,
     spec: Option<PathBuf>,
     strict: bool,
     quiet: bool,
+    dogstatsd: Option<ListenKind>,
     cmd: Vec<String>,
 }
 
@@ -30,8 +34,16 @@ fn parse(args: &[String], allow_cmd: bool) -> Result<Args, String> {
         spec: None,
         strict: false,
         quiet: false,
+        dogstatsd: None,
         cmd: Vec::new(),
     };
+    if let Ok(k) = std::env::var("DOG_INTAKE_DOGSTATSD") {
+        if !k.is_empty() {
+            a.dogstatsd = Some(
+                ListenKind::parse(&k).ok_or(format!("DOG_INTAKE_DOGSTATSD: unknown kind {k:?}"))?,
+            );
+        }
+    }
     let mut it = args.iter();
     while let Some(x) = it.next() {
         match x.as_str() {
@@ -40,6 +52,13 @@ fn parse(args: &[String], allow_cmd: bool) -> Result<Args, String> {
                 a.port = v.parse().map_err(|_| format!("bad port {v:?}"))?;
             }
             "--spec" => a.spec = Some(PathBuf::from(it.next().ok_or("--spec needs a value")?)),
+            "--dogstatsd" => {
+                let v = it
+                    .next()
+                    .ok_or("--dogstatsd needs udp, unixgram or unixstream")?;
+                a.dogstatsd =
+                    Some(ListenKind::parse(v).ok_or(format!("--dogstatsd: unknown kind {v:?}"))?);
+            }
             "--strict" if allow_cmd => a.strict = true,
             "--quiet" if allow_cmd => a.quiet = true,
             "--" if allow_cmd => {
@@ -136,12 +155,85 @@ fn summary(r: &Recorded, status: Option<u16>) -> String {
     s
 }
 
+/// Start the DogStatsD listener asked for (Unix sockets in the temp dir, named after our pid).
+fn start_dogstatsd(
+    intake: &Intake,
+    kind: Option<ListenKind>,
+) -> Result<Option<Listener>, ExitCode> {
+    let Some(kind) = kind else { return Ok(None) };
+    let path = std::env::temp_dir().join(format!(
+        "dog-intake-{}-{}.sock",
+        std::process::id(),
+        kind.name()
+    ));
+    let unix = kind != ListenKind::Udp;
+    intake
+        .start_dogstatsd(kind, unix.then_some(path.as_path()))
+        .map(Some)
+        .map_err(|e| {
+            eprintln!(
+                "dog-intake: cannot start the DogStatsD listener ({}): {e}",
+                kind.name()
+            );
+            ExitCode::from(2)
+        })
+}
+
+fn dogstatsd_summary(t: &Totals) -> String {
+    let mut s = format!(
+        "dog-intake: DogStatsD: {} packet(s), {} line(s), {} byte(s), {} parse error(s)\n",
+        t.packets,
+        t.lines,
+        t.bytes,
+        t.parse_errors.len()
+    );
+    for (k, v) in &t.counters {
+        s.push_str(&format!("  count {k} = {v}\n"));
+    }
+    for (k, v) in &t.gauges {
+        s.push_str(&format!("  gauge {k} = {v}\n"));
+    }
+    for (label, m) in [
+        ("histogram", &t.histograms),
+        ("distribution", &t.distributions),
+        ("timing", &t.timings),
+    ] {
+        for (k, v) in m {
+            s.push_str(&format!(
+                "  {label} {k}: {} value(s), sum {}\n",
+                v.values.len(),
+                v.values.iter().sum::<f64>()
+            ));
+        }
+    }
+    for (k, v) in &t.sets {
+        s.push_str(&format!("  set {k}: {} member(s)\n", v.len()));
+    }
+    for e in &t.events {
+        s.push_str(&format!("  event {:?} ({})\n", e.title, e.alert_type));
+    }
+    for c in &t.service_checks {
+        s.push_str(&format!("  service check {} = {}\n", c.name, c.status));
+    }
+    for e in &t.parse_errors {
+        s.push_str(&format!("    ! {e}\n"));
+    }
+    s
+}
+
 fn serve(a: Args) -> ExitCode {
     let intake = Intake::start_with(IntakeOptions {
         port: a.port,
         spec_path: a.spec,
     });
     println!("dog-intake listening on {}", intake.url());
+    let _dsd = match start_dogstatsd(&intake, a.dogstatsd) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if let Some(l) = &_dsd {
+        println!("dog-intake DogStatsD listening on {}", l.url());
+    }
     let _ = std::io::stdout().flush();
     loop {
         std::thread::park();
@@ -154,10 +246,17 @@ fn run(a: Args) -> ExitCode {
         spec_path: a.spec,
     });
     let url = intake.url();
+    let dsd = match start_dogstatsd(&intake, a.dogstatsd) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
     let mut cmd = Command::new(&a.cmd[0]);
     cmd.args(&a.cmd[1..])
         .env("DATADOG_HOST", &url)
         .env("DOG_INTAKE_URL", &url);
+    if let Some(l) = &dsd {
+        cmd.env("DD_DOGSTATSD_URL", l.url());
+    }
     if std::env::var_os("DD_API_KEY").is_none() {
         cmd.env("DD_API_KEY", "intake-test-key");
     }
@@ -168,6 +267,12 @@ fn run(a: Args) -> ExitCode {
             return ExitCode::from(127);
         }
     };
+    // Let the last datagrams in flight land before reading the totals.
+    let dsd_totals = dsd.as_ref().map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        intake.dogstatsd()
+    });
+    drop(dsd);
     let recorded = intake.requests_with_status();
     let mut out = String::new();
     if !a.quiet {
@@ -177,6 +282,9 @@ fn run(a: Args) -> ExitCode {
         ));
         for (r, st) in &recorded {
             out.push_str(&summary(r, *st));
+        }
+        if let Some(t) = &dsd_totals {
+            out.push_str(&dogstatsd_summary(t));
         }
     }
     let mut violations = Vec::new();
@@ -188,6 +296,11 @@ fn run(a: Args) -> ExitCode {
         }
         for k in keys_in_url(r) {
             violations.push(format!("{} {}: API key in the URL ({k})", r.method, r.path));
+        }
+    }
+    if let Some(t) = &dsd_totals {
+        for e in &t.parse_errors {
+            violations.push(format!("DogStatsD: {e}"));
         }
     }
     print!("{out}");
