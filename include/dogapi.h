@@ -48,21 +48,6 @@ typedef struct dog_stats_options dog_stats_options_t;
 
 
 /**
- * Default DogStatsD UDP port.
- */
-#define DEFAULT_PORT 8125
-
-/**
- * Largest UDP payload that avoids IP fragmentation on a 1500-byte MTU (datadog-go's default).
- */
-#define MAX_PACKET_UDP 1432
-
-/**
- * Agent default `dogstatsd_buffer_size` for Unix sockets.
- */
-#define MAX_PACKET_UNIX 8192
-
-/**
  * Failures (with `swallow` on: every failed call), backoff, dropped metrics.
  */
 #define DOG_LOG_ERROR 1

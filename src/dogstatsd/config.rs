@@ -8,11 +8,11 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Default DogStatsD UDP port.
-pub const DEFAULT_PORT: u16 = 8125;
+pub(crate) const DEFAULT_PORT: u16 = 8125;
 /// Largest UDP payload that avoids IP fragmentation on a 1500-byte MTU (datadog-go's default).
-pub const MAX_PACKET_UDP: usize = 1432;
+pub(crate) const MAX_PACKET_UDP: usize = 1432;
 /// Agent default `dogstatsd_buffer_size` for Unix sockets.
-pub const MAX_PACKET_UNIX: usize = 8192;
+pub(crate) const MAX_PACKET_UNIX: usize = 8192;
 
 /// Socket type of a Unix-socket destination.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
