@@ -48,6 +48,29 @@ fn post_and_check(h: usize, title: &str) -> u8 {
     }
 }
 
+/// The child's wait status, or `None` (child killed) when it did not end within `limit`.
+fn wait_or_kill(pid: libc::pid_t, limit: std::time::Duration) -> Option<i32> {
+    let start = std::time::Instant::now();
+    let mut status = 0;
+    loop {
+        // SAFETY: pid is our child.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r == pid {
+            return Some(status);
+        }
+        assert_eq!(r, 0, "waitpid failed");
+        if start.elapsed() > limit {
+            // SAFETY: our child; reaped right after.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn children_and_parent_threads_each_get_their_own_answers() {
     let intake = Intake::start();
@@ -92,9 +115,10 @@ fn children_and_parent_threads_each_get_their_own_answers() {
             // exit code: wrong answers in the low nibble, failed calls in the high one
             unsafe { libc::_exit(i32::from(wrong.min(15) | (failed.min(15) << 4))) };
         }
-        let mut status = 0;
-        // SAFETY: pid is our child.
-        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        // A child that hangs (a lock inherited in the locked state) fails the test instead of
+        // hanging the suite.
+        let status = wait_or_kill(pid, std::time::Duration::from_secs(120))
+            .unwrap_or_else(|| panic!("child {n} still running after 120 s: hung (killed)"));
         assert!(libc::WIFEXITED(status), "child {n} died: status {status:#x}");
         let code = libc::WEXITSTATUS(status) as usize;
         child_calls += CALLS_PER_CHILD;

@@ -14,7 +14,7 @@ use super::options::{self, Options};
 use super::response::Outcome;
 use super::transport::{self, WireRequest};
 use crate::error::{Error, ErrorKind};
-use crate::fork::{self, ForkGuarded};
+use crate::fork::{self, ForkGuarded, ForkLock, Side};
 use crate::log::{self, Level};
 use crate::secrets::Secrets;
 use parking_lot::{Mutex, RwLock};
@@ -147,11 +147,11 @@ impl ForkGuarded for Shared {
         std::mem::forget(self.backoff.lock());
     }
 
-    unsafe fn unlock_after_fork(&self) {
+    unsafe fn unlock_after_fork(&self, side: Side) {
         // SAFETY: lock_for_fork took both, guards forgotten.
         unsafe {
-            self.backoff.force_unlock();
-            self.state.force_unlock_write();
+            self.backoff.release_after_fork(side);
+            self.state.release_after_fork(side);
         }
     }
 }

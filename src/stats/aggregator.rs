@@ -59,6 +59,7 @@
 
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
+use crate::fork::{ForkLock, Side};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -765,12 +766,12 @@ impl Aggregator {
 
     /// # Safety
     /// Only after [`lock_all`](Self::lock_all) on this thread (or in the forked child).
-    pub unsafe fn unlock_all(&self) {
+    pub unsafe fn unlock_all(&self, side: Side) {
         // SAFETY: lock_all left these locks held with their guards forgotten.
-        unsafe { self.points.cells.force_unlock() };
+        unsafe { self.points.cells.release_after_fork(side) };
         for shard in self.shards.iter() {
             // SAFETY: as above.
-            unsafe { shard.map.force_unlock_write() };
+            unsafe { shard.map.release_after_fork(side) };
         }
     }
 

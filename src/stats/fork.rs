@@ -10,6 +10,7 @@
 //!   the telemetry, release the locks and bump the fork generation. The child's first call then
 //!   starts its own flush thread (see `Stats::adapt_to_fork`).
 
+use crate::fork::{ForkLock, Side};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once, Weak};
@@ -87,7 +88,7 @@ extern "C" fn parent() {
             unsafe { s.parent() };
         }
         // SAFETY: prepare left INSTANCES locked with its guard forgotten.
-        unsafe { INSTANCES.force_unlock() };
+        unsafe { INSTANCES.release_after_fork(Side::Parent) };
         drop(held);
     });
 }
@@ -101,7 +102,7 @@ extern "C" fn child() {
             unsafe { s.child() };
         }
         // SAFETY: as in `parent`.
-        unsafe { INSTANCES.force_unlock() };
+        unsafe { INSTANCES.release_after_fork(Side::Child) };
         drop(held);
     });
 }

@@ -10,6 +10,7 @@ use super::sink::http::HttpSink;
 use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
+use crate::fork::{ForkLock, Side};
 use crate::log::{self, Level};
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
@@ -293,13 +294,13 @@ impl Forkable for Stats {
     unsafe fn parent(&self) {
         // SAFETY: every lock below was taken by prepare with its guard forgotten.
         unsafe {
-            self.agg.unlock_all();
+            self.agg.unlock_all(Side::Parent);
             if let Some(s) = &*self.sink.data_ptr() {
                 s.fork_parent();
             }
-            self.cfg.force_unlock_write();
-            self.sink.force_unlock_write();
-            self.flusher.force_unlock();
+            self.cfg.release_after_fork(Side::Parent);
+            self.sink.release_after_fork(Side::Parent);
+            self.flusher.release_after_fork(Side::Parent);
         }
     }
 
@@ -311,13 +312,13 @@ impl Forkable for Stats {
             if let Some(f) = (*self.flusher.data_ptr()).take() {
                 fork::keep_from_parent(Box::new(f));
             }
-            self.agg.unlock_all();
+            self.agg.unlock_all(Side::Child);
             if let Some(s) = &*self.sink.data_ptr() {
                 s.fork_child();
             }
-            self.cfg.force_unlock_write();
-            self.sink.force_unlock_write();
-            self.flusher.force_unlock();
+            self.cfg.release_after_fork(Side::Child);
+            self.sink.release_after_fork(Side::Child);
+            self.flusher.release_after_fork(Side::Child);
         }
         self.tel.reset();
     }

@@ -8,6 +8,7 @@ use super::queue::{backoff, Queue, Queued};
 use super::verdict::{verdict, Verdict};
 use super::{Closed, Counter, SendMode, Sink, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
+use crate::fork::{ForkLock, Side};
 use crate::http::{ApiRequest, Body, Client};
 use crate::log::{self, Level};
 use crate::stats::options::StatsOptions;
@@ -276,10 +277,7 @@ impl Sink for HttpSink {
 
     unsafe fn fork_parent(&self) {
         // SAFETY: fork_prepare took both locks on this thread and forgot the guards.
-        unsafe {
-            self.queue.force_unlock();
-            self.client.force_unlock();
-        }
+        unsafe { self.release_locks(Side::Parent) }
     }
 
     unsafe fn fork_child(&self) {
@@ -289,7 +287,19 @@ impl Sink for HttpSink {
             if let Some(c) = (*self.client.data_ptr()).take() {
                 crate::stats::fork::keep_from_parent(Box::new(c));
             }
-            self.fork_parent();
+            self.release_locks(Side::Child);
+        }
+    }
+}
+
+impl HttpSink {
+    /// # Safety
+    /// Only in the fork hooks, after `fork_prepare` took both locks.
+    unsafe fn release_locks(&self, side: Side) {
+        // SAFETY: caller's contract.
+        unsafe {
+            self.queue.release_after_fork(side);
+            self.client.release_after_fork(side);
         }
     }
 }
