@@ -66,7 +66,8 @@ pub unsafe extern "C" fn dog_stats_start(stats: *mut DogStats, opts: *const DogS
 
 /// Stops the aggregator if it runs (flushing everything within the shutdown timeout) and
 /// frees it. NULL and `dog_stats_default()` do nothing. No other thread may use the handle
-/// during or after this call.
+/// during or after this call. Pre-registered handles (`dog_stats_counter_t`, ...) of this
+/// instance stay valid until freed; recording through them then returns `DOG_ERR_NOT_STARTED`.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_free(stats: *mut DogStats) {
     value_call((), || {
@@ -75,9 +76,7 @@ pub unsafe extern "C" fn dog_stats_free(stats: *mut DogStats) {
         }
         // SAFETY: a handle from dog_stats_new, freed once (caller's contract).
         let b = unsafe { Box::from_raw(stats) };
-        if b.0.is_started() {
-            let _ = b.0.stop(None);
-        }
+        b.0.close();
         drop(b);
     })
 }

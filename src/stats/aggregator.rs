@@ -62,7 +62,7 @@ use super::key::{context_hash, Kind, SortedTags};
 use crate::fork::{ForkLock, Side};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 pub(crate) const SHARDS: usize = 64;
@@ -208,6 +208,9 @@ pub struct Context {
     tags_len: u32,
     /// `u32::MAX`: no host (the default host).
     host_len: u32,
+    /// Pre-registered handles holding this context (`handle.rs`): while non-zero the flusher
+    /// never retires it, so a handle's context stays the live one across idle intervals.
+    pins: AtomicU32,
 }
 
 impl Context {
@@ -228,6 +231,7 @@ impl Context {
             name_len: len(name.len()),
             tags_len: len(tags.len()),
             host_len: if host.is_some() { len(h.len()) } else { u32::MAX },
+            pins: AtomicU32::new(0),
         }
     }
 
@@ -257,6 +261,21 @@ impl Context {
     #[inline]
     pub fn kind(&self) -> Kind {
         self.kind
+    }
+
+    /// A handle starts holding this context: it is not retired while held. Called under no
+    /// lock; a context already retired stays retired (the handle sees `record` refuse).
+    pub(crate) fn pin(&self) {
+        self.pins.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A handle lets go of this context; the next flush may retire it when idle.
+    pub(crate) fn unpin(&self) {
+        self.pins.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn pinned(&self) -> bool {
+        self.pins.load(Ordering::Acquire) > 0
     }
 
     #[inline]
@@ -705,14 +724,16 @@ impl Aggregator {
                                 h.overflow = Vec::new();
                             }
                         }
-                        if !(flushed || holds) {
+                        if !(flushed || holds || ctx.pinned()) {
                             for h in stripes.iter_mut() {
                                 h.retired = true;
                             }
                         }
                     }
                 }
-                let keep = flushed || holds;
+                // A pinned context is read under its mutex, which `extract` holds: a handle that
+                // pins it after this point finds it retired and resolves it again.
+                let keep = flushed || holds || ctx.pinned();
                 if !keep {
                     retire(ctx, l);
                     removed += 1;

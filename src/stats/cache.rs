@@ -185,6 +185,44 @@ thread_local! {
     static TLS: UnsafeCell<Tls> = const { UnsafeCell::new(Tls { gen: 0, memo: BucketMemo { ts: u64::MAX, roll: u64::MAX, bucket: 0, stripe: usize::MAX }, entries: Vec::new(), keys: Vec::new(), cells: Vec::new() }) };
 }
 
+impl Tls {
+    /// This thread's points cell of `agg`, registered at first use.
+    #[inline]
+    fn cell(&mut self, agg: &Aggregator) -> &Arc<PointCell> {
+        let id = agg.id();
+        match self.cells.iter().position(|(a, _)| *a == id) {
+            Some(i) => &self.cells[i].1,
+            None => self.new_cell(agg),
+        }
+    }
+
+    #[cold]
+    fn new_cell(&mut self, agg: &Aggregator) -> &Arc<PointCell> {
+        if self.cells.len() >= 16 {
+            // Aggregators freed and no longer referenced by any entry or handle.
+            self.cells.retain(|(_, c)| Arc::strong_count(c) > 1);
+        }
+        self.cells.push((agg.id(), agg.points.register()));
+        &self.cells.last().expect("just pushed").1
+    }
+}
+
+/// Calls `f` with this thread's points cell of `agg` and bucket memo, without a key lookup
+/// (pre-registered handles, `handle.rs`: they hold their context themselves). `None`: the
+/// thread-local storage is already destroyed (a call from a thread-exit destructor).
+#[inline]
+pub fn with_cell<R>(agg: &Aggregator, f: impl FnOnce(&PointCell, &mut BucketMemo) -> R) -> Option<R> {
+    TLS.try_with(|t| {
+        // SAFETY: see the thread_local; no other borrow of this thread's Tls is live (`f`
+        // records into a context and touches no cache).
+        let t = unsafe { &mut *t.get() };
+        let cell: *const PointCell = &**t.cell(agg);
+        // SAFETY: `cell` is kept alive by `t.cells`, which `f` cannot reach.
+        f(unsafe { &*cell }, &mut t.memo)
+    })
+    .ok()
+}
+
 /// On a hit, calls `f` with the cached context and this thread's points cell; `f` returns its
 /// result and whether to evict the entry (retired context). `None`: a miss.
 #[inline]
@@ -235,18 +273,7 @@ pub fn fill(agg: &Aggregator, key: RawKey<'_>, ctx: Arc<Context>) {
             t.gen = gen;
         }
         let id = agg.id();
-        let cell = match t.cells.iter().find(|(a, _)| *a == id) {
-            Some((_, c)) => Arc::clone(c),
-            None => {
-                if t.cells.len() >= 16 {
-                    // Aggregators freed and no longer referenced by any entry.
-                    t.cells.retain(|(_, c)| Arc::strong_count(c) > 1);
-                }
-                let c = agg.points.register();
-                t.cells.push((id, Arc::clone(&c)));
-                c
-            }
-        };
+        let cell = Arc::clone(t.cell(agg));
         cell.bump();
         let Some(len) = key.fits() else { return };
         let base = set(key.hash);

@@ -223,6 +223,16 @@ impl Stats {
         }
     }
 
+    /// `dog_stats_free()`: stops if started (flushing within the shutdown timeout), then
+    /// refuses every later point with `NotStarted`: handles (`handle.rs`) may outlive the
+    /// instance, and a point they record afterwards must not be taken and silently never sent.
+    pub fn close(self: &Arc<Self>) {
+        if self.is_started() {
+            let _ = self.stop(None);
+        }
+        self.state.store(NOT_STARTED, Ordering::Release);
+    }
+
     /// Every telemetry value now.
     pub fn telemetry(&self) -> Snapshot {
         let mut t = self.tel.snapshot();

@@ -16,6 +16,7 @@ pub mod cache;
 pub mod clock;
 pub mod flusher;
 pub mod fork;
+pub mod handle;
 pub mod histogram;
 pub mod key;
 pub mod lifecycle;

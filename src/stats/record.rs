@@ -67,7 +67,7 @@ fn sample(rate: f64) -> Option<f64> {
 impl Stats {
     /// The bucket of `ts`, clamped so that it never equals a slot sentinel.
     #[inline]
-    fn bucket_of(&self, ts: f64) -> i64 {
+    pub(super) fn bucket_of(&self, ts: f64) -> i64 {
         // floor() without a libm call (the baseline x86-64 target has no SSE4.1 `roundsd`):
         // truncate, then step down for negative non-integers; saturates like `floor() as i64`.
         let q = ts / self.roll_up();
