@@ -28,6 +28,12 @@ typedef struct dog_response dog_response_t;
 typedef struct dog_stats dog_stats_t;
 /** Opaque options of dog_stats_start(): dog_stats_options_new(), one setter per option, dog_stats_options_free(). */
 typedef struct dog_stats_options dog_stats_options_t;
+/** Opaque pre-registered counter of a dog_stats_t: dog_stats_counter_new(), dog_stats_counter_add(), dog_stats_counter_free(). Thread-safe. */
+typedef struct dog_stats_counter dog_stats_counter_t;
+/** Opaque pre-registered gauge of a dog_stats_t: dog_stats_gauge_new(), dog_stats_gauge_set(), dog_stats_gauge_free(). Thread-safe. */
+typedef struct dog_stats_gauge dog_stats_gauge_t;
+/** Opaque pre-registered histogram of a dog_stats_t: dog_stats_histogram_new(), dog_stats_histogram_record(), dog_stats_histogram_free(). Thread-safe. */
+typedef struct dog_stats_histogram dog_stats_histogram_t;
 
 /**
  * Times the statement or block that follows and records the elapsed seconds as a histogram
@@ -1559,7 +1565,8 @@ dog_status_t dog_stats_start(dog_stats_t *stats,
 /**
  * Stops the aggregator if it runs (flushing everything within the shutdown timeout) and
  * frees it. NULL and `dog_stats_default()` do nothing. No other thread may use the handle
- * during or after this call.
+ * during or after this call. Pre-registered handles (`dog_stats_counter_t`, ...) of this
+ * instance stay valid until freed; recording through them then returns `DOG_ERR_NOT_STARTED`.
  */
 void dog_stats_free(dog_stats_t *stats);
 
@@ -1688,6 +1695,95 @@ dog_status_t dog_stats_flush(dog_stats_t *stats,
  */
 dog_status_t dog_stats_stop(dog_stats_t *stats,
                             double timeout_seconds);
+
+/**
+ * A pre-registered counter of `stats`: the metric `name` with `tags` (comma-separated, NULL
+ * for none) on the default host, validated and normalised once (Datadog's naming rules, as
+ * `dog_stats_increment()`), so that `dog_stats_counter_add()` reads no string and looks
+ * nothing up. The context it names stays alive (is never retired when idle) while the handle
+ * exists; points still go into the bucket of the moment they are recorded. The handle keeps
+ * `stats` alive: it may outlive `dog_stats_free()` (recording then returns
+ * `DOG_ERR_NOT_STARTED`). Usable from any thread; free with `dog_stats_counter_free()`.
+ * NULL on error (`dog_error_last()` says why): NULL stats/name, empty name, invalid UTF-8,
+ * a name or tag Datadog would refuse. The instance need not be started yet.
+ */
+dog_stats_counter_t *dog_stats_counter_new(dog_stats_t *stats, const char *name, const char *tags);
+
+/**
+ * `dog_stats_counter_new()` for the series' `host` (NULL: the default host).
+ */
+dog_stats_counter_t *dog_stats_counter_new_full(dog_stats_t *stats,
+                                                const char *name,
+                                                const char *tags,
+                                                const char *host);
+
+/**
+ * Adds `value` to the counter (as `dog_stats_increment()` with sample rate 1, stamped now).
+ * Returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` (counter), `DOG_ERR_INVALID_ARGUMENT` (NaN or
+ * infinite value), `DOG_ERR_NOT_STARTED`, `DOG_ERR_CONTEXT_LIMIT` (the context had to be
+ * created anew, e.g. in a forked child, beyond `max_contexts`). With `disabled`: DOG_OK.
+ * No allocation, no lock, no string work.
+ */
+dog_status_t dog_stats_counter_add(dog_stats_counter_t *counter, double value);
+
+/**
+ * Frees a counter handle (NULL: nothing). Its context becomes an ordinary one again (retired
+ * by a later flush when idle); points already recorded are flushed as usual. No other thread
+ * may use the handle during or after this call.
+ */
+void dog_stats_counter_free(dog_stats_counter_t *counter);
+
+/**
+ * A pre-registered gauge of `stats`: as `dog_stats_counter_new()`, recorded with
+ * `dog_stats_gauge_set()`, freed with `dog_stats_gauge_free()`.
+ */
+dog_stats_gauge_t *dog_stats_gauge_new(dog_stats_t *stats, const char *name, const char *tags);
+
+/**
+ * `dog_stats_gauge_new()` for the series' `host` (NULL: the default host).
+ */
+dog_stats_gauge_t *dog_stats_gauge_new_full(dog_stats_t *stats,
+                                            const char *name,
+                                            const char *tags,
+                                            const char *host);
+
+/**
+ * Sets the gauge to `value` (as `dog_stats_gauge()`, stamped now: the last value of a bucket
+ * wins). Statuses as `dog_stats_counter_add()`.
+ */
+dog_status_t dog_stats_gauge_set(dog_stats_gauge_t *gauge, double value);
+
+/**
+ * Frees a gauge handle, as `dog_stats_counter_free()`.
+ */
+void dog_stats_gauge_free(dog_stats_gauge_t *gauge);
+
+/**
+ * A pre-registered histogram of `stats`: as `dog_stats_counter_new()`, recorded with
+ * `dog_stats_histogram_record()`, freed with `dog_stats_histogram_free()`.
+ */
+dog_stats_histogram_t *dog_stats_histogram_new(dog_stats_t *stats,
+                                               const char *name,
+                                               const char *tags);
+
+/**
+ * `dog_stats_histogram_new()` for the series' `host` (NULL: the default host).
+ */
+dog_stats_histogram_t *dog_stats_histogram_new_full(dog_stats_t *stats,
+                                                    const char *name,
+                                                    const char *tags,
+                                                    const char *host);
+
+/**
+ * Records `value` into the histogram (as `dog_stats_histogram()` with sample rate 1, stamped
+ * now). Statuses as `dog_stats_counter_add()`.
+ */
+dog_status_t dog_stats_histogram_record(dog_stats_histogram_t *histogram, double value);
+
+/**
+ * Frees a histogram handle, as `dog_stats_counter_free()`.
+ */
+void dog_stats_histogram_free(dog_stats_histogram_t *histogram);
 
 /**
  * Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),
