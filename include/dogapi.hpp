@@ -537,6 +537,73 @@ private:
     bool owned_;
 };
 
+/** @cond DETAIL */
+namespace detail {
+/** A move-only owner of one pre-registered C handle `T` (new / record / free functions). */
+template <class T, T *(*New)(dog_stats_t *, const char *, const char *, const char *),
+          dog_status_t (*Record)(T *, double), void (*Free)(T *)>
+class stats_handle {
+public:
+    /** Throws dogapi::error when the C constructor refuses (NULL stats/name, a bad name or tag). */
+    stats_handle(stats &s, const char *name, const char *tags = nullptr, const char *host = nullptr)
+        : h_(New(s.get(), name, tags, host)) {
+        if (!h_) throw error(DOG_ERR_INVALID_ARGUMENT, detail::to_string(dog_error_last()));
+    }
+    stats_handle(stats_handle &&o) noexcept : h_(o.h_) { o.h_ = nullptr; }
+    stats_handle &operator=(stats_handle &&o) noexcept {
+        if (this != &o) {
+            Free(h_);
+            h_ = o.h_;
+            o.h_ = nullptr;
+        }
+        return *this;
+    }
+    stats_handle(const stats_handle &) = delete;
+    stats_handle &operator=(const stats_handle &) = delete;
+    ~stats_handle() { Free(h_); }
+    /** The C handle (still owned by this object). */
+    T *get() const noexcept { return h_; }
+
+protected:
+    std::error_code record(double v) noexcept { return dogapi::make_error_code(Record(h_, v)); }
+
+private:
+    T *h_;
+};
+} // namespace detail
+/** @endcond */
+
+/**
+ * A pre-registered counter (`dog_stats_counter_new_full()`): the name and tags are validated
+ * and looked up once; add() is the cheapest way to count. Move-only, usable from any thread;
+ * the destructor frees it. It may outlive its `stats` (add() then returns not_started).
+ */
+class counter : public detail::stats_handle<dog_stats_counter_t, dog_stats_counter_new_full, dog_stats_counter_add,
+                                            dog_stats_counter_free> {
+public:
+    using stats_handle::stats_handle;
+    /** `dog_stats_counter_add()`. */
+    std::error_code add(double v = 1) noexcept { return record(v); }
+};
+
+/** A pre-registered gauge (`dog_stats_gauge_new_full()`), as dogapi::counter. */
+class gauge : public detail::stats_handle<dog_stats_gauge_t, dog_stats_gauge_new_full, dog_stats_gauge_set,
+                                          dog_stats_gauge_free> {
+public:
+    using stats_handle::stats_handle;
+    /** `dog_stats_gauge_set()`. */
+    std::error_code set(double v) noexcept { return record(v); }
+};
+
+/** A pre-registered histogram (`dog_stats_histogram_new_full()`), as dogapi::counter. */
+class histogram : public detail::stats_handle<dog_stats_histogram_t, dog_stats_histogram_new_full,
+                                              dog_stats_histogram_record, dog_stats_histogram_free> {
+public:
+    using stats_handle::stats_handle;
+    /** `dog_stats_histogram_record()`. */
+    std::error_code record(double v) noexcept { return stats_handle::record(v); }
+};
+
 /**
  * Records the lifetime of a scope as a histogram point of `name` in seconds (dogapi's
  * `timed` / `timer`; the C++ form of `DOG_STATS_TIMED`), also when the scope is left by

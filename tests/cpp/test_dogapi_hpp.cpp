@@ -179,6 +179,24 @@ static void test_stats() {
           dogapi::make_error_code(DOG_ERR_INVALID_ARGUMENT));
     CHECK(timed_work(st) == 7);
     {
+        dogapi::counter requests(st, "hpp.handle.count", "lang:cpp");
+        dogapi::gauge depth(st, "hpp.handle.gauge");
+        dogapi::histogram latency(st, "hpp.handle.hist", nullptr, "hpp-other-host");
+        for (int i = 0; i < 3; i++) CHECK(!requests.add());
+        CHECK(!depth.set(4));
+        CHECK(!latency.record(0.5));
+        dogapi::counter moved_counter = std::move(requests);
+        CHECK(!moved_counter.add(2));
+        CHECK(requests.get() == nullptr); // NOLINT(bugprone-use-after-move)
+        bool threw = false;
+        try {
+            dogapi::counter bad(st, "");
+        } catch (const dogapi::error &) {
+            threw = true;
+        }
+        CHECK(threw);
+    }
+    {
         dogapi::scoped_timer cancelled(st, "hpp.stats.cancelled");
         cancelled.cancel();
     }
@@ -195,6 +213,9 @@ static void test_stats() {
     CHECK(body.find("hpp.stats.gauge") != std::string::npos);
     CHECK(body.find("hpp.stats.hist") != std::string::npos);
     CHECK(body.find("hpp.stats.timed") != std::string::npos);
+    CHECK(body.find("\"metric\":\"hpp.handle.count\",\"points\":[[") != std::string::npos);
+    CHECK(body.find("hpp.handle.gauge") != std::string::npos);
+    CHECK(body.find("hpp.handle.hist.count") != std::string::npos);
     CHECK(body.find("hpp.stats.cancelled") == std::string::npos);
     CHECK(body.find("hpp.stats.early") == std::string::npos);
 
