@@ -129,6 +129,7 @@ func verify(intake string) error {
 		}
 		// the stats series carry the host set with dog_stats_options_set_host
 		if q.Path == "/api/v1/series" && strings.Contains(string(q.Body), "example.go.stats.count") &&
+			strings.Contains(string(q.Body), "example.go.stats.handled") &&
 			strings.Contains(string(q.Body), `"go-example"`) {
 			stats++
 			mine = true

@@ -86,6 +86,32 @@ func (st *Stats) Histogram(name string, value float64, tags string) error {
 	}, name, value, tags)
 }
 
+// Counter is a pre-registered counter (dog_stats_counter_t): the name and tags are checked
+// once, then Add reads no string.
+type Counter struct{ c *C.dog_stats_counter_t }
+
+// NewCounter pre-registers the counter name with tags ("" for none).
+func (st *Stats) NewCounter(name, tags string) (*Counter, error) {
+	n := C.CString(name)
+	defer C.free(unsafe.Pointer(n))
+	t, free := cstr(tags)
+	defer free()
+	c := C.dog_stats_counter_new(st.s, n, t)
+	if c == nil {
+		return nil, &Error{Status: int(C.DOG_ERR_INVALID_ARGUMENT), Detail: C.GoString(C.dog_error_last())}
+	}
+	return &Counter{c: c}, nil
+}
+
+// Add adds value to the counter.
+func (c *Counter) Add(value float64) error { return check(C.dog_stats_counter_add(c.c, C.double(value))) }
+
+// Free releases the handle.
+func (c *Counter) Free() {
+	C.dog_stats_counter_free(c.c)
+	c.c = nil
+}
+
 // Close sends everything (current bucket included, within timeout seconds) and frees.
 func (st *Stats) Close(timeout float64) error {
 	err := check(C.dog_stats_stop(st.s, C.double(timeout)))
@@ -109,6 +135,16 @@ func recordStats() error {
 	}
 	if err := st.Gauge("example.go.stats.gauge", 42, ""); err != nil {
 		return err
+	}
+	handled, err := st.NewCounter("example.go.stats.handled", "lang:go")
+	if err != nil {
+		return err
+	}
+	defer handled.Free()
+	for i := 0; i < 5; i++ {
+		if err := handled.Add(1); err != nil {
+			return err
+		}
 	}
 	return st.Close(10)
 }

@@ -14,6 +14,7 @@ koffi.opaque('dog_http_t');
 koffi.opaque('dog_response_t');
 koffi.opaque('dog_stats_t');
 koffi.opaque('dog_stats_options_t');
+koffi.opaque('dog_stats_counter_t');
 koffi.alias('dog_status_t', 'int32_t');
 const dog = {
   version: lib.func('const char *dog_version(void)'),
@@ -43,6 +44,10 @@ const stats = {
   increment: lib.func('dog_status_t dog_stats_increment(dog_stats_t *stats, const char *name, double value, const char *tags)'),
   gauge: lib.func('dog_status_t dog_stats_gauge(dog_stats_t *stats, const char *name, double value, const char *tags)'),
   histogram: lib.func('dog_status_t dog_stats_histogram(dog_stats_t *stats, const char *name, double value, const char *tags)'),
+  // A pre-registered counter: name and tags checked once, then counterAdd reads no string.
+  counterNew: lib.func('dog_stats_counter_t *dog_stats_counter_new(dog_stats_t *stats, const char *name, const char *tags)'),
+  counterAdd: lib.func('dog_status_t dog_stats_counter_add(dog_stats_counter_t *counter, double value)'),
+  counterFree: lib.func('void dog_stats_counter_free(dog_stats_counter_t *counter)'),
   stop: lib.func('dog_status_t dog_stats_stop(dog_stats_t *stats, double timeout_seconds)'),
   free: lib.func('void dog_stats_free(dog_stats_t *stats)'),
 };
@@ -86,6 +91,13 @@ async function main() {
       check(stats.histogram(st, 'example.node.stats.latency', 0.01 * i, null));
     }
     check(stats.gauge(st, 'example.node.stats.gauge', 42, null));
+    const handled = stats.counterNew(st, 'example.node.stats.handled', 'lang:node');
+    if (!handled) throw new Error(dog.lastError());
+    try {
+      for (let i = 0; i < 5; i++) check(stats.counterAdd(handled, 1));
+    } finally {
+      stats.counterFree(handled);
+    }
     check(stats.stop(st, 10)); // flushes everything, current bucket included
   } finally {
     stats.free(st);
@@ -101,6 +113,7 @@ async function main() {
     // the stats series carry the host set with dog_stats_options_set_host
     const statSeries = seen.filter((q) => q.path === '/api/v1/series' &&
       JSON.stringify(q.body).includes('example.node.stats.count') &&
+      JSON.stringify(q.body).includes('example.node.stats.handled') &&
       JSON.stringify(q.body).includes('"node-example"'));
     const bad = events.concat(series, statSeries).filter((q) => !['valid', 'no_spec'].includes(q.contract));
     if (!events.length || !series.length || !statSeries.length || bad.length) {

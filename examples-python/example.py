@@ -55,6 +55,13 @@ lib.dog_stats_start.restype = dog_status_t
 for fn in (lib.dog_stats_increment, lib.dog_stats_gauge, lib.dog_stats_histogram):
     fn.argtypes = [c_void_p, c_char_p, c_double, c_char_p]
     fn.restype = dog_status_t
+# A pre-registered counter: name and tags checked once, then dog_stats_counter_add reads no string.
+lib.dog_stats_counter_new.argtypes = [c_void_p, c_char_p, c_char_p]
+lib.dog_stats_counter_new.restype = c_void_p
+lib.dog_stats_counter_add.argtypes = [c_void_p, c_double]
+lib.dog_stats_counter_add.restype = dog_status_t
+lib.dog_stats_counter_free.argtypes = [c_void_p]
+lib.dog_stats_counter_free.restype = None
 lib.dog_stats_stop.argtypes = [c_void_p, c_double]
 lib.dog_stats_stop.restype = dog_status_t
 lib.dog_stats_free.argtypes = [c_void_p]
@@ -107,6 +114,14 @@ def main():
             check(lib.dog_stats_increment(stats, b"example.python.stats.count", 1.0, b"lang:python"))
             check(lib.dog_stats_histogram(stats, b"example.python.stats.latency", 0.01 * i, None))
         check(lib.dog_stats_gauge(stats, b"example.python.stats.gauge", 42.0, None))
+        handled = lib.dog_stats_counter_new(stats, b"example.python.stats.handled", b"lang:python")
+        if not handled:
+            raise DogError(lib.dog_error_last().decode())
+        try:
+            for _ in range(5):
+                check(lib.dog_stats_counter_add(handled, 1.0))
+        finally:
+            lib.dog_stats_counter_free(handled)
         check(lib.dog_stats_stop(stats, 10.0))  # flushes everything, current bucket included
     finally:
         lib.dog_stats_free(stats)
@@ -123,6 +138,7 @@ def main():
         # the stats series carry the host set with dog_stats_options_set_host
         stats = [q for q in seen if q["path"] == "/api/v1/series"
                  and "example.python.stats.count" in json.dumps(q["body"])
+                 and "example.python.stats.handled" in json.dumps(q["body"])
                  and '"python-example"' in json.dumps(q["body"])]
         bad = [q for q in events + series + stats if q.get("contract") not in ("valid", "no_spec")]
         if not events or not series or not stats or bad:

@@ -39,6 +39,10 @@ module Dogapi
   attach_function :dog_stats_increment, [:pointer, :string, :double, :string], :int32
   attach_function :dog_stats_gauge, [:pointer, :string, :double, :string], :int32
   attach_function :dog_stats_histogram, [:pointer, :string, :double, :string], :int32
+  # A pre-registered counter: name and tags checked once, then dog_stats_counter_add reads no string.
+  attach_function :dog_stats_counter_new, [:pointer, :string, :string], :pointer
+  attach_function :dog_stats_counter_add, [:pointer, :double], :int32
+  attach_function :dog_stats_counter_free, [:pointer], :void
   attach_function :dog_stats_stop, [:pointer, :double], :int32
   attach_function :dog_stats_free, [:pointer], :void
 
@@ -109,6 +113,13 @@ begin
     Dogapi.check(Dogapi.dog_stats_histogram(stats, 'example.ruby.stats.latency', 0.01 * i, nil))
   end
   Dogapi.check(Dogapi.dog_stats_gauge(stats, 'example.ruby.stats.gauge', 42.0, nil))
+  handled = Dogapi.dog_stats_counter_new(stats, 'example.ruby.stats.handled', 'lang:ruby')
+  raise Dogapi::Error, Dogapi.dog_error_last if handled.null?
+  begin
+    5.times { Dogapi.check(Dogapi.dog_stats_counter_add(handled, 1.0)) }
+  ensure
+    Dogapi.dog_stats_counter_free(handled)
+  end
   Dogapi.check(Dogapi.dog_stats_stop(stats, 10.0)) # flushes everything, current bucket included
 ensure
   Dogapi.dog_stats_free(stats)
@@ -120,7 +131,7 @@ if (intake = ENV['DOG_INTAKE_URL'])
   events = seen.select { |q| q['path'] == '/api/v1/events' && q['body'].is_a?(Hash) && q['body']['title'] == 'Ruby example' }
   series = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.requests') }
   # the stats series carry the host set with dog_stats_options_set_host
-  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') && JSON.generate(q['body']).include?('"ruby-example"') }
+  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') && JSON.generate(q['body']).include?('example.ruby.stats.handled') && JSON.generate(q['body']).include?('"ruby-example"') }
   bad = (events + series + stats).reject { |q| %w[valid no_spec].include?(q['contract']) }
   if events.empty? || series.empty? || stats.empty? || !bad.empty?
     abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
