@@ -1575,9 +1575,12 @@ dog_stats_t *dog_stats_default(void);
  * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
  * unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
- * `flush_in_thread` a background thread flushes every `flush_interval` seconds.
+ * `flush_in_thread` a background thread flushes every `flush_interval` seconds. The sink
+ * (the HTTP API, or the Datadog Agent over DogStatsD when `DD_DOGSTATSD_URL` /
+ * `DD_AGENT_HOST` is set) is chosen here: see `dog_stats_options_set_dogstatsd_url()`.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
- * characters, a malformed host/site/`DATADOG_HOST`; `DOG_ERR_NULL_ARGUMENT` for a NULL
+ * characters, a malformed host/site/`DATADOG_HOST`/`DD_DOGSTATSD_URL`/`DD_AGENT_HOST`/
+ * `DD_DOGSTATSD_PORT`; `DOG_ERR_NULL_ARGUMENT` for a NULL
  * `stats`; `DOG_ERR_INTERNAL` if the thread cannot be started.
  */
 dog_status_t dog_stats_start(dog_stats_t *stats,
@@ -1834,7 +1837,8 @@ dog_status_t dog_stats_options_set_request_timeout(dog_stats_options_t *opts, do
  * - NULL (default): the environment decides at `dog_stats_start()`, like the official
  *   DogStatsD clients: `DD_DOGSTATSD_URL`, else `DD_AGENT_HOST` (+ `DD_DOGSTATSD_PORT`,
  *   default 8125) select the Datadog Agent; neither set: the HTTP API (a malformed variable
- *   makes the start fail with `DOG_ERR_INVALID_ARGUMENT`);
+ *   makes the start fail with `DOG_ERR_INVALID_ARGUMENT`). Options with an explicit API host
+ *   (`dog_stats_options_set_api_host`) keep the HTTP API whatever the environment says;
  * - `""`: the HTTP API, whatever the environment says;
  * - a URL: the Datadog Agent over DogStatsD at `udp://host:port` (port default 8125,
  *   `[v6]:port` for IPv6), `unix:///path` (Unix datagram socket, stream if the socket is

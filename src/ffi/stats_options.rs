@@ -179,7 +179,8 @@ pub extern "C" fn dog_stats_options_set_request_timeout(opts: *mut DogStatsOptio
 /// - NULL (default): the environment decides at `dog_stats_start()`, like the official
 ///   DogStatsD clients: `DD_DOGSTATSD_URL`, else `DD_AGENT_HOST` (+ `DD_DOGSTATSD_PORT`,
 ///   default 8125) select the Datadog Agent; neither set: the HTTP API (a malformed variable
-///   makes the start fail with `DOG_ERR_INVALID_ARGUMENT`);
+///   makes the start fail with `DOG_ERR_INVALID_ARGUMENT`). Options with an explicit API host
+///   (`dog_stats_options_set_api_host`) keep the HTTP API whatever the environment says;
 /// - `""`: the HTTP API, whatever the environment says;
 /// - a URL: the Datadog Agent over DogStatsD at `udp://host:port` (port default 8125,
 ///   `[v6]:port` for IPv6), `unix:///path` (Unix datagram socket, stream if the socket is

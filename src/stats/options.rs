@@ -268,13 +268,15 @@ impl StatsOptions {
         Ok(())
     }
 
-    /// The sink a start uses: the explicit choice, else the environment (`get` looks a
-    /// variable up), else HTTP. A malformed variable is an error (start fails) rather than a
-    /// silent fallback to HTTP.
+    /// The sink a start uses: the explicit choice; else an explicit API host (the options
+    /// point at an HTTP intake: the environment's Agent variables, often injected for tracers,
+    /// do not redirect it); else the environment (`get` looks a variable up); else HTTP. A
+    /// malformed variable is an error (start fails) rather than a silent fallback to HTTP.
     pub fn resolve_sink(&self, get: impl Fn(&str) -> Option<String>) -> Result<Resolved, Error> {
         Ok(match &self.sink {
             SinkChoice::Http => Resolved::Http,
             SinkChoice::DogStatsd(d) => Resolved::DogStatsd(d.clone()),
+            SinkChoice::Auto if self.api_host.is_some() => Resolved::Http,
             SinkChoice::Auto => match dsd_config::from_env(get).map_err(Error::invalid)? {
                 Some(d) => Resolved::DogStatsd(d),
                 None => Resolved::Http,
@@ -402,6 +404,12 @@ mod tests {
         assert_eq!(o.resolve_sink(url).unwrap(), udp("u", 1));
         let e = o.resolve_sink(env(&[("DD_DOGSTATSD_URL", "tcp://x:1")])).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidArgument);
+        // An explicit API host keeps the HTTP sink; an explicit URL still wins over it.
+        let mut h = StatsOptions::default();
+        h.set_api_host(Some("http://127.0.0.1:1")).unwrap();
+        assert_eq!(h.resolve_sink(env(&[("DD_AGENT_HOST", "agent")])).unwrap(), Resolved::Http);
+        h.set_dogstatsd_url(Some("udp://x:2")).unwrap();
+        assert_eq!(h.resolve_sink(none).unwrap(), udp("x", 2));
         // "" forces HTTP whatever the environment says; NULL goes back to the environment.
         o.set_dogstatsd_url(Some("")).unwrap();
         assert_eq!(o.resolve_sink(env(&[("DD_AGENT_HOST", "agent")])).unwrap(), Resolved::Http);
