@@ -155,6 +155,10 @@ fn eight_threads_exact(kind: ListenKind) {
             });
         }
     });
+    // 2999 points: the Agent's integer weights (1 / rate, truncated) must still add up to 2999.
+    for i in 0..2999 {
+        rec(&s, K::Hist, "dsd.hist.odd", f64::from(i), "env:test", ts, None);
+    }
     ok(unsafe { dog_stats_stop(s.0, 0.0) });
     let env = tags(&["env:test"]);
     // Every packet written has been received and parsed (not: "some contexts arrived").
@@ -184,6 +188,10 @@ fn eight_threads_exact(kind: ListenKind) {
     assert!(distinct.iter().all(|v| *v < u64::from(8 * N)));
     sample_rate_seen |= all.weighted_count > all.values.len() as f64;
     assert!(sample_rate_seen);
+    let odd = t.values(Kind::Histogram, "dsd.hist.odd", &refs(&env)).unwrap();
+    assert_eq!(odd.values.len(), 1000);
+    // The listener sums len / rate in floating point (the Agent: integer weights; unit test).
+    assert!((odd.weighted_count - 2999.0).abs() < 1e-6, "{}", odd.weighted_count);
     let max = if kind == ListenKind::Udp { 1432 } else { 8192 };
     assert!(t.max_packet <= max, "packet of {} B", t.max_packet);
     // The read-out: what was written is what the listener received; nothing dropped.
@@ -192,10 +200,10 @@ fn eight_threads_exact(kind: ListenKind) {
     assert_eq!(tel(&s, DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE), 0);
     assert_eq!(tel(&s, DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER), 0);
     assert_eq!(tel(&s, DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE), 0);
-    // 1 + 8 counters, 8 + 8 gauges, 9 histograms: one line (or packed run) each.
-    assert_eq!(tel(&s, DOG_STATS_SERIES_FLUSHED), 1 + 8 + 16 + 9);
+    // 1 + 8 counters, 8 + 8 gauges, 10 histograms: one each.
+    assert_eq!(tel(&s, DOG_STATS_SERIES_FLUSHED), 1 + 8 + 16 + 10);
     assert_eq!(tel(&s, DOG_STATS_SERIES_SENT), 0, "HTTP ids stay 0");
-    assert_eq!(tel(&s, DOG_STATS_POINTS_RECORDED), u64::from(8 * (5 * N + 1)));
+    assert_eq!(tel(&s, DOG_STATS_POINTS_RECORDED), u64::from(8 * (5 * N + 1) + 2999));
 }
 
 #[test]

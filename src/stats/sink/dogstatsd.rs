@@ -7,12 +7,16 @@
 //!   no `@rate` is written: the Agent adds it as it is);
 //! - gauge: one line `name:<last value>|g`;
 //! - histogram: the bucket's unbiased sample (at most 1000 values), packed
-//!   `name:v1:v2:…|h|@rate` with `rate = samples / count` (`count` = points recorded, scaled
-//!   by 1 / sample_rate), so the Agent's `.count` and `.sum` estimate the real totals and its
-//!   `.avg`, `.median`, percentiles and `.max` are computed from an unbiased sample, combined
-//!   with every other process of the host. (Sending dogapi's 8 per-process statistics as gauges
-//!   instead would give the Agent numbers it cannot combine.) When every point was kept,
-//!   `rate` is 1 and is not written: the Agent receives exactly the recorded values.
+//!   `name:v1:v2:…|h|@rate`, each value weighted so that the weights add up to the points
+//!   recorded (`count`, scaled by 1 / sample_rate): the Agent's `.count` and `.sum` estimate
+//!   the real totals, and its `.avg`, `.median`, percentiles and `.max` are computed from an
+//!   unbiased sample, combined with every other process of the host. (Sending dogapi's 8
+//!   per-process statistics as gauges instead would give the Agent numbers it cannot combine.)
+//!   The Agent truncates a value's weight to the integer `int64(1 / rate)` (datadog-agent
+//!   `pkg/metrics/histogram.go`), so a single `rate = samples / count` would lose up to half
+//!   the count: the sample is sent as at most two runs, `rate = 1/k` and `1/(k+1)`, with the
+//!   values of the heavier run chosen at random ([`weighted_runs`]). When every point was kept,
+//!   `k` is 1, no rate is written and the Agent receives exactly the recorded values.
 //! - a distribution's values (another branch adds `Aggregate::Distribution`) go out the same
 //!   way with `|d`: see [`DogStatsdSink::push`].
 //!
@@ -41,6 +45,7 @@ use crate::dogstatsd::origin::{self, Origin};
 use crate::dogstatsd::{self as dsd, Destination, DogStatsd};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{ForkLock, Side};
+use crate::stats::histogram::below;
 use crate::stats::options::StatsOptions;
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -137,12 +142,12 @@ impl DogStatsdSink {
                 true
             }
             Aggregate::Histogram(h) => {
-                if h.samples.is_empty() || h.count <= 0.0 {
-                    return true;
+                for (rate, values) in weighted_runs(h.samples, h.count) {
+                    c.values(ctx.name(), MetricKind::Histogram, &values, rate, &tags);
                 }
-                c.values(ctx.name(), MetricKind::Histogram, &h.samples, sample_rate(h.samples.len(), h.count), &tags);
                 true
-            } // Aggregate::Distribution(d) => { c.values(ctx.name(), MetricKind::Distribution, &d.values, 1.0, &tags); true }
+            } // Distributions (another branch) are one more arm: every value, weight 1, packed:
+              // `Aggregate::Distribution(d) => { c.values(name, MetricKind::Distribution, &d.values, 1.0, &tags); true }`
         }
     }
 
@@ -163,14 +168,39 @@ impl DogStatsdSink {
     }
 }
 
-/// The `@rate` of a histogram's sample: kept values / points (≤ 1), so that the Agent's count
-/// (values / rate) is the number of points recorded.
-pub(crate) fn sample_rate(samples: usize, count: f64) -> f64 {
-    if count <= samples as f64 {
-        1.0
-    } else {
-        samples as f64 / count
+/// The rate whose weight the Agent reads as exactly `k` (`int64(1 / rate)`, truncated).
+fn rate_of_weight(k: u64) -> f64 {
+    if k <= 1 {
+        return 1.0;
     }
+    let mut r = 1.0 / k as f64;
+    while ((1.0 / r) as u64) < k {
+        r = f64::from_bits(r.to_bits() - 1); // the next smaller rate: a slightly larger weight
+    }
+    r
+}
+
+/// A histogram's sample as `(rate, values)` runs whose Agent weights (`int64(1 / rate)` per
+/// value) add up to `count` rounded (at least one per value): `k = total / n` for every
+/// value, plus one for `total mod n` values chosen uniformly at random (independent of their
+/// values, so sums and percentiles stay unbiased). At most two runs; none for an empty sample.
+pub(crate) fn weighted_runs(mut samples: Vec<f64>, count: f64) -> Vec<(f64, Vec<f64>)> {
+    let n = samples.len() as u64;
+    if n == 0 {
+        return Vec::new();
+    }
+    let total = if count.is_finite() { (count.round() as u64).max(n) } else { n };
+    let (k, heavier) = (total / n, (total % n) as usize);
+    if heavier == 0 {
+        return vec![(rate_of_weight(k), samples)];
+    }
+    // Partial Fisher-Yates: the first `heavier` slots become a uniform random subset.
+    for i in 0..heavier {
+        let j = i + below(n - i as u64) as usize;
+        samples.swap(i, j);
+    }
+    let rest = samples.split_off(heavier);
+    vec![(rate_of_weight(k + 1), samples), (rate_of_weight(k), rest)]
 }
 
 impl Sink for DogStatsdSink {
@@ -286,14 +316,34 @@ impl Sink for DogStatsdSink {
 mod tests {
     use super::*;
 
+    /// What the Agent counts: `int64(1 / rate)` per value (datadog-agent histogram.go).
+    fn agent_count(runs: &[(f64, Vec<f64>)]) -> u64 {
+        runs.iter().map(|(r, v)| (1.0 / r) as u64 * v.len() as u64).sum()
+    }
+
     #[test]
-    fn histogram_rate_makes_the_agent_count_the_points() {
-        assert_eq!(sample_rate(10, 10.0), 1.0);
-        assert_eq!(sample_rate(1000, 8000.0), 0.125);
-        // Sampled recording (weight 1 / 0.5) with every value kept: rate 0.5.
-        assert_eq!(sample_rate(300, 600.0), 0.5);
-        let r = sample_rate(1000, 3000.0);
-        assert!((1000.0 / r - 3000.0).abs() < 1e-9);
+    fn the_agents_integer_weights_add_up_to_the_points() {
+        for k in 1..200_000u64 {
+            assert_eq!((1.0 / rate_of_weight(k)) as u64, k, "{k}");
+        }
+        let vals = |n: usize| (0..n).map(|i| i as f64).collect::<Vec<f64>>();
+        // Every point kept: one run at rate 1 (no `@` on the wire).
+        assert_eq!(weighted_runs(vals(10), 10.0), vec![(1.0, vals(10))]);
+        assert_eq!(weighted_runs(vals(1000), 8000.0), vec![(0.125, vals(1000))]);
+        // Sampled recording (weight 1 / 0.5) with every value kept.
+        assert_eq!(weighted_runs(vals(300), 600.0)[0].0, 0.5);
+        assert!(weighted_runs(Vec::new(), 5.0).is_empty());
+        for (n, count) in [(1000, 2999.0), (1000, 1001.0), (1000, 1999.4), (7, 100.0), (1000, 123_456_789.0), (3, 3.3)]
+        {
+            let runs = weighted_runs(vals(n), count);
+            assert!(runs.len() <= 2);
+            assert_eq!(agent_count(&runs), count.round() as u64, "{n} {count}");
+            let mut all: Vec<f64> = runs.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+            all.sort_by(f64::total_cmp);
+            assert_eq!(all, vals(n), "every value once");
+        }
+        // A single rate `samples / count` would have made the Agent count 2000, not 2999.
+        assert_eq!((1.0 / (1000.0 / 2999.0)) as u64 * 1000, 2000);
     }
 
     #[test]
