@@ -189,9 +189,14 @@ pub extern "C" fn dog_stats_options_set_request_timeout(opts: *mut DogStatsOptio
 /// With the Agent, no API key is needed: counters and gauges are still aggregated per bucket
 /// (one line per context and bucket), a histogram's sample is sent packed with its sample rate
 /// so the Agent computes the statistics for the whole host; recording never waits for the
-/// socket, and what is dropped is counted (`DOG_STATS_DOGSTATSD_*` telemetry). Any other
-/// scheme, a relative socket path or a bad port is `DOG_ERR_INVALID_ARGUMENT` (option
-/// unchanged); the Agent need not be listening yet.
+/// socket, and what is dropped is counted (`DOG_STATS_DOGSTATSD_*` telemetry);
+/// `dog_stats_flush()` / `dog_stats_stop()` wait for the sender (bounded by the request /
+/// shutdown timeout) and return `DOG_ERR_CONNECTION` when packets were dropped meanwhile
+/// because no Agent listens on the Unix socket (over UDP an absent Agent goes unnoticed, as
+/// with every DogStatsD client). A point's host goes as a `host:` tag (the Agent otherwise
+/// uses its own host name; the `host` option, if set, for points without one), `device` as a
+/// `device:` tag. Any other scheme, a relative socket path or a bad port is
+/// `DOG_ERR_INVALID_ARGUMENT` (option unchanged); the Agent need not be listening yet.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_options_set_dogstatsd_url(
     opts: *mut DogStatsOptions,
