@@ -402,3 +402,25 @@ fn environment_selects_the_sink() {
     // A malformed variable fails the start instead of silently falling back to HTTP.
     run_child("invalid", &[("DD_DOGSTATSD_URL", "tcp://127.0.0.1:8125")]);
 }
+
+/// Client telemetry is on by default: within its 10 s interval the Agent receives the
+/// official clients' `datadog.dogstatsd.client.*` counts, tagged `client:libdogapi`.
+#[test]
+fn client_telemetry_on_by_default() {
+    let store = Arc::new(Store::default());
+    let l = listen(ListenKind::UnixDatagram, &store);
+    let s = start(Some(l.url()), |o| ok(dog_stats_options_set_dogstatsd_telemetry(o, true)));
+    rec(&s, K::Count, "tel.count", 1.0, "", now() - 60.0, None);
+    ok(unsafe { dog_stats_flush(s.0, 0.0) });
+    let metrics = |t: &Totals| {
+        t.counters
+            .iter()
+            .find(|(k, _)| k.starts_with("datadog.dogstatsd.client.metrics|#"))
+            .map(|(k, v)| (k.clone(), *v))
+    };
+    let t = wait(&store, "telemetry lines", |t| metrics(t).is_some());
+    let (ctx, v) = metrics(&t).unwrap();
+    assert!(ctx.contains("client:libdogapi") && ctx.contains("client_transport:uds"), "{ctx}");
+    assert_eq!(v, 1.0, "one metric line before the first telemetry");
+    assert!(t.counters.keys().any(|k| k.starts_with("datadog.dogstatsd.client.packets_sent|#")));
+}
