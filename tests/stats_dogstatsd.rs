@@ -355,7 +355,9 @@ fn run_child(scenario: &str, vars: &[(&str, &str)]) {
 #[test]
 #[ignore]
 fn child_scenario() {
-    let scenario = std::env::var("DOGAPI_TEST_SCENARIO").expect("run by the environment tests");
+    let Ok(scenario) = std::env::var("DOGAPI_TEST_SCENARIO") else {
+        return; // `--include-ignored` without the environment test: nothing to do
+    };
     let o = dog_stats_options_new();
     ok(dog_stats_options_set_flush_in_thread(o, false));
     ok(dog_stats_options_set_dogstatsd_telemetry(o, false));
