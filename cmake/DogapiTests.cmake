@@ -80,7 +80,10 @@ set(DOGAPI_TEST_ENV_MOD
     "DOGAPI_LIBRARY=set:${DOGAPI_LIB_DIR}/libdogapi.so.${DOGAPI_SOVERSION}"
     "DOGAPI_INTAKE=set:${DOGAPI_INTAKE}"
     "HTTPS_PROXY=unset:" "https_proxy=unset:" "HTTP_PROXY=unset:" "http_proxy=unset:"
-    "ALL_PROXY=unset:" "all_proxy=unset:" "DD_PROXY_HTTPS=unset:" "DD_SITE=unset:")
+    "ALL_PROXY=unset:" "all_proxy=unset:" "DD_PROXY_HTTPS=unset:" "DD_SITE=unset:"
+    # nothing from the developer's shell that would send the stats tests to a Datadog Agent
+    "DD_DOGSTATSD_URL=unset:" "DD_AGENT_HOST=unset:" "DD_DOGSTATSD_PORT=unset:" "DD_ENTITY_ID=unset:"
+    "DD_ORIGIN_DETECTION_ENABLED=unset:" "DOG_INTAKE_DOGSTATSD=unset:")
 
 # dogapi_test(<name> COMMAND ... [INTAKE | INTAKE_LAX] [LABELS ...] [ENV ...] [FIXTURES_REQUIRED ...]
 #             [FIXTURES_SETUP ...] [TIMEOUT s] [WORKING_DIRECTORY d])
@@ -163,19 +166,25 @@ endif()
 set(DOGAPI_C_TEST_FLAGS -std=c11 ${DOGAPI_WARNINGS} -Wno-deprecated-declarations)
 set(DOGAPI_OPT_PLAIN -O2)
 set(DOGAPI_OPT_SANITIZE -O0)
+# Tests of the DogStatsD sink (test_*dogstatsd*.c) run with a DogStatsD listener of the intake:
+# `dog-intake run` starts it (DOG_INTAKE_DOGSTATSD) and gives the test DD_DOGSTATSD_URL.
 foreach(t IN LISTS DOGAPI_C_TESTS)
     get_filename_component(n "${t}" NAME_WE)
+    set(_env)
+    if(n MATCHES "dogstatsd")
+        set(_env DOG_INTAKE_DOGSTATSD=unixgram)
+    endif()
     dogapi_program(c_${n} SOURCES "${t}" ${DOGAPI_C_HELPERS}
                    OPTIONS ${DOGAPI_C_TEST_FLAGS} ${DOGAPI_OPT_PLAIN} INCLUDE "${_src}/tests/c")
-    dogapi_test(c.${n} INTAKE COMMAND $<TARGET_FILE:c_${n}> LABELS c)
+    dogapi_test(c.${n} INTAKE COMMAND $<TARGET_FILE:c_${n}> LABELS c ENV ${_env})
     if(DOGAPI_TEST_ASAN)
         dogapi_program(asan_${n} SANITIZE SOURCES "${t}" ${DOGAPI_C_HELPERS}
                        OPTIONS ${DOGAPI_C_TEST_FLAGS} ${DOGAPI_OPT_SANITIZE} INCLUDE "${_src}/tests/c")
-        dogapi_test(asan.${n} INTAKE COMMAND $<TARGET_FILE:asan_${n}> LABELS asan ENV ${DOGAPI_ASAN_ENV})
+        dogapi_test(asan.${n} INTAKE COMMAND $<TARGET_FILE:asan_${n}> LABELS asan ENV ${DOGAPI_ASAN_ENV} ${_env})
     endif()
     if(DOGAPI_TEST_VALGRIND AND DOGAPI_VALGRIND)
         dogapi_test(valgrind.${n} INTAKE COMMAND ${DOGAPI_VALGRIND_CMD} $<TARGET_FILE:c_${n}>
-                    LABELS valgrind TIMEOUT 600)
+                    LABELS valgrind TIMEOUT 600 ENV ${_env})
     endif()
 endforeach()
 
@@ -278,12 +287,20 @@ file(GLOB DOGAPI_EXAMPLES_CXX CONFIGURE_DEPENDS "${_src}/examples-c/*.cpp")
 foreach(e IN LISTS DOGAPI_EXAMPLES_C)
     get_filename_component(n "${e}" NAME_WE)
     dogapi_program(example_c_${n} SOURCES "${e}" OPTIONS -std=c11 ${DOGAPI_WARNINGS})
-    dogapi_test(examples.c.${n} INTAKE COMMAND $<TARGET_FILE:example_c_${n}> LABELS examples)
+    set(_env)
+    if(n MATCHES "agent")   # the Agent-mode example runs with a DogStatsD listener
+        set(_env DOG_INTAKE_DOGSTATSD=unixgram)
+    endif()
+    dogapi_test(examples.c.${n} INTAKE COMMAND $<TARGET_FILE:example_c_${n}> LABELS examples ENV ${_env})
 endforeach()
 foreach(e IN LISTS DOGAPI_EXAMPLES_CXX)
     get_filename_component(n "${e}" NAME_WE)
     dogapi_program(example_cpp_${n} SOURCES "${e}" OPTIONS -std=c++17 ${DOGAPI_WARNINGS})
-    dogapi_test(examples.cpp.${n} INTAKE COMMAND $<TARGET_FILE:example_cpp_${n}> LABELS examples)
+    set(_env)
+    if(n MATCHES "agent")
+        set(_env DOG_INTAKE_DOGSTATSD=unixgram)
+    endif()
+    dogapi_test(examples.cpp.${n} INTAKE COMMAND $<TARGET_FILE:example_cpp_${n}> LABELS examples ENV ${_env})
 endforeach()
 
 if(Python3_Interpreter_FOUND)

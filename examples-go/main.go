@@ -164,6 +164,9 @@ func run() error {
 		return err
 	}
 	fmt.Println("stats recorded and flushed")
+	if err := recordStatsAgent(); err != nil {
+		return err
+	}
 	if intake := os.Getenv("DOG_INTAKE_URL"); intake != "" {
 		if err := verify(intake); err != nil {
 			return err

@@ -7,7 +7,13 @@ package main
 */
 import "C"
 
-import "unsafe"
+import (
+	"fmt"
+	"net"
+	"strings"
+	"time"
+	"unsafe"
+)
 
 // Stats owns a dog_stats_t.
 type Stats struct{ s *C.dog_stats_t }
@@ -18,6 +24,10 @@ type StatsOptions struct {
 	FlushInterval   float64 // seconds between flushes (default 10)
 	ShutdownTimeout float64 // seconds Close may take (default 5)
 	Host            string  // host of every series ("" : this machine's name)
+	// DogStatsdURL sends to the Datadog Agent over DogStatsD ("udp://host:port",
+	// "unix:///path"); "" leaves the choice to DD_DOGSTATSD_URL / DD_AGENT_HOST, else HTTP.
+	DogStatsdURL string
+	ManualFlush  bool // no flush thread: only Close sends
 }
 
 // StartStats creates and starts an aggregator (flush thread; API host and key from
@@ -42,6 +52,18 @@ func StartStats(o StatsOptions) (*Stats, error) {
 		h := C.CString(o.Host)
 		defer C.free(unsafe.Pointer(h))
 		if err := check(C.dog_stats_options_set_host(opts, h)); err != nil {
+			return nil, err
+		}
+	}
+	if o.DogStatsdURL != "" {
+		u := C.CString(o.DogStatsdURL)
+		defer C.free(unsafe.Pointer(u))
+		if err := check(C.dog_stats_options_set_dogstatsd_url(opts, u)); err != nil {
+			return nil, err
+		}
+	}
+	if o.ManualFlush {
+		if err := check(C.dog_stats_options_set_flush_in_thread(opts, false)); err != nil {
 			return nil, err
 		}
 	}
@@ -147,4 +169,40 @@ func recordStats() error {
 		}
 	}
 	return st.Close(10)
+}
+
+// recordStatsAgent: the same calls sent to the Datadog Agent over DogStatsD (no API key). A UDP
+// socket stands in for the Agent; in production leave DogStatsdURL empty and let
+// DD_DOGSTATSD_URL / DD_AGENT_HOST choose, or give "udp://localhost:8125".
+func recordStatsAgent() error {
+	agent, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return err
+	}
+	defer agent.Close()
+	url := fmt.Sprintf("udp://%s", agent.LocalAddr().String())
+	st, err := StartStats(StatsOptions{DogStatsdURL: url, ManualFlush: true})
+	if err != nil {
+		return err
+	}
+	for i := 0; i < 10; i++ {
+		if err := st.Increment("example.go.agent.count", 1, "lang:go"); err != nil {
+			return err
+		}
+	}
+	if err := st.Close(10); err != nil {
+		return err
+	}
+	buf := make([]byte, 65536)
+	_ = agent.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := agent.Read(buf)
+	if err != nil {
+		return err
+	}
+	got := string(buf[:n])
+	if !strings.Contains(got, "example.go.agent.count:10|c|#lang:go") {
+		return fmt.Errorf("the Agent stand-in received %q", got)
+	}
+	fmt.Printf("the Agent stand-in received: %s\n", strings.TrimSpace(got))
+	return nil
 }

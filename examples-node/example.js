@@ -6,6 +6,7 @@
 // When DOG_INTAKE_URL is set (the test suite runs this under `dog-intake run --strict`), it then
 // asks the local intake what it received and fails unless the event and the metric arrived.
 'use strict';
+const dgram = require('dgram');
 const koffi = require('koffi');
 
 const lib = koffi.load(process.env.DOGAPI_LIBRARY || 'libdogapi.so.0');
@@ -39,6 +40,8 @@ const stats = {
   optionsFree: lib.func('void dog_stats_options_free(dog_stats_options_t *opts)'),
   setFlushInterval: lib.func('dog_status_t dog_stats_options_set_flush_interval(dog_stats_options_t *opts, double seconds)'),
   setHost: lib.func('dog_status_t dog_stats_options_set_host(dog_stats_options_t *opts, const char *host)'),
+  setDogstatsdUrl: lib.func('dog_status_t dog_stats_options_set_dogstatsd_url(dog_stats_options_t *opts, const char *url)'),
+  setFlushInThread: lib.func('dog_status_t dog_stats_options_set_flush_in_thread(dog_stats_options_t *opts, bool on)'),
   create: lib.func('dog_stats_t *dog_stats_new(void)'),
   start: lib.func('dog_status_t dog_stats_start(dog_stats_t *stats, const dog_stats_options_t *opts)'),
   increment: lib.func('dog_status_t dog_stats_increment(dog_stats_t *stats, const char *name, double value, const char *tags)'),
@@ -103,6 +106,37 @@ async function main() {
     stats.free(st);
   }
   console.log('stats recorded and flushed');
+
+  // The Agent mode: the same calls sent over DogStatsD to the Datadog Agent (no API key). A UDP
+  // socket stands in for the Agent; in production leave the URL unset and let
+  // DD_DOGSTATSD_URL / DD_AGENT_HOST choose, or pass 'udp://localhost:8125'.
+  const agent = dgram.createSocket('udp4');
+  await new Promise((resolve) => agent.bind(0, '127.0.0.1', resolve));
+  const received = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the Agent stand-in received nothing')), 10000);
+    agent.once('message', (msg) => { clearTimeout(timer); resolve(msg.toString()); });
+  });
+  const ast = stats.create();
+  try {
+    const opts = stats.optionsNew();
+    try {
+      check(stats.setDogstatsdUrl(opts, `udp://127.0.0.1:${agent.address().port}`));
+      check(stats.setFlushInThread(opts, false));
+      check(stats.start(ast, opts));
+    } finally {
+      stats.optionsFree(opts);
+    }
+    for (let i = 0; i < 10; i++) check(stats.increment(ast, 'example.node.agent.count', 1, 'lang:node'));
+    check(stats.stop(ast, 10));
+  } finally {
+    stats.free(ast);
+  }
+  const datagram = await received;
+  agent.close();
+  if (!datagram.includes('example.node.agent.count:10|c|#lang:node')) {
+    throw new Error(`the Agent stand-in received ${JSON.stringify(datagram)}`);
+  }
+  console.log('the Agent stand-in received: ' + datagram.trim());
 
   const intake = process.env.DOG_INTAKE_URL;
   if (intake) {

@@ -10,6 +10,7 @@ asks the local intake what it received and fails unless the event and the metric
 import ctypes
 import json
 import os
+import socket
 import sys
 import urllib.request
 
@@ -49,6 +50,10 @@ lib.dog_stats_options_set_flush_interval.argtypes = [c_void_p, c_double]
 lib.dog_stats_options_set_flush_interval.restype = dog_status_t
 lib.dog_stats_options_set_host.argtypes = [c_void_p, c_char_p]
 lib.dog_stats_options_set_host.restype = dog_status_t
+lib.dog_stats_options_set_dogstatsd_url.argtypes = [c_void_p, c_char_p]
+lib.dog_stats_options_set_dogstatsd_url.restype = dog_status_t
+lib.dog_stats_options_set_flush_in_thread.argtypes = [c_void_p, ctypes.c_bool]
+lib.dog_stats_options_set_flush_in_thread.restype = dog_status_t
 lib.dog_stats_new.restype = c_void_p
 lib.dog_stats_start.argtypes = [c_void_p, c_void_p]
 lib.dog_stats_start.restype = dog_status_t
@@ -126,6 +131,33 @@ def main():
     finally:
         lib.dog_stats_free(stats)
     print("stats recorded and flushed")
+
+    # The Agent mode: the same calls, sent over DogStatsD to the Datadog Agent (no API key).
+    # A UDP socket stands in for the Agent here; in production leave the URL unset and let
+    # DD_DOGSTATSD_URL / DD_AGENT_HOST choose, or pass "udp://localhost:8125".
+    agent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    agent.bind(("127.0.0.1", 0))
+    agent.settimeout(10)
+    url = "udp://127.0.0.1:%d" % agent.getsockname()[1]
+    stats = lib.dog_stats_new()
+    try:
+        opts = lib.dog_stats_options_new()
+        try:
+            check(lib.dog_stats_options_set_dogstatsd_url(opts, url.encode()))
+            check(lib.dog_stats_options_set_flush_in_thread(opts, False))
+            check(lib.dog_stats_start(stats, opts))
+        finally:
+            lib.dog_stats_options_free(opts)
+        for i in range(10):
+            check(lib.dog_stats_increment(stats, b"example.python.agent.count", 1.0, b"lang:python"))
+        check(lib.dog_stats_stop(stats, 10.0))
+    finally:
+        lib.dog_stats_free(stats)
+    datagram = agent.recv(65535).decode()
+    agent.close()
+    if "example.python.agent.count:10|c|#lang:python" not in datagram:
+        sys.exit("the Agent stand-in received %r" % datagram)
+    print("the Agent stand-in received: " + datagram.strip())
 
     intake = os.environ.get("DOG_INTAKE_URL")
     if intake:

@@ -8,6 +8,7 @@
 require 'ffi'
 require 'json'
 require 'net/http'
+require 'socket'
 require 'uri'
 
 module Dogapi
@@ -34,6 +35,8 @@ module Dogapi
   attach_function :dog_stats_options_free, [:pointer], :void
   attach_function :dog_stats_options_set_flush_interval, [:pointer, :double], :int32
   attach_function :dog_stats_options_set_host, [:pointer, :string], :int32
+  attach_function :dog_stats_options_set_dogstatsd_url, [:pointer, :string], :int32
+  attach_function :dog_stats_options_set_flush_in_thread, [:pointer, :bool], :int32
   attach_function :dog_stats_new, [], :pointer
   attach_function :dog_stats_start, [:pointer, :pointer], :int32
   attach_function :dog_stats_increment, [:pointer, :string, :double, :string], :int32
@@ -125,6 +128,32 @@ ensure
   Dogapi.dog_stats_free(stats)
 end
 puts 'stats recorded and flushed'
+
+# The Agent mode: the same calls sent over DogStatsD to the Datadog Agent (no API key). A UDP
+# socket stands in for the Agent; in production leave the URL unset and let DD_DOGSTATSD_URL /
+# DD_AGENT_HOST choose, or pass 'udp://localhost:8125'.
+agent = UDPSocket.new
+agent.bind('127.0.0.1', 0)
+stats = Dogapi.dog_stats_new
+begin
+  opts = Dogapi.dog_stats_options_new
+  begin
+    Dogapi.check(Dogapi.dog_stats_options_set_dogstatsd_url(opts, "udp://127.0.0.1:#{agent.addr[1]}"))
+    Dogapi.check(Dogapi.dog_stats_options_set_flush_in_thread(opts, false))
+    Dogapi.check(Dogapi.dog_stats_start(stats, opts))
+  ensure
+    Dogapi.dog_stats_options_free(opts)
+  end
+  10.times { Dogapi.check(Dogapi.dog_stats_increment(stats, 'example.ruby.agent.count', 1.0, 'lang:ruby')) }
+  Dogapi.check(Dogapi.dog_stats_stop(stats, 10.0))
+ensure
+  Dogapi.dog_stats_free(stats)
+end
+abort 'the Agent stand-in received nothing' unless IO.select([agent], nil, nil, 10)
+datagram = agent.recv(65_535)
+agent.close
+abort "the Agent stand-in received #{datagram.inspect}" unless datagram.include?('example.ruby.agent.count:10|c|#lang:ruby')
+puts "the Agent stand-in received: #{datagram.strip}"
 
 if (intake = ENV['DOG_INTAKE_URL'])
   seen = JSON.parse(Net::HTTP.get(URI("#{intake.chomp('/')}/_intake/requests")))

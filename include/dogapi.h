@@ -101,7 +101,11 @@ typedef struct dog_stats_histogram dog_stats_histogram_t;
 /**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
- * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
+ * gauge context and bucket, 8 per histogram context and bucket, each with one point; with the
+ * DogStatsD sink (`dog_stats_options_set_dogstatsd_url`) `DOG_STATS_FLUSHES`,
+ * `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram)
+ * and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the `DOG_STATS_DOGSTATSD_*`
+ * ids what it sent and dropped, and the HTTP ids stay 0. Values
  * start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
  * added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
  */
@@ -191,10 +195,33 @@ enum dog_stats_telemetry_id_t
    */
   DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN = 18,
   /**
+   * DogStatsD sink: packets written to the Agent's socket.
+   */
+  DOG_STATS_DOGSTATSD_PACKETS_SENT = 19,
+  /**
+   * DogStatsD sink: bytes in those packets (without a Unix stream frame's length prefix).
+   */
+  DOG_STATS_DOGSTATSD_BYTES_SENT = 20,
+  /**
+   * DogStatsD sink: packets dropped because the sender thread's queue was full (recording
+   * and flushing never wait for the socket).
+   */
+  DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE = 21,
+  /**
+   * DogStatsD sink: packets dropped by the writer: socket buffer full, no Agent listening,
+   * or another write error (each tried again once on a fresh connection after a lost one).
+   */
+  DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER = 22,
+  /**
+   * DogStatsD sink: lines (or single packed values) dropped because one alone exceeds the
+   * maximum packet size (e.g. a very long tag list).
+   */
+  DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE = 23,
+  /**
    * Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
    * array). It grows when counters are added.
    */
-  DOG_STATS_TELEMETRY_COUNT = 19,
+  DOG_STATS_TELEMETRY_COUNT = 24,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1554,9 +1581,12 @@ dog_stats_t *dog_stats_default(void);
  * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
  * unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
- * `flush_in_thread` a background thread flushes every `flush_interval` seconds.
+ * `flush_in_thread` a background thread flushes every `flush_interval` seconds. The sink
+ * (the HTTP API, or the Datadog Agent over DogStatsD when `DD_DOGSTATSD_URL` /
+ * `DD_AGENT_HOST` is set) is chosen here: see `dog_stats_options_set_dogstatsd_url()`.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
- * characters, a malformed host/site/`DATADOG_HOST`; `DOG_ERR_NULL_ARGUMENT` for a NULL
+ * characters, a malformed host/site/`DATADOG_HOST`/`DD_DOGSTATSD_URL`/`DD_AGENT_HOST`/
+ * `DD_DOGSTATSD_PORT`; `DOG_ERR_NULL_ARGUMENT` for a NULL
  * `stats`; `DOG_ERR_INTERNAL` if the thread cannot be started.
  */
 dog_status_t dog_stats_start(dog_stats_t *stats,
@@ -1896,6 +1926,57 @@ dog_status_t dog_stats_options_set_shutdown_timeout(dog_stats_options_t *opts, d
  * Timeout of one flush request in seconds, in (0, 86400] (default 5).
  */
 dog_status_t dog_stats_options_set_request_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
+ * Where the aggregator sends its closed buckets (dogapi's `statsd=True, statsd_host=,
+ * statsd_port=` is `"udp://<statsd_host>:<statsd_port>"`):
+ * - NULL (default): the environment decides at `dog_stats_start()`, like the official
+ *   DogStatsD clients: `DD_DOGSTATSD_URL`, else `DD_AGENT_HOST` (+ `DD_DOGSTATSD_PORT`,
+ *   default 8125) select the Datadog Agent; neither set: the HTTP API (a malformed variable
+ *   makes the start fail with `DOG_ERR_INVALID_ARGUMENT`). Options with an explicit API host
+ *   (`dog_stats_options_set_api_host`) keep the HTTP API whatever the environment says;
+ * - `""`: the HTTP API, whatever the environment says;
+ * - a URL: the Datadog Agent over DogStatsD at `udp://host:port` (port default 8125,
+ *   `[v6]:port` for IPv6), `unix:///path` (Unix datagram socket, stream if the socket is
+ *   one), `unixgram:///path` or `unixstream:///path` (4-byte length-prefixed frames).
+ *
+ * With the Agent, no API key is needed: counters and gauges are still aggregated per bucket
+ * (one line per context and bucket), a histogram's sample is sent packed with its sample rate
+ * so the Agent computes the statistics for the whole host; recording never waits for the
+ * socket, and what is dropped is counted (`DOG_STATS_DOGSTATSD_*` telemetry);
+ * `dog_stats_flush()` / `dog_stats_stop()` wait for the sender (bounded by the request /
+ * shutdown timeout) and return `DOG_ERR_CONNECTION` when packets were dropped meanwhile
+ * because no Agent listens on the Unix socket (over UDP an absent Agent goes unnoticed, as
+ * with every DogStatsD client). A point's host goes as a `host:` tag (the Agent otherwise
+ * uses its own host name; the `host` option, if set, for points without one), `device` as a
+ * `device:` tag. Any other scheme, a relative socket path or a bad port is
+ * `DOG_ERR_INVALID_ARGUMENT` (option unchanged); the Agent need not be listening yet.
+ */
+dog_status_t dog_stats_options_set_dogstatsd_url(dog_stats_options_t *opts, const char *url);
+
+/**
+ * DogStatsD sink: origin detection, i.e. sending this process's container id (`|c:`, from
+ * `/proc/self/cgroup` or the cgroup inode) so the Agent tags the points with the container's
+ * tags (default true; `DD_ORIGIN_DETECTION_ENABLED=false` also turns it off). `DD_ENTITY_ID`
+ * is sent (as the `dd.internal.entity_id` tag) either way.
+ */
+dog_status_t dog_stats_options_set_origin_detection(dog_stats_options_t *opts, bool on);
+
+/**
+ * DogStatsD sink: the client telemetry the official clients send to the Agent every 10 s
+ * (`datadog.dogstatsd.client.metrics`, `.packets_sent`, `.packets_dropped`, … tagged
+ * `client:libdogapi`), default true. The same counters are readable from C either way
+ * (`DOG_STATS_DOGSTATSD_*` telemetry ids).
+ */
+dog_status_t dog_stats_options_set_dogstatsd_telemetry(dog_stats_options_t *opts, bool on);
+
+/**
+ * DogStatsD sink: largest packet sent, 0 (default: 1432 bytes over UDP, no IP fragmentation
+ * on a 1500-byte MTU; 8192 over Unix sockets, the Agent's default buffer) or in
+ * [256, 65467]. Larger than the Agent's `dogstatsd_buffer_size`, packets are truncated by it.
+ */
+dog_status_t dog_stats_options_set_dogstatsd_max_packet_bytes(dog_stats_options_t *opts,
+                                                              size_t max_packet_bytes);
 
 /**
  * Reads one telemetry value: `id` is a `dog_stats_telemetry_id_t` (`DOG_STATS_SERIES_SENT`, ...).

@@ -427,6 +427,13 @@ public:
     stats_options &max_payload_bytes(std::size_t n) { check(dog_stats_options_set_max_payload_bytes(get(), n)); return *this; }
     stats_options &shutdown_timeout(double s) { check(dog_stats_options_set_shutdown_timeout(get(), s)); return *this; }
     stats_options &request_timeout(double s) { check(dog_stats_options_set_request_timeout(get(), s)); return *this; }
+    /** The Datadog Agent over DogStatsD (`udp://host:port`, `unix:///path`, `unixgram://`,
+     *  `unixstream://`); `""`: the HTTP API whatever the environment says. Unset: the
+     *  environment decides (`DD_DOGSTATSD_URL`, `DD_AGENT_HOST`), else the HTTP API. */
+    stats_options &dogstatsd_url(const std::string &u) { check(dog_stats_options_set_dogstatsd_url(get(), u.c_str())); return *this; }
+    stats_options &origin_detection(bool on) { check(dog_stats_options_set_origin_detection(get(), on)); return *this; }
+    stats_options &dogstatsd_telemetry(bool on) { check(dog_stats_options_set_dogstatsd_telemetry(get(), on)); return *this; }
+    stats_options &dogstatsd_max_packet_bytes(std::size_t n) { check(dog_stats_options_set_dogstatsd_max_packet_bytes(get(), n)); return *this; }
 
     /** The C options (still owned by this object). */
     dog_stats_options_t *get() const noexcept { return o_.get(); }

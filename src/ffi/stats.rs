@@ -47,9 +47,12 @@ pub extern "C" fn dog_stats_default() -> *mut DogStats {
 /// may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
 /// unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
 /// within its shutdown timeout (dogapi silently dropped unflushed data). With
-/// `flush_in_thread` a background thread flushes every `flush_interval` seconds.
+/// `flush_in_thread` a background thread flushes every `flush_interval` seconds. The sink
+/// (the HTTP API, or the Datadog Agent over DogStatsD when `DD_DOGSTATSD_URL` /
+/// `DD_AGENT_HOST` is set) is chosen here: see `dog_stats_options_set_dogstatsd_url()`.
 /// Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
-/// characters, a malformed host/site/`DATADOG_HOST`; `DOG_ERR_NULL_ARGUMENT` for a NULL
+/// characters, a malformed host/site/`DATADOG_HOST`/`DD_DOGSTATSD_URL`/`DD_AGENT_HOST`/
+/// `DD_DOGSTATSD_PORT`; `DOG_ERR_NULL_ARGUMENT` for a NULL
 /// `stats`; `DOG_ERR_INTERNAL` if the thread cannot be started.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_start(stats: *mut DogStats, opts: *const DogStatsOptions) -> dog_status_t {

@@ -173,3 +173,64 @@ pub extern "C" fn dog_stats_options_set_shutdown_timeout(opts: *mut DogStatsOpti
 pub extern "C" fn dog_stats_options_set_request_timeout(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {
     set(opts, |o| o.set_request_timeout(seconds))
 }
+
+/// Where the aggregator sends its closed buckets (dogapi's `statsd=True, statsd_host=,
+/// statsd_port=` is `"udp://<statsd_host>:<statsd_port>"`):
+/// - NULL (default): the environment decides at `dog_stats_start()`, like the official
+///   DogStatsD clients: `DD_DOGSTATSD_URL`, else `DD_AGENT_HOST` (+ `DD_DOGSTATSD_PORT`,
+///   default 8125) select the Datadog Agent; neither set: the HTTP API (a malformed variable
+///   makes the start fail with `DOG_ERR_INVALID_ARGUMENT`). Options with an explicit API host
+///   (`dog_stats_options_set_api_host`) keep the HTTP API whatever the environment says;
+/// - `""`: the HTTP API, whatever the environment says;
+/// - a URL: the Datadog Agent over DogStatsD at `udp://host:port` (port default 8125,
+///   `[v6]:port` for IPv6), `unix:///path` (Unix datagram socket, stream if the socket is
+///   one), `unixgram:///path` or `unixstream:///path` (4-byte length-prefixed frames).
+///
+/// With the Agent, no API key is needed: counters and gauges are still aggregated per bucket
+/// (one line per context and bucket), a histogram's sample is sent packed with its sample rate
+/// so the Agent computes the statistics for the whole host; recording never waits for the
+/// socket, and what is dropped is counted (`DOG_STATS_DOGSTATSD_*` telemetry);
+/// `dog_stats_flush()` / `dog_stats_stop()` wait for the sender (bounded by the request /
+/// shutdown timeout) and return `DOG_ERR_CONNECTION` when packets were dropped meanwhile
+/// because no Agent listens on the Unix socket (over UDP an absent Agent goes unnoticed, as
+/// with every DogStatsD client). A point's host goes as a `host:` tag (the Agent otherwise
+/// uses its own host name; the `host` option, if set, for points without one), `device` as a
+/// `device:` tag. Any other scheme, a relative socket path or a bad port is
+/// `DOG_ERR_INVALID_ARGUMENT` (option unchanged); the Agent need not be listening yet.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_dogstatsd_url(
+    opts: *mut DogStatsOptions,
+    url: *const c_char,
+) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_dogstatsd_url(unsafe { opt_str(url, "url")? }))
+}
+
+/// DogStatsD sink: origin detection, i.e. sending this process's container id (`|c:`, from
+/// `/proc/self/cgroup` or the cgroup inode) so the Agent tags the points with the container's
+/// tags (default true; `DD_ORIGIN_DETECTION_ENABLED=false` also turns it off). `DD_ENTITY_ID`
+/// is sent (as the `dd.internal.entity_id` tag) either way.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_origin_detection(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_origin_detection(on))
+}
+
+/// DogStatsD sink: the client telemetry the official clients send to the Agent every 10 s
+/// (`datadog.dogstatsd.client.metrics`, `.packets_sent`, `.packets_dropped`, … tagged
+/// `client:libdogapi`), default true. The same counters are readable from C either way
+/// (`DOG_STATS_DOGSTATSD_*` telemetry ids).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_dogstatsd_telemetry(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_dogstatsd_telemetry(on))
+}
+
+/// DogStatsD sink: largest packet sent, 0 (default: 1432 bytes over UDP, no IP fragmentation
+/// on a 1500-byte MTU; 8192 over Unix sockets, the Agent's default buffer) or in
+/// [256, 65467]. Larger than the Agent's `dogstatsd_buffer_size`, packets are truncated by it.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_dogstatsd_max_packet_bytes(
+    opts: *mut DogStatsOptions,
+    max_packet_bytes: usize,
+) -> dog_status_t {
+    set(opts, |o| o.set_dogstatsd_max_packet_bytes(max_packet_bytes))
+}

@@ -5,7 +5,8 @@ use super::aggregator::Aggregator;
 use super::clock::now;
 use super::flusher::{Flusher, Jobs};
 use super::fork::{self, Forkable};
-use super::options::{self, StatsOptions};
+use super::options::{self, Resolved, StatsOptions};
+use super::sink::dogstatsd::DogStatsdSink;
 use super::sink::http::HttpSink;
 use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
@@ -86,10 +87,17 @@ impl Stats {
         Ok(())
     }
 
-    /// The one place a sink is chosen (today always the HTTP sink). It validates what it
-    /// needs now, so a bad option fails `start` before a running instance is stopped.
+    /// The one place a sink is chosen: the options' explicit choice, else the environment
+    /// (`DD_DOGSTATSD_URL`, `DD_AGENT_HOST` + `DD_DOGSTATSD_PORT`) selects the DogStatsD sink,
+    /// else the HTTP sink. It validates what it needs now, so a bad option (or a malformed
+    /// variable) fails `start` before a running instance is stopped. The DogStatsD sink needs
+    /// no API key.
     fn make_sink(&self, opts: &StatsOptions) -> Result<Arc<dyn Sink>, Error> {
-        Ok(Arc::new(HttpSink::new(opts, default_host(opts), Arc::clone(&self.tel))?))
+        let tel = Arc::clone(&self.tel);
+        Ok(match opts.resolve_sink(|k| std::env::var(k).ok())? {
+            Resolved::Http => Arc::new(HttpSink::new(opts, default_host(opts), tel)?),
+            Resolved::DogStatsd(dest) => Arc::new(DogStatsdSink::new(opts, dest, tel)),
+        })
     }
 
     fn spawn_flusher(self: &Arc<Self>) -> Result<(), Error> {

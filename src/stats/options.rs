@@ -1,6 +1,7 @@
 //! `start()` options: dogapi's `DogStatsApi.start` plus the bounds libdogapi adds.
 
 use super::sink::payload::MAX_COMPRESSED;
+use crate::dogstatsd::config::{self as dsd_config, Destination};
 use crate::error::Error;
 use crate::http::client::check_key;
 use crate::http::options::{normalize_host, normalize_site};
@@ -38,6 +39,34 @@ pub struct StatsOptions {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request, in seconds.
     pub request_timeout: f64,
+    /// Where closed buckets go (HTTP API or the Datadog Agent over DogStatsD).
+    pub sink: SinkChoice,
+    /// DogStatsD sink: send the container id (`|c:`) for the Agent's origin detection.
+    pub origin_detection: bool,
+    /// DogStatsD sink: emit the client telemetry (`datadog.dogstatsd.client.*`) every 10 s.
+    pub dogstatsd_telemetry: bool,
+    /// DogStatsD sink: maximum packet size; 0 = 1432 B (UDP) / 8192 B (Unix sockets).
+    pub dogstatsd_max_packet_bytes: usize,
+}
+
+/// How the sink is chosen (`dog_stats_options_set_dogstatsd_url`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SinkChoice {
+    /// The environment decides at start: `DD_DOGSTATSD_URL`, else `DD_AGENT_HOST` (+
+    /// `DD_DOGSTATSD_PORT`) select the DogStatsD sink; neither set: the HTTP sink.
+    #[default]
+    Auto,
+    /// The HTTP sink whatever the environment says (the URL setter given `""`).
+    Http,
+    /// The DogStatsD sink to this destination.
+    DogStatsd(Destination),
+}
+
+/// Which sink a start uses, once the environment is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Http,
+    DogStatsd(Destination),
 }
 
 pub(crate) const DEFAULT_MAX_CONTEXTS: usize = 250_000;
@@ -62,9 +91,18 @@ impl Default for StatsOptions {
             max_payload_bytes: MAX_COMPRESSED,
             shutdown_timeout: 5.0,
             request_timeout: 5.0,
+            sink: SinkChoice::Auto,
+            origin_detection: true,
+            dogstatsd_telemetry: true,
+            dogstatsd_max_packet_bytes: 0,
         }
     }
 }
+
+/// Smallest / largest settable DogStatsD packet (65,467 B: the largest UDP payload the Agent
+/// reads).
+const MIN_PACKET: usize = 256;
+const MAX_PACKET: usize = 65_467;
 
 /// Seconds in (0, 86400].
 fn seconds(what: &str, v: f64) -> Result<f64, Error> {
@@ -194,6 +232,58 @@ impl StatsOptions {
         Ok(())
     }
 
+    /// The sink: `None` = the environment decides at start (default); `Some("")` = the HTTP
+    /// sink whatever the environment says; `Some(url)` = the DogStatsD sink to `udp://host:port`,
+    /// `unix:///path` (datagram, stream if the socket is one), `unixgram:///path` or
+    /// `unixstream:///path`.
+    pub fn set_dogstatsd_url(&mut self, url: Option<&str>) -> Result<(), Error> {
+        self.sink = match url.map(str::trim) {
+            None => SinkChoice::Auto,
+            Some("") => SinkChoice::Http,
+            Some(u) => SinkChoice::DogStatsd(dsd_config::parse_url(u).map_err(Error::invalid)?),
+        };
+        Ok(())
+    }
+
+    /// DogStatsD sink: container origin detection (`|c:`), default on.
+    pub fn set_origin_detection(&mut self, on: bool) -> Result<(), Error> {
+        self.origin_detection = on;
+        Ok(())
+    }
+
+    /// DogStatsD sink: client telemetry, default on.
+    pub fn set_dogstatsd_telemetry(&mut self, on: bool) -> Result<(), Error> {
+        self.dogstatsd_telemetry = on;
+        Ok(())
+    }
+
+    /// DogStatsD sink: 0 (default: 1432 B UDP, 8192 B Unix) or in [256, 65467].
+    pub fn set_dogstatsd_max_packet_bytes(&mut self, n: usize) -> Result<(), Error> {
+        if n != 0 && !(MIN_PACKET..=MAX_PACKET).contains(&n) {
+            return Err(Error::invalid(format!(
+                "dogstatsd_max_packet_bytes must be 0 or in [{MIN_PACKET}, {MAX_PACKET}], got {n}"
+            )));
+        }
+        self.dogstatsd_max_packet_bytes = n;
+        Ok(())
+    }
+
+    /// The sink a start uses: the explicit choice; else an explicit API host (the options
+    /// point at an HTTP intake: the environment's Agent variables, often injected for tracers,
+    /// do not redirect it); else the environment (`get` looks a variable up); else HTTP. A
+    /// malformed variable is an error (start fails) rather than a silent fallback to HTTP.
+    pub fn resolve_sink(&self, get: impl Fn(&str) -> Option<String>) -> Result<Resolved, Error> {
+        Ok(match &self.sink {
+            SinkChoice::Http => Resolved::Http,
+            SinkChoice::DogStatsd(d) => Resolved::DogStatsd(d.clone()),
+            SinkChoice::Auto if self.api_host.is_some() => Resolved::Http,
+            SinkChoice::Auto => match dsd_config::from_env(get).map_err(Error::invalid)? {
+                Some(d) => Resolved::DogStatsd(d),
+                None => Resolved::Http,
+            },
+        })
+    }
+
     /// Checks options built field by field (Rust callers) with the setters' rules.
     pub fn validate(&self) -> Result<(), Error> {
         let mut o = self.clone();
@@ -206,6 +296,7 @@ impl StatsOptions {
         o.set_max_payload_bytes(self.max_payload_bytes)?;
         o.set_shutdown_timeout(self.shutdown_timeout)?;
         o.set_request_timeout(self.request_timeout)?;
+        o.set_dogstatsd_max_packet_bytes(self.dogstatsd_max_packet_bytes)?;
         Ok(())
     }
 
@@ -295,6 +386,46 @@ mod tests {
         o.set_host(Some("")).unwrap();
         o.set_device(None).unwrap();
         o.validate().unwrap();
+    }
+
+    #[test]
+    fn sink_choice_explicit_then_environment_then_http() {
+        let none = |_: &str| None;
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(a, _)| *a == k).map(|(_, b)| b.to_string())
+        };
+        let mut o = StatsOptions::default();
+        assert_eq!(o.resolve_sink(none).unwrap(), Resolved::Http);
+        let agent = env(&[("DD_AGENT_HOST", "agent"), ("DD_DOGSTATSD_PORT", "9125")]);
+        let udp = |h: &str, p| Resolved::DogStatsd(Destination::Udp { host: h.into(), port: p });
+        assert_eq!(o.resolve_sink(agent).unwrap(), udp("agent", 9125));
+        assert_eq!(o.resolve_sink(env(&[("DD_AGENT_HOST", "agent")])).unwrap(), udp("agent", 8125));
+        let url = env(&[("DD_DOGSTATSD_URL", "udp://u:1"), ("DD_AGENT_HOST", "agent")]);
+        assert_eq!(o.resolve_sink(url).unwrap(), udp("u", 1));
+        let e = o.resolve_sink(env(&[("DD_DOGSTATSD_URL", "tcp://x:1")])).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument);
+        // An explicit API host keeps the HTTP sink; an explicit URL still wins over it.
+        let mut h = StatsOptions::default();
+        h.set_api_host(Some("http://127.0.0.1:1")).unwrap();
+        assert_eq!(h.resolve_sink(env(&[("DD_AGENT_HOST", "agent")])).unwrap(), Resolved::Http);
+        h.set_dogstatsd_url(Some("udp://x:2")).unwrap();
+        assert_eq!(h.resolve_sink(none).unwrap(), udp("x", 2));
+        // "" forces HTTP whatever the environment says; NULL goes back to the environment.
+        o.set_dogstatsd_url(Some("")).unwrap();
+        assert_eq!(o.resolve_sink(env(&[("DD_AGENT_HOST", "agent")])).unwrap(), Resolved::Http);
+        o.set_dogstatsd_url(Some("unixstream:///run/dsd.sock")).unwrap();
+        assert!(matches!(o.resolve_sink(env(&[("DD_AGENT_HOST", "agent")])).unwrap(), Resolved::DogStatsd(_)));
+        for bad in ["localhost:8125", "tcp://h:1", "udp://h:0", "unix://relative"] {
+            assert_eq!(o.set_dogstatsd_url(Some(bad)).unwrap_err().kind, ErrorKind::InvalidArgument, "{bad}");
+            assert!(matches!(o.sink, SinkChoice::DogStatsd(_)), "unchanged after {bad}");
+        }
+        o.set_dogstatsd_url(None).unwrap();
+        assert_eq!(o.sink, SinkChoice::Auto);
+        for bad in [1, 255, 65_468, usize::MAX] {
+            assert!(o.set_dogstatsd_max_packet_bytes(bad).is_err(), "{bad}");
+        }
+        o.set_dogstatsd_max_packet_bytes(256).unwrap();
+        o.set_dogstatsd_max_packet_bytes(0).unwrap();
     }
 
     #[test]

@@ -14,7 +14,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
 /// `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
-/// gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
+/// gauge context and bucket, 8 per histogram context and bucket, each with one point; with the
+/// DogStatsD sink (`dog_stats_options_set_dogstatsd_url`) `DOG_STATS_FLUSHES`,
+/// `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram)
+/// and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the `DOG_STATS_DOGSTATSD_*`
+/// ids what it sent and dropped, and the HTTP ids stay 0. Values
 /// start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
 /// added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
 #[repr(u32)]
@@ -63,9 +67,22 @@ pub enum dog_stats_telemetry_id_t {
     /// at the stop deadline, was accepted by the intake afterwards (counted only here, not in
     /// `DOG_STATS_SERIES_SENT`).
     DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN = 18,
+    /// DogStatsD sink: packets written to the Agent's socket.
+    DOG_STATS_DOGSTATSD_PACKETS_SENT = 19,
+    /// DogStatsD sink: bytes in those packets (without a Unix stream frame's length prefix).
+    DOG_STATS_DOGSTATSD_BYTES_SENT = 20,
+    /// DogStatsD sink: packets dropped because the sender thread's queue was full (recording
+    /// and flushing never wait for the socket).
+    DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE = 21,
+    /// DogStatsD sink: packets dropped by the writer: socket buffer full, no Agent listening,
+    /// or another write error (each tried again once on a fresh connection after a lost one).
+    DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER = 22,
+    /// DogStatsD sink: lines (or single packed values) dropped because one alone exceeds the
+    /// maximum packet size (e.g. a very long tag list).
+    DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE = 23,
     /// Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
     /// array). It grows when counters are added.
-    DOG_STATS_TELEMETRY_COUNT = 19,
+    DOG_STATS_TELEMETRY_COUNT = 24,
 }
 
 pub use dog_stats_telemetry_id_t as Counter;
@@ -101,6 +118,11 @@ pub fn c_name(id: Counter) -> &'static std::ffi::CStr {
         DOG_STATS_DROPPED_SERIES_INVALID => c"dropped_series_invalid",
         DOG_STATS_DROPPED_SERIES_OVERSIZED => c"dropped_series_oversized",
         DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN => c"series_delivered_after_shutdown",
+        DOG_STATS_DOGSTATSD_PACKETS_SENT => c"dogstatsd_packets_sent",
+        DOG_STATS_DOGSTATSD_BYTES_SENT => c"dogstatsd_bytes_sent",
+        DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE => c"dogstatsd_packets_dropped_queue",
+        DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER => c"dogstatsd_packets_dropped_writer",
+        DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE => c"dogstatsd_lines_dropped_oversize",
         DOG_STATS_TELEMETRY_COUNT => c"telemetry_count",
     }
 }

@@ -53,6 +53,19 @@ static void test_offline() {
         CHECK(e.status() == DOG_ERR_INVALID_ARGUMENT);
     }
     CHECK(dog_stats_options_set_max_payload_bytes(so.get(), 10) == DOG_ERR_INVALID_ARGUMENT);
+    so.dogstatsd_url("unixgram:///tmp/dsd.sock").origin_detection(false).dogstatsd_telemetry(false).dogstatsd_url("");
+    try {
+        so.dogstatsd_url("tcp://agent:8125");
+        CHECK(false);
+    } catch (const dogapi::error &e) {
+        CHECK(e.status() == DOG_ERR_INVALID_ARGUMENT);
+    }
+    try {
+        so.dogstatsd_max_packet_bytes(10);
+        CHECK(false);
+    } catch (const dogapi::error &e) {
+        CHECK(e.status() == DOG_ERR_INVALID_ARGUMENT);
+    }
 
     dogapi::response empty;
     CHECK(!empty.valid());

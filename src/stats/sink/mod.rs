@@ -4,7 +4,8 @@
 //! closed buckets out of the map and hands them to the instance's sink, then asks the sink to
 //! send. What a sink does with them is its own business: [`http::HttpSink`] (the default)
 //! renders `/api/v1/series` payloads, keeps a bounded retry queue with back-off and honours
-//! the intake's `Retry-After` / `X-RateLimit-Reset`; a DogStatsD sink would write datagrams.
+//! the intake's `Retry-After` / `X-RateLimit-Reset`; [`dogstatsd::DogStatsdSink`] writes
+//! DogStatsD datagrams to the Datadog Agent (chosen by `StatsOptions::resolve_sink`).
 //!
 //! # Threads
 //! A sink is shared (`Arc<dyn Sink>`) and every method takes `&self`; it must be `Send + Sync`.
@@ -44,6 +45,7 @@
 //! raw values every sink forwards) is a new variant carrying its data (`Distribution(Vec<f64>)`),
 //! and every sink's `match` then fails to compile until it handles it.
 
+pub mod dogstatsd;
 pub mod http;
 pub mod payload;
 pub mod queue;
