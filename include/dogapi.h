@@ -726,7 +726,8 @@ dog_status_t dog_downtime_v2_list(dog_http_t *client,
  * defaulted, as in dogapi), `device_name`, `aggregation_key` (≤ 100 characters),
  * `source_type_name`, and `extra_json`: a JSON object merged into the body last, for fields
  * such as `{"alert_type":"error"}` (alert_type one of error, warning, info, success,
- * user_update, recommendation, snapshot).
+ * user_update, recommendation, snapshot). The client's global tags (`DD_ENV`, `DD_SERVICE`,
+ * `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`) follow the event's own, each once.
  *
  * On success `dog_response_result()` is the event id and `dog_response_id()` the same id.
  * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
@@ -914,6 +915,19 @@ dog_status_t dog_http_set_allow_insecure_http(dog_http_t *client, bool allow);
  * the cap is read. Out of range: `DOG_ERR_INVALID_ARGUMENT`.
  */
 dog_status_t dog_http_set_max_response_bytes(dog_http_t *client, size_t max_bytes);
+
+/**
+ * Global tags: a comma-separated list (`"team:core,region:eu"`) added to every event
+ * (`dog_event_post()`) and service check (`dog_service_check_post()`) this client posts,
+ * after the call's own tags, each tag once (a tag the call already carries is not repeated).
+ * The tags of Datadog's unified service tagging, read from the environment by
+ * `dog_http_new()` — `DD_ENV`, `DD_SERVICE`, `DD_VERSION` (as `env:<v>`, `service:<v>`,
+ * `version:<v>`) and `DD_TAGS` (comma or space separated) — are added the same way whatever
+ * this setter says. Tags are normalised as `dog_metric_post()` does; one longer than 200
+ * characters is `DOG_ERR_INVALID_ARGUMENT` and nothing changes. NULL or `""`: none besides the
+ * environment's.
+ */
+dog_status_t dog_http_set_global_tags(dog_http_t *client, const char *tags);
 
 /**
  * Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
@@ -1467,8 +1481,9 @@ dog_status_t dog_search_query(dog_http_t *client, const char *query, dog_respons
  * `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
  * (checked before anything is sent: `DOG_ERR_INVALID_ARGUMENT`); `timestamp` 0 means now;
  * `message` and `tags` (comma-separated) optional. The check name and the tags follow the
- * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`). Result: the
- * answer.
+ * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`); the client's
+ * global tags (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`)
+ * follow them, each once. Result: the answer.
  */
 dog_status_t dog_service_check_post(dog_http_t *client,
                                     const char *check,
@@ -1546,7 +1561,9 @@ dog_stats_t *dog_stats_default(void);
 /**
  * Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
  * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
- * unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
+ * unset strings read from the environment as documented there). The global tags of the
+ * environment (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`: see
+ * `dog_stats_options_set_global_tags()`) are read here, at every start. A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
  * `flush_in_thread` a background thread flushes every `flush_interval` seconds.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
@@ -1751,6 +1768,19 @@ dog_status_t dog_stats_options_set_host(dog_stats_options_t *opts, const char *h
  * dogapi's `device`: device of every series. NULL (default): none (the field is omitted).
  */
 dog_status_t dog_stats_options_set_device(dog_stats_options_t *opts, const char *device);
+
+/**
+ * Global tags: a comma-separated list (`"team:core,region:eu"`) added to every context
+ * (every series) of the aggregator, together with the tags of Datadog's unified service
+ * tagging read from the environment at `dog_stats_start()`: `DD_ENV`, `DD_SERVICE`,
+ * `DD_VERSION` (as `env:<v>`, `service:<v>`, `version:<v>`) and `DD_TAGS` (comma or space
+ * separated). They join a context once, when it is created (recording calls do not pay for
+ * them), sorted with the call's tags, each tag once (a global tag the call already carries is
+ * not repeated). Tags are normalised like the call's tags; one longer than 200 characters is
+ * `DOG_ERR_INVALID_ARGUMENT` (from the environment it is ignored with a `DOG_LOG_WARN` line).
+ * NULL or `""` (default): no global tags besides the environment's.
+ */
+dog_status_t dog_stats_options_set_global_tags(dog_stats_options_t *opts, const char *tags);
 
 /**
  * dogapi's `use_ec2_instance_ids`: use the EC2 instance id as the host (it wins over the host

@@ -45,7 +45,9 @@ pub extern "C" fn dog_stats_default() -> *mut DogStats {
 
 /// Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
 /// may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
-/// unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
+/// unset strings read from the environment as documented there). The global tags of the
+/// environment (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`: see
+/// `dog_stats_options_set_global_tags()`) are read here, at every start. A running instance is first stopped, flushing everything
 /// within its shutdown timeout (dogapi silently dropped unflushed data). With
 /// `flush_in_thread` a background thread flushes every `flush_interval` seconds.
 /// Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable

@@ -60,6 +60,7 @@
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
 use crate::fork::{ForkLock, Side};
+use crate::global_tags::{self, GlobalTags};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -242,7 +243,7 @@ impl Context {
         self.str_at(0, self.name_len as usize)
     }
 
-    /// Sorted, comma-joined; `""` for none.
+    /// Sorted, comma-joined, the global tags included; `""` for none.
     #[inline]
     pub fn tags(&self) -> &str {
         self.str_at(self.name_len as usize, self.tags_len as usize)
@@ -260,12 +261,12 @@ impl Context {
     }
 
     #[inline]
-    fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, host: Option<&str>) -> bool {
+    fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, g: &GlobalTags, host: Option<&str>) -> bool {
         self.hash == hash
             && self.kind == kind
             && self.name() == name
             && self.host() == host
-            && tags.matches(self.tags())
+            && tags.matches_with(g, self.tags())
     }
 
     /// Adds one point to `bucket`. `weight` scales counters and histogram counts. `false`: the
@@ -507,6 +508,8 @@ pub struct Aggregator {
     max_contexts: AtomicUsize,
     dropped_context_limit: AtomicU64,
     pub(crate) points: Points,
+    /// Added to every context when it is created (`crate::global_tags`); set at start.
+    pub(crate) global: global_tags::Slot,
 }
 
 /// Totals of one extraction.
@@ -525,6 +528,7 @@ impl Aggregator {
             max_contexts: AtomicUsize::new(max_contexts),
             dropped_context_limit: AtomicU64::new(0),
             points: Points::default(),
+            global: global_tags::Slot::default(),
         }
     }
 
@@ -563,12 +567,15 @@ impl Aggregator {
         value: f64,
         weight: f64,
     ) -> Result<Arc<Context>, ContextLimit> {
-        let sorted = SortedTags::parse(tags);
+        // A global tag the call repeats is not part of the identity: with DD_ENV=prod, `x{}` and
+        // `x{env:prod}` are one context (one series), not two series with equal tags.
+        let g = self.global.get();
+        let sorted = SortedTags::parse(tags).without(g);
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
         let ctx = {
             let map = shard.map.read();
-            match map.find(hash, |c| c.is(hash, kind, name, &sorted, host)) {
+            match map.find(hash, |c| c.is(hash, kind, name, &sorted, g, host)) {
                 Some(ctx) => {
                     // Under the read lock the flusher (write lock) cannot retire it.
                     let ok = ctx.record(bucket, value, weight);
@@ -577,7 +584,7 @@ impl Aggregator {
                 }
                 None => {
                     drop(map);
-                    self.record_new(shard, hash, kind, name, &sorted, host, bucket, value, weight)?
+                    self.record_new(shard, hash, kind, name, &sorted, g, host, bucket, value, weight)?
                 }
             }
         };
@@ -593,6 +600,7 @@ impl Aggregator {
         kind: Kind,
         name: &str,
         sorted: &SortedTags<'_>,
+        g: &GlobalTags,
         host: Option<&str>,
         bucket: i64,
         value: f64,
@@ -600,7 +608,7 @@ impl Aggregator {
     ) -> Result<Arc<Context>, ContextLimit> {
         let mut map = shard.map.write();
         // Another thread may have created it between the two locks.
-        if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, host)) {
+        if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, g, host)) {
             ctx.record(bucket, value, weight);
             return Ok(Arc::clone(ctx));
         }
@@ -610,7 +618,8 @@ impl Aggregator {
             self.dropped_context_limit.fetch_add(1, Ordering::Relaxed);
             return Err(ContextLimit);
         }
-        let ctx = Arc::new(Context::new(hash, kind, name, &sorted.joined(), host));
+        // The global tags join the tags sent here, once per context: recording calls never see them.
+        let ctx = Arc::new(Context::new(hash, kind, name, &g.merge_sorted(sorted.as_slice()), host));
         ctx.record(bucket, value, weight);
         map.insert_unique(hash, Arc::clone(&ctx), |c| c.hash);
         Ok(ctx)

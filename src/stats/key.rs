@@ -4,6 +4,7 @@
 //! `tags = NULL` and `""` are the same context (no tags); whitespace around a tag is trimmed and
 //! empty entries dropped (as `crate::tags::split`); order does not matter, duplicates do.
 
+use crate::global_tags::GlobalTags;
 use std::hash::{BuildHasher, Hasher as _};
 
 /// Tags kept on the stack; a call with more spills into one heap vector (rare). Kept small:
@@ -45,6 +46,29 @@ impl<'a> SortedTags<'a> {
         t
     }
 
+    /// These tags without the global ones (a context's identity, see `crate::global_tags`).
+    pub fn without(mut self, global: &GlobalTags) -> SortedTags<'a> {
+        if global.is_empty() {
+            return self;
+        }
+        if self.heap.is_empty() {
+            let mut n = 0;
+            for i in 0..self.n {
+                if !global.contains(self.stack[i]) {
+                    self.stack[n] = self.stack[i];
+                    n += 1;
+                }
+            }
+            self.n = n;
+        } else {
+            self.heap.retain(|t| !global.contains(t));
+            if self.heap.is_empty() {
+                self.n = 0;
+            }
+        }
+        self
+    }
+
     pub fn as_slice(&self) -> &[&'a str] {
         if self.heap.is_empty() {
             &self.stack[..self.n]
@@ -72,6 +96,28 @@ impl<'a> SortedTags<'a> {
             }
         }
         parts.next().is_none()
+    }
+
+    /// True when `stored` holds exactly these tags merged with `global` (sorted, as
+    /// `GlobalTags::merge_sorted` writes them); these tags hold no global tag ([`without`](Self::without)).
+    pub fn matches_with(&self, global: &GlobalTags, stored: &str) -> bool {
+        if global.is_empty() {
+            return self.matches(stored);
+        }
+        let mut parts = stored.split(',');
+        let mut a = self.as_slice().iter().copied().peekable();
+        let mut b = global.as_slice().iter().map(String::as_str).peekable();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (_, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => return parts.next().is_none(),
+            };
+            if parts.next() != next {
+                return false;
+            }
+        }
     }
 }
 
@@ -146,6 +192,17 @@ mod tests {
         assert!(SortedTags::parse(None).matches(""));
         assert!(!SortedTags::parse(Some("a")).matches(""));
         assert_eq!(SortedTags::parse(Some("z, y,x")).joined(), "x,y,z");
+        let g = GlobalTags::from_tags(vec!["g".into(), "e".into()]);
+        let t = SortedTags::parse(Some("b,g,a,g")).without(&g);
+        assert_eq!(t.joined(), "a,b");
+        assert!(t.matches_with(&g, "a,b,e,g"));
+        assert!(!t.matches_with(&g, "a,b,e"));
+        assert!(!t.matches_with(&g, "a,b,e,g,h"));
+        assert!(!t.matches_with(&g, "a,b"));
+        assert!(!t.matches_with(&g, ""));
+        assert!(SortedTags::parse(None).matches_with(&g, "e,g"));
+        assert!(SortedTags::parse(Some("f")).matches_with(&g, "e,f,g"));
+        assert!(SortedTags::parse(Some("f")).matches_with(&GlobalTags::default(), "f"));
     }
 
     #[test]
@@ -165,5 +222,10 @@ mod tests {
         let mut sorted = many.clone();
         sorted.sort();
         assert!(t.matches(&sorted.join(",")));
+        let keep = GlobalTags::from_tags((0..40).filter(|i| *i != 7 && *i != 31).map(|i| format!("t{i:02}")).collect());
+        let t = SortedTags::parse(Some(&joined)).without(&keep);
+        assert_eq!(t.joined(), "t07,t31");
+        let all = GlobalTags::from_tags(many.clone());
+        assert!(SortedTags::parse(Some(&joined)).without(&all).as_slice().is_empty());
     }
 }

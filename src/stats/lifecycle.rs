@@ -11,6 +11,7 @@ use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{ForkLock, Side};
+use crate::global_tags::GlobalTags;
 use crate::log::{self, Level};
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
@@ -74,6 +75,11 @@ impl Stats {
             let _ = self.stop(None);
         }
         self.agg.set_max_contexts(opts.max_contexts);
+        if self.agg.global.set(opts.global_tags.union(&GlobalTags::from_env())) {
+            // Contexts of an earlier start carry the old global tags and no longer match a
+            // call: retire the empty ones (all of them after the stop above) right away.
+            self.agg.extract(i64::MIN, self.roll_up(), &mut Vec::new());
+        }
         self.roll_up_bits.store(opts.roll_up_interval.to_bits(), Ordering::Relaxed);
         let thread = opts.flush_in_thread && !opts.disabled;
         let disabled = opts.disabled;

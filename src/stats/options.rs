@@ -2,6 +2,7 @@
 
 use super::sink::payload::MAX_COMPRESSED;
 use crate::error::Error;
+use crate::global_tags::GlobalTags;
 use crate::http::client::check_key;
 use crate::http::options::{normalize_host, normalize_site};
 use std::time::Duration;
@@ -38,6 +39,9 @@ pub struct StatsOptions {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request, in seconds.
     pub request_timeout: f64,
+    /// Tags added to every context (with those of `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
+    /// `DD_TAGS`, read at start): normalised, sorted, each once.
+    pub global_tags: GlobalTags,
 }
 
 pub(crate) const DEFAULT_MAX_CONTEXTS: usize = 250_000;
@@ -62,6 +66,7 @@ impl Default for StatsOptions {
             max_payload_bytes: MAX_COMPRESSED,
             shutdown_timeout: 5.0,
             request_timeout: 5.0,
+            global_tags: GlobalTags::default(),
         }
     }
 }
@@ -191,6 +196,13 @@ impl StatsOptions {
     /// Seconds, in (0, 86400].
     pub fn set_request_timeout(&mut self, s: f64) -> Result<(), Error> {
         self.request_timeout = seconds("request_timeout", s)?;
+        Ok(())
+    }
+
+    /// Comma-separated tags added to every context; `None` or `""`: none. Each tag follows
+    /// Datadog's tag rules (normalised; one over 200 characters is refused).
+    pub fn set_global_tags(&mut self, tags: Option<&str>) -> Result<(), Error> {
+        self.global_tags = GlobalTags::parse_option(tags)?;
         Ok(())
     }
 
