@@ -1554,7 +1554,10 @@ dog_stats_t *dog_stats_new(void);
 /**
  * The process-wide instance (dogapi's `dog_stats_api` singleton), created not started on
  * first use. The pointer is valid for the whole process; `dog_stats_free()` on it does
- * nothing. Nothing is flushed at exit: call `dog_stats_stop()` before exiting.
+ * nothing. Once started it flushes everything, the current bucket included, when the process
+ * exits normally (returning from `main` or `exit()`, from any thread, also in a forked child,
+ * which sends only its own points), within its shutdown timeout: see
+ * `dog_stats_options_set_flush_at_exit()`, which turns it off.
  */
 dog_stats_t *dog_stats_default(void);
 
@@ -1563,7 +1566,8 @@ dog_stats_t *dog_stats_default(void);
  * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
  * unset strings read from the environment as documented there). The global tags of the
  * environment (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`: see
- * `dog_stats_options_set_global_tags()`) are read here, at every start. A running instance is first stopped, flushing everything
+ * `dog_stats_options_set_global_tags()`) are read here, at every start. Starting
+ * `dog_stats_default()` arms its flush at exit (`dog_stats_options_set_flush_at_exit()`). A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
  * `flush_in_thread` a background thread flushes every `flush_interval` seconds.
  * Returns `DOG_ERR_INVALID_ARGUMENT` for an option out of range, a key with non-printable
@@ -1825,6 +1829,19 @@ dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
  * (default 5).
  */
 dog_status_t dog_stats_options_set_shutdown_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
+ * Flush at exit (default true), for the instance of `dog_stats_default()` only: when the
+ * process exits normally (`exit()`, or returning from `main`), an `atexit` handler registered
+ * by the default instance's first `dog_stats_start()` sends everything it holds, the current
+ * bucket included, as `dog_stats_stop()` would, and gives up after the shutdown timeout (what
+ * is unsent then is dropped: the exit is never held longer, even by a hung intake). It runs
+ * also after `dog_stats_stop()` (sending what was recorded since, if anything) and in a forked
+ * child that exits normally (sending only the child's own points). `_exit()`, a signal or
+ * `abort()` flush nothing. Points recorded by other `atexit` handlers that run after it (those
+ * registered before that `dog_stats_start()`) are not sent. false: nothing is sent at exit.
+ */
+dog_status_t dog_stats_options_set_flush_at_exit(dog_stats_options_t *opts, bool on);
 
 /**
  * Timeout of one flush request in seconds, in (0, 86400] (default 5).

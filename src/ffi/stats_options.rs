@@ -186,6 +186,20 @@ pub extern "C" fn dog_stats_options_set_shutdown_timeout(opts: *mut DogStatsOpti
     set(opts, |o| o.set_shutdown_timeout(seconds))
 }
 
+/// Flush at exit (default true), for the instance of `dog_stats_default()` only: when the
+/// process exits normally (`exit()`, or returning from `main`), an `atexit` handler registered
+/// by the default instance's first `dog_stats_start()` sends everything it holds, the current
+/// bucket included, as `dog_stats_stop()` would, and gives up after the shutdown timeout (what
+/// is unsent then is dropped: the exit is never held longer, even by a hung intake). It runs
+/// also after `dog_stats_stop()` (sending what was recorded since, if anything) and in a forked
+/// child that exits normally (sending only the child's own points). `_exit()`, a signal or
+/// `abort()` flush nothing. Points recorded by other `atexit` handlers that run after it (those
+/// registered before that `dog_stats_start()`) are not sent. false: nothing is sent at exit.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_flush_at_exit(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_flush_at_exit(on))
+}
+
 /// Timeout of one flush request in seconds, in (0, 86400] (default 5).
 #[no_mangle]
 pub extern "C" fn dog_stats_options_set_request_timeout(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {

@@ -42,6 +42,8 @@ pub struct StatsOptions {
     /// Tags added to every context (with those of `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
     /// `DD_TAGS`, read at start): normalised, sorted, each once.
     pub global_tags: GlobalTags,
+    /// The default instance flushes everything at process exit (see `super::exit`).
+    pub flush_at_exit: bool,
 }
 
 pub(crate) const DEFAULT_MAX_CONTEXTS: usize = 250_000;
@@ -67,6 +69,7 @@ impl Default for StatsOptions {
             shutdown_timeout: 5.0,
             request_timeout: 5.0,
             global_tags: GlobalTags::default(),
+            flush_at_exit: true,
         }
     }
 }
@@ -203,6 +206,12 @@ impl StatsOptions {
     /// Datadog's tag rules (normalised; one over 200 characters is refused).
     pub fn set_global_tags(&mut self, tags: Option<&str>) -> Result<(), Error> {
         self.global_tags = GlobalTags::parse_option(tags)?;
+        Ok(())
+    }
+
+    /// Whether the default instance flushes at process exit.
+    pub fn set_flush_at_exit(&mut self, on: bool) -> Result<(), Error> {
+        self.flush_at_exit = on;
         Ok(())
     }
 
