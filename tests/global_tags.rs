@@ -137,16 +137,20 @@ fn a_restart_with_other_global_tags_makes_new_contexts() {
     let intake = Intake::start();
     let s = Stats(dog_stats_new());
     start(&s, &intake, Some("owner:a"));
-    inc(&s, "gt.restart", Some("k:v"));
+    inc(&s, "gt.restart", Some("k:v")); // this thread's cache now holds the context
     assert_eq!(unsafe { dog_stats_stop(s.0, 10.0) }, DOG_OK);
+    inc(&s, "gt.restart", Some("k:v")); // after the stop: sent by the stop inside the restart
     start(&s, &intake, Some("owner:b"));
+    inc(&s, "gt.restart", Some("k:v")); // cached before the restart: must reach a new context
     inc(&s, "gt.restart", Some("k:v"));
     assert_eq!(unsafe { dog_stats_stop(s.0, 10.0) }, DOG_OK);
     let all = series(&intake);
     let tags = |owner: &str| sorted(&ENV_TAGS.iter().copied().chain(["k:v", owner]).collect::<Vec<_>>());
-    assert_eq!(all.len(), 2, "{all:#?}");
-    assert!(all.iter().any(|x| x["tags"] == tags("owner:a")), "{all:#?}");
-    assert!(all.iter().any(|x| x["tags"] == tags("owner:b")), "{all:#?}");
+    let sum = |owner: &str| {
+        all.iter().filter(|x| x["tags"] == tags(owner)).map(|x| x["points"][0][1].as_f64().unwrap()).sum::<f64>()
+    };
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert_eq!((sum("owner:a"), sum("owner:b")), (2.0, 2.0), "{all:#?}");
 }
 
 #[test]

@@ -60,7 +60,6 @@
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
 use crate::fork::{ForkLock, Side};
-use crate::global_tags::{self, GlobalTags};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -243,7 +242,7 @@ impl Context {
         self.str_at(0, self.name_len as usize)
     }
 
-    /// Sorted, comma-joined, the global tags included; `""` for none.
+    /// Sorted, comma-joined; `""` for none.
     #[inline]
     pub fn tags(&self) -> &str {
         self.str_at(self.name_len as usize, self.tags_len as usize)
@@ -261,12 +260,12 @@ impl Context {
     }
 
     #[inline]
-    fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, g: &GlobalTags, host: Option<&str>) -> bool {
+    fn is(&self, hash: u64, kind: Kind, name: &str, tags: &SortedTags<'_>, host: Option<&str>) -> bool {
         self.hash == hash
             && self.kind == kind
             && self.name() == name
             && self.host() == host
-            && tags.matches_with(g, self.tags())
+            && tags.matches(self.tags())
     }
 
     /// Adds one point to `bucket`. `weight` scales counters and histogram counts. `false`: the
@@ -501,15 +500,15 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub struct Aggregator {
     /// Unique for the process lifetime (never reused, unlike an address): per-thread cache
-    /// entries are keyed by it.
-    id: u64,
+    /// entries are keyed by it. Renewed when the global tags change (every entry then misses).
+    id: AtomicU64,
     shards: Box<[Shard]>,
     live: AtomicUsize,
     max_contexts: AtomicUsize,
     dropped_context_limit: AtomicU64,
     pub(crate) points: Points,
     /// Added to every context when it is created (`crate::global_tags`); set at start.
-    pub(crate) global: global_tags::Slot,
+    pub(crate) global: crate::global_tags::Slot,
 }
 
 /// Totals of one extraction.
@@ -522,19 +521,24 @@ impl Aggregator {
     pub fn new(max_contexts: usize) -> Aggregator {
         let shards = (0..SHARDS).map(|_| Shard { map: RwLock::new(HashTable::new()) }).collect();
         Aggregator {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: AtomicU64::new(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
             shards,
             live: AtomicUsize::new(0),
             max_contexts: AtomicUsize::new(max_contexts),
             dropped_context_limit: AtomicU64::new(0),
             points: Points::default(),
-            global: global_tags::Slot::default(),
+            global: Default::default(),
         }
     }
 
     #[inline]
     pub fn id(&self) -> u64 {
-        self.id
+        self.id.load(Ordering::Relaxed)
+    }
+
+    /// A new [`id`](Self::id): no per-thread cache entry of this aggregator is hit again.
+    pub fn renew_id(&self) {
+        self.id.store(NEXT_ID.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
     }
 
     pub fn set_max_contexts(&self, n: usize) {
@@ -567,15 +571,14 @@ impl Aggregator {
         value: f64,
         weight: f64,
     ) -> Result<Arc<Context>, ContextLimit> {
-        // A global tag the call repeats is not part of the identity: with DD_ENV=prod, `x{}` and
-        // `x{env:prod}` are one context (one series), not two series with equal tags.
-        let g = self.global.get();
-        let sorted = SortedTags::parse(tags).without(g);
+        // A global tag the call repeats is left out of the identity (with DD_ENV=prod, `x{}` and
+        // `x{env:prod}` are one series), and the global tags join the tags a new context stores.
+        let sorted = SortedTags::parse(tags).without(self.global.get());
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
         let ctx = {
             let map = shard.map.read();
-            match map.find(hash, |c| c.is(hash, kind, name, &sorted, g, host)) {
+            match map.find(hash, |c| c.is(hash, kind, name, &sorted, host)) {
                 Some(ctx) => {
                     // Under the read lock the flusher (write lock) cannot retire it.
                     let ok = ctx.record(bucket, value, weight);
@@ -584,7 +587,7 @@ impl Aggregator {
                 }
                 None => {
                     drop(map);
-                    self.record_new(shard, hash, kind, name, &sorted, g, host, bucket, value, weight)?
+                    self.record_new(shard, hash, kind, name, &sorted, host, bucket, value, weight)?
                 }
             }
         };
@@ -600,7 +603,6 @@ impl Aggregator {
         kind: Kind,
         name: &str,
         sorted: &SortedTags<'_>,
-        g: &GlobalTags,
         host: Option<&str>,
         bucket: i64,
         value: f64,
@@ -608,7 +610,7 @@ impl Aggregator {
     ) -> Result<Arc<Context>, ContextLimit> {
         let mut map = shard.map.write();
         // Another thread may have created it between the two locks.
-        if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, g, host)) {
+        if let Some(ctx) = map.find(hash, |c| c.is(hash, kind, name, sorted, host)) {
             ctx.record(bucket, value, weight);
             return Ok(Arc::clone(ctx));
         }
@@ -618,8 +620,7 @@ impl Aggregator {
             self.dropped_context_limit.fetch_add(1, Ordering::Relaxed);
             return Err(ContextLimit);
         }
-        // The global tags join the tags sent here, once per context: recording calls never see them.
-        let ctx = Arc::new(Context::new(hash, kind, name, &g.merge_sorted(sorted.as_slice()), host));
+        let ctx = Arc::new(Context::new(hash, kind, name, &sorted.joined(), host));
         ctx.record(bucket, value, weight);
         map.insert_unique(hash, Arc::clone(&ctx), |c| c.hash);
         Ok(ctx)

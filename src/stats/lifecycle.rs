@@ -75,11 +75,7 @@ impl Stats {
             let _ = self.stop(None);
         }
         self.agg.set_max_contexts(opts.max_contexts);
-        if self.agg.global.set(opts.global_tags.union(&GlobalTags::from_env())) {
-            // Contexts of an earlier start carry the old global tags and no longer match a
-            // call: retire the empty ones (all of them after the stop above) right away.
-            self.agg.extract(i64::MIN, self.roll_up(), &mut Vec::new());
-        }
+        self.set_global_tags(opts.global_tags.union(&GlobalTags::from_env()));
         self.roll_up_bits.store(opts.roll_up_interval.to_bits(), Ordering::Relaxed);
         let thread = opts.flush_in_thread && !opts.disabled;
         let disabled = opts.disabled;
@@ -96,6 +92,18 @@ impl Stats {
     /// needs now, so a bad option fails `start` before a running instance is stopped.
     fn make_sink(&self, opts: &StatsOptions) -> Result<Arc<dyn Sink>, Error> {
         Ok(Arc::new(HttpSink::new(opts, default_host(opts), Arc::clone(&self.tel))?))
+    }
+
+    /// The global tags of the contexts created from now on.
+    pub(super) fn set_global_tags(&self, tags: GlobalTags) {
+        if self.agg.global.set(tags) {
+            // Contexts of an earlier start store the old global tags: no call matches them any
+            // more, and no per-thread cache entry reaches them after the new id (one may still
+            // take points: a thread racing a restart). Retire the empty ones (all of them after
+            // a stop) now, the others once flushed.
+            self.agg.renew_id();
+            self.agg.extract(i64::MIN, self.roll_up(), &mut Vec::new());
+        }
     }
 
     fn spawn_flusher(self: &Arc<Self>) -> Result<(), Error> {
