@@ -759,7 +759,8 @@ dog_status_t dog_downtime_v2_list(dog_http_t *client,
  * defaulted, as in dogapi), `device_name`, `aggregation_key` (≤ 100 characters),
  * `source_type_name`, and `extra_json`: a JSON object merged into the body last, for fields
  * such as `{"alert_type":"error"}` (alert_type one of error, warning, info, success,
- * user_update, recommendation, snapshot).
+ * user_update, recommendation, snapshot). The client's global tags (`DD_ENV`, `DD_SERVICE`,
+ * `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`) follow the event's own, each once.
  *
  * On success `dog_response_result()` is the event id and `dog_response_id()` the same id.
  * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
@@ -947,6 +948,19 @@ dog_status_t dog_http_set_allow_insecure_http(dog_http_t *client, bool allow);
  * the cap is read. Out of range: `DOG_ERR_INVALID_ARGUMENT`.
  */
 dog_status_t dog_http_set_max_response_bytes(dog_http_t *client, size_t max_bytes);
+
+/**
+ * Global tags: a comma-separated list (`"team:core,region:eu"`) added to every event
+ * (`dog_event_post()`) and service check (`dog_service_check_post()`) this client posts,
+ * after the call's own tags, each tag once (a tag the call already carries is not repeated).
+ * The tags of Datadog's unified service tagging, read from the environment by
+ * `dog_http_new()` — `DD_ENV`, `DD_SERVICE`, `DD_VERSION` (as `env:<v>`, `service:<v>`,
+ * `version:<v>`) and `DD_TAGS` (comma or space separated) — are added the same way whatever
+ * this setter says. Tags are normalised as `dog_metric_post()` does; one longer than 200
+ * characters is `DOG_ERR_INVALID_ARGUMENT` and nothing changes. NULL or `""`: none besides the
+ * environment's.
+ */
+dog_status_t dog_http_set_global_tags(dog_http_t *client, const char *tags);
 
 /**
  * Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
@@ -1500,8 +1514,9 @@ dog_status_t dog_search_query(dog_http_t *client, const char *query, dog_respons
  * `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
  * (checked before anything is sent: `DOG_ERR_INVALID_ARGUMENT`); `timestamp` 0 means now;
  * `message` and `tags` (comma-separated) optional. The check name and the tags follow the
- * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`). Result: the
- * answer.
+ * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`); the client's
+ * global tags (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`)
+ * follow them, each once. Result: the answer.
  */
 dog_status_t dog_service_check_post(dog_http_t *client,
                                     const char *check,
@@ -1572,14 +1587,20 @@ dog_stats_t *dog_stats_new(void);
 /**
  * The process-wide instance (dogapi's `dog_stats_api` singleton), created not started on
  * first use. The pointer is valid for the whole process; `dog_stats_free()` on it does
- * nothing. Nothing is flushed at exit: call `dog_stats_stop()` before exiting.
+ * nothing. Once started it flushes everything, the current bucket included, when the process
+ * exits normally (returning from `main` or `exit()`, from any thread, also in a forked child,
+ * which sends only its own points), within its shutdown timeout: see
+ * `dog_stats_options_set_flush_at_exit()`, which turns it off.
  */
 dog_stats_t *dog_stats_default(void);
 
 /**
  * Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
  * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
- * unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
+ * unset strings read from the environment as documented there). The global tags of the
+ * environment (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`: see
+ * `dog_stats_options_set_global_tags()`) are read here, at every start. Starting
+ * `dog_stats_default()` arms its flush at exit (`dog_stats_options_set_flush_at_exit()`). A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
  * `flush_in_thread` a background thread flushes every `flush_interval` seconds. The sink
  * (the HTTP API, or the Datadog Agent over DogStatsD when `DD_DOGSTATSD_URL` /
@@ -1879,6 +1900,19 @@ dog_status_t dog_stats_options_set_host(dog_stats_options_t *opts, const char *h
 dog_status_t dog_stats_options_set_device(dog_stats_options_t *opts, const char *device);
 
 /**
+ * Global tags: a comma-separated list (`"team:core,region:eu"`) added to every context
+ * (every series) of the aggregator, together with the tags of Datadog's unified service
+ * tagging read from the environment at `dog_stats_start()`: `DD_ENV`, `DD_SERVICE`,
+ * `DD_VERSION` (as `env:<v>`, `service:<v>`, `version:<v>`) and `DD_TAGS` (comma or space
+ * separated). They join a context once, when it is created (recording calls do not pay for
+ * them), sorted with the call's tags, each tag once (a global tag the call already carries is
+ * not repeated). Tags are normalised like the call's tags; one longer than 200 characters is
+ * `DOG_ERR_INVALID_ARGUMENT` (from the environment it is ignored with a `DOG_LOG_WARN` line).
+ * NULL or `""` (default): no global tags besides the environment's.
+ */
+dog_status_t dog_stats_options_set_global_tags(dog_stats_options_t *opts, const char *tags);
+
+/**
  * dogapi's `use_ec2_instance_ids`: use the EC2 instance id as the host (it wins over the host
  * option, as in dogapi). Default false.
  */
@@ -1921,6 +1955,19 @@ dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
  * (default 5).
  */
 dog_status_t dog_stats_options_set_shutdown_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
+ * Flush at exit (default true), for the instance of `dog_stats_default()` only: when the
+ * process exits normally (`exit()`, or returning from `main`), an `atexit` handler registered
+ * by the default instance's first `dog_stats_start()` sends everything it holds, the current
+ * bucket included, as `dog_stats_stop()` would, and gives up after the shutdown timeout (what
+ * is unsent then is dropped: the exit is never held longer, even by a hung intake). It runs
+ * also after `dog_stats_stop()` (sending what was recorded since, if anything) and in a forked
+ * child that exits normally (sending only the child's own points). `_exit()`, a signal or
+ * `abort()` flush nothing. Points recorded by other `atexit` handlers that run after it (those
+ * registered before that `dog_stats_start()`) are not sent. false: nothing is sent at exit.
+ */
+dog_status_t dog_stats_options_set_flush_at_exit(dog_stats_options_t *opts, bool on);
 
 /**
  * Timeout of one flush request in seconds, in (0, 86400] (default 5).

@@ -308,6 +308,8 @@ public:
     http &set_json_responses(bool on) { check(dog_http_set_json_responses(get(), on)); return *this; }
     /** `dog_http_set_proxy`; NULL: direct connections. */
     http &set_proxy(const char *proxy_url) { check(dog_http_set_proxy(get(), proxy_url)); return *this; }
+    /** `dog_http_set_global_tags`: added to events and service checks; NULL clears. */
+    http &set_global_tags(const char *tags) { check(dog_http_set_global_tags(get(), tags)); return *this; }
 
     /** `dog_event_post`: posts an event; `response::id()` is the event id. */
     response event_post(const std::string &title, const std::string &text,
@@ -416,6 +418,8 @@ public:
     stats_options &site(const std::string &s) { check(dog_stats_options_set_site(get(), s.c_str())); return *this; }
     stats_options &host(const std::string &h) { check(dog_stats_options_set_host(get(), h.c_str())); return *this; }
     stats_options &device(const std::string &d) { check(dog_stats_options_set_device(get(), d.c_str())); return *this; }
+    /** Comma-separated tags added to every context, with DD_ENV, DD_SERVICE, DD_VERSION, DD_TAGS. */
+    stats_options &global_tags(const std::string &t) { check(dog_stats_options_set_global_tags(get(), t.c_str())); return *this; }
     stats_options &flush_interval(double s) { check(dog_stats_options_set_flush_interval(get(), s)); return *this; }
     stats_options &roll_up_interval(double s) { check(dog_stats_options_set_roll_up_interval(get(), s)); return *this; }
     stats_options &use_ec2_instance_ids(bool on) { check(dog_stats_options_set_use_ec2_instance_ids(get(), on)); return *this; }
@@ -426,6 +430,8 @@ public:
     stats_options &max_queued_bytes(std::size_t n) { check(dog_stats_options_set_max_queued_bytes(get(), n)); return *this; }
     stats_options &max_payload_bytes(std::size_t n) { check(dog_stats_options_set_max_payload_bytes(get(), n)); return *this; }
     stats_options &shutdown_timeout(double s) { check(dog_stats_options_set_shutdown_timeout(get(), s)); return *this; }
+    /** dogapi::stats::global() (`dog_stats_default()`) only: flush at normal process exit (default on). */
+    stats_options &flush_at_exit(bool on) { check(dog_stats_options_set_flush_at_exit(get(), on)); return *this; }
     stats_options &request_timeout(double s) { check(dog_stats_options_set_request_timeout(get(), s)); return *this; }
     /** The Datadog Agent over DogStatsD (`udp://host:port`, `unix:///path`, `unixgram://`,
      *  `unixstream://`); `""`: the HTTP API whatever the environment says. Unset: the

@@ -15,6 +15,7 @@ use super::response::Outcome;
 use super::transport::{self, WireRequest};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{self, ForkGuarded, ForkLock, Side};
+use crate::global_tags::GlobalTags;
 use crate::log::{self, Level};
 use crate::secrets::Secrets;
 use parking_lot::{Mutex, RwLock};
@@ -302,6 +303,20 @@ impl Client {
 
     pub fn set_json_responses(&self, on: bool) {
         self.shared.state.write().opts.json_responses = on;
+    }
+
+    /// Comma-separated tags added to the events and service checks this client posts (with
+    /// the environment's, see `crate::global_tags`); `None` or `""`: none.
+    pub fn set_global_tags(&self, tags: Option<&str>) -> Result<(), Error> {
+        let tags = GlobalTags::parse_option(tags)?;
+        self.shared.state.write().opts.global_tags = tags;
+        Ok(())
+    }
+
+    /// The environment's tags and the global-tags option, together.
+    pub fn global_tags(&self) -> GlobalTags {
+        let s = self.shared.state.read();
+        s.opts.env_tags.union(&s.opts.global_tags)
     }
 
     /// Recomputes the default host, as dogapi's property setter does.

@@ -519,13 +519,15 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub struct Aggregator {
     /// Unique for the process lifetime (never reused, unlike an address): per-thread cache
-    /// entries are keyed by it.
-    id: u64,
+    /// entries are keyed by it. Renewed when the global tags change (every entry then misses).
+    id: AtomicU64,
     shards: Box<[Shard]>,
     live: AtomicUsize,
     max_contexts: AtomicUsize,
     dropped_context_limit: AtomicU64,
     pub(crate) points: Points,
+    /// Added to every context when it is created (`crate::global_tags`); set at start.
+    pub(crate) global: crate::global_tags::Slot,
 }
 
 /// Totals of one extraction.
@@ -538,18 +540,24 @@ impl Aggregator {
     pub fn new(max_contexts: usize) -> Aggregator {
         let shards = (0..SHARDS).map(|_| Shard { map: RwLock::new(HashTable::new()) }).collect();
         Aggregator {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: AtomicU64::new(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
             shards,
             live: AtomicUsize::new(0),
             max_contexts: AtomicUsize::new(max_contexts),
             dropped_context_limit: AtomicU64::new(0),
             points: Points::default(),
+            global: Default::default(),
         }
     }
 
     #[inline]
     pub fn id(&self) -> u64 {
-        self.id
+        self.id.load(Ordering::Relaxed)
+    }
+
+    /// A new [`id`](Self::id): no per-thread cache entry of this aggregator is hit again.
+    pub fn renew_id(&self) {
+        self.id.store(NEXT_ID.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
     }
 
     pub fn set_max_contexts(&self, n: usize) {
@@ -582,7 +590,9 @@ impl Aggregator {
         value: f64,
         weight: f64,
     ) -> Result<Arc<Context>, ContextLimit> {
-        let sorted = SortedTags::parse(tags);
+        // A global tag the call repeats is left out of the identity (with DD_ENV=prod, `x{}` and
+        // `x{env:prod}` are one series), and the global tags join the tags a new context stores.
+        let sorted = SortedTags::parse(tags).without(self.global.get());
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
         let ctx = {

@@ -12,6 +12,7 @@ use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{ForkLock, Side};
+use crate::global_tags::GlobalTags;
 use crate::log::{self, Level};
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
@@ -75,6 +76,7 @@ impl Stats {
             let _ = self.stop(None);
         }
         self.agg.set_max_contexts(opts.max_contexts);
+        self.set_global_tags(opts.global_tags.union(&GlobalTags::from_env()));
         self.roll_up_bits.store(opts.roll_up_interval.to_bits(), Ordering::Relaxed);
         let thread = opts.flush_in_thread && !opts.disabled;
         let disabled = opts.disabled;
@@ -98,6 +100,18 @@ impl Stats {
             Resolved::Http => Arc::new(HttpSink::new(opts, default_host(opts), tel)?),
             Resolved::DogStatsd(dest) => Arc::new(DogStatsdSink::new(opts, dest, tel)),
         })
+    }
+
+    /// The global tags of the contexts created from now on.
+    pub(super) fn set_global_tags(&self, tags: GlobalTags) {
+        if self.agg.global.set(tags) {
+            // Contexts of an earlier start store the old global tags: no call matches them any
+            // more, and no per-thread cache entry reaches them after the new id (one may still
+            // take points: a thread racing a restart). Retire the empty ones (all of them after
+            // a stop) now, the others once flushed.
+            self.agg.renew_id();
+            self.agg.extract(i64::MIN, self.roll_up(), &mut Vec::new());
+        }
     }
 
     fn spawn_flusher(self: &Arc<Self>) -> Result<(), Error> {

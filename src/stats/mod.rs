@@ -9,11 +9,13 @@
 //! - [`key`]: context identity without allocation; [`aggregator`]: the sharded context map;
 //!   [`cache`]: the per-thread context cache; [`histogram`]: reservoir and percentiles;
 //! - [`sink`]: the `Sink` seam, and [`sink::http`] (series payloads, retry queue, verdicts);
-//! - [`telemetry`]: the one list of counters; [`options`]; [`fork`]: `pthread_atfork`.
+//! - [`telemetry`]: the one list of counters; [`options`]; [`fork`]: `pthread_atfork`;
+//!   [`exit`]: the default instance's flush at process exit.
 
 pub mod aggregator;
 pub mod cache;
 pub mod clock;
+pub mod exit;
 pub mod flusher;
 pub mod fork;
 pub mod handle;

@@ -3,6 +3,7 @@
 use super::sink::payload::MAX_COMPRESSED;
 use crate::dogstatsd::config::{self as dsd_config, Destination};
 use crate::error::Error;
+use crate::global_tags::GlobalTags;
 use crate::http::client::check_key;
 use crate::http::options::{normalize_host, normalize_site};
 use std::time::Duration;
@@ -39,6 +40,11 @@ pub struct StatsOptions {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request, in seconds.
     pub request_timeout: f64,
+    /// Tags added to every context (with those of `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
+    /// `DD_TAGS`, read at start): normalised, sorted, each once.
+    pub global_tags: GlobalTags,
+    /// The default instance flushes everything at process exit (see `super::exit`).
+    pub flush_at_exit: bool,
     /// Where closed buckets go (HTTP API or the Datadog Agent over DogStatsD).
     pub sink: SinkChoice,
     /// DogStatsD sink: send the container id (`|c:`) for the Agent's origin detection.
@@ -95,6 +101,8 @@ impl Default for StatsOptions {
             origin_detection: true,
             dogstatsd_telemetry: true,
             dogstatsd_max_packet_bytes: 0,
+            global_tags: GlobalTags::default(),
+            flush_at_exit: true,
         }
     }
 }
@@ -282,6 +290,19 @@ impl StatsOptions {
                 None => Resolved::Http,
             },
         })
+    }
+
+    /// Comma-separated tags added to every context; `None` or `""`: none. Each tag follows
+    /// Datadog's tag rules (normalised; one over 200 characters is refused).
+    pub fn set_global_tags(&mut self, tags: Option<&str>) -> Result<(), Error> {
+        self.global_tags = GlobalTags::parse_option(tags)?;
+        Ok(())
+    }
+
+    /// Whether the default instance flushes at process exit.
+    pub fn set_flush_at_exit(&mut self, on: bool) -> Result<(), Error> {
+        self.flush_at_exit = on;
+        Ok(())
     }
 
     /// Checks options built field by field (Rust callers) with the setters' rules.

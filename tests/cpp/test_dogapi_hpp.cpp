@@ -91,6 +91,7 @@ static dogapi::http make_client() {
 static void test_against_intake() {
     dogapi::http dd = make_client();
     CHECK(dd.get() != nullptr);
+    dd.set_global_tags("hpp:client");
 
     dogapi::response ev = dd.event_post("hpp test event", "from dogapi.hpp",
                                         dogapi::event_options()
@@ -99,6 +100,8 @@ static void test_against_intake() {
                                             .extra_json("{\"alert_type\":\"info\"}"));
     CHECK(ev.valid());
     CHECK(ev.status() >= 200 && ev.status() < 300);
+    CHECK(dd.request("GET", "/_intake/requests", "path=/api/v1/events").body().find("\"hpp:client\"") !=
+          std::string::npos);
 
     dogapi::response moved = std::move(ev);
     CHECK(moved.valid());
@@ -180,7 +183,8 @@ static void test_stats() {
     // not started yet: recording reports DOG_ERR_NOT_STARTED instead of throwing
     CHECK(st.increment("hpp.stats.early").value() == DOG_ERR_NOT_STARTED);
 
-    st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10));
+    st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10).global_tags(
+        "hpp:global").flush_at_exit(false));
     CHECK(!st.increment("hpp.stats.count"));
     CHECK(!st.increment("hpp.stats.count", 2, "lang:cpp"));
     CHECK(!st.gauge("hpp.stats.gauge", 3.5, "lang:cpp"));
@@ -231,6 +235,7 @@ static void test_stats() {
     CHECK(body.find("hpp.handle.hist.count") != std::string::npos);
     CHECK(body.find("hpp.stats.cancelled") == std::string::npos);
     CHECK(body.find("hpp.stats.early") == std::string::npos);
+    CHECK(body.find("\"hpp:global\"") != std::string::npos); // the global-tags option
 
     dogapi::stats moved = std::move(st); // frees once, in moved's destructor
     CHECK(moved.get() != nullptr);
