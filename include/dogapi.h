@@ -95,7 +95,8 @@ typedef struct dog_stats_options dog_stats_options_t;
 /**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
- * gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
+ * gauge context and bucket, 8 per histogram context and bucket, each with one point, and one
+ * per distribution context and bucket (to `/api/v1/distribution_points`, every value). Values
  * start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
  * added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
  */
@@ -185,10 +186,15 @@ enum dog_stats_telemetry_id_t
    */
   DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN = 18,
   /**
+   * Distribution values dropped because their context already held
+   * `max_distribution_values` values in that bucket (counted when the bucket is flushed).
+   */
+  DOG_STATS_DROPPED_DISTRIBUTION_VALUES = 19,
+  /**
    * Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
    * array). It grows when counters are added.
    */
-  DOG_STATS_TELEMETRY_COUNT = 19,
+  DOG_STATS_TELEMETRY_COUNT = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1690,6 +1696,55 @@ dog_status_t dog_stats_stop(dog_stats_t *stats,
                             double timeout_seconds);
 
 /**
+ * Adds `value` to the distribution `name`: unlike a histogram, every value of a bucket is
+ * sent (`POST /api/v1/distribution_points`, compressed with deflate), and Datadog computes the
+ * percentiles over every process and host that sends the same metric. A distribution and a
+ * histogram of the same name and tags are separate contexts. At most
+ * `max_distribution_values` values are kept per context and bucket (default 10000); the
+ * rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled.
+ * Arguments and statuses as `dog_stats_increment()`.
+ */
+dog_status_t dog_stats_distribution(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags);
+
+/**
+ * `dog_stats_distribution()` with timestamp, sample_rate and host, as
+ * `dog_stats_increment_full()`. A call with `sample_rate` < 1 is kept with that probability
+ * (as datadogpy's `ThreadStats.distribution`) and a kept value is sent once, unscaled: the
+ * v1 endpoint has no sample-rate field (a DogStatsD sink sends it as `|@rate`).
+ */
+dog_status_t dog_stats_distribution_full(dog_stats_t *stats,
+                                         const char *name,
+                                         double value,
+                                         const char *tags,
+                                         double timestamp,
+                                         double sample_rate,
+                                         const char *host);
+
+/**
+ * Records the seconds elapsed since `timer` started (`dog_stats_timer_start()`) as a
+ * distribution value of `name`, stamped now. Arguments and statuses as
+ * `dog_stats_distribution()`.
+ */
+dog_status_t dog_stats_timer_stop_distribution(dog_stats_t *stats,
+                                               dog_stats_timer_t timer,
+                                               const char *name,
+                                               const char *tags);
+
+/**
+ * `dog_stats_timer_stop_distribution()` with sample_rate and host, as
+ * `dog_stats_distribution_full()`.
+ */
+dog_status_t dog_stats_timer_stop_distribution_full(dog_stats_t *stats,
+                                                    dog_stats_timer_t timer,
+                                                    const char *name,
+                                                    const char *tags,
+                                                    double sample_rate,
+                                                    const char *host);
+
+/**
  * Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),
  * each given with its setter below. Strings left unset (API key, API host, site) are read from
  * the environment when `dog_stats_start()` runs. Change them with the
@@ -1789,6 +1844,15 @@ dog_status_t dog_stats_options_set_max_queued_bytes(dog_stats_options_t *opts,
  */
 dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
                                                      size_t max_payload_bytes);
+
+/**
+ * Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
+ * [1, 8388608] (default 10000). Values beyond it are dropped and counted
+ * (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: up to 8 bytes per value
+ * kept, per distribution context, for the buckets not yet flushed.
+ */
+dog_status_t dog_stats_options_set_max_distribution_values(dog_stats_options_t *opts,
+                                                           size_t max_distribution_values);
 
 /**
  * Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]

@@ -161,6 +161,18 @@ pub extern "C" fn dog_stats_options_set_max_payload_bytes(
     set(opts, |o| o.set_max_payload_bytes(max_payload_bytes))
 }
 
+/// Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
+/// [1, 8388608] (default 10000). Values beyond it are dropped and counted
+/// (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: up to 8 bytes per value
+/// kept, per distribution context, for the buckets not yet flushed.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_max_distribution_values(
+    opts: *mut DogStatsOptions,
+    max_distribution_values: usize,
+) -> dog_status_t {
+    set(opts, |o| o.set_max_distribution_values(max_distribution_values))
+}
+
 /// Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]
 /// (default 5).
 #[no_mangle]

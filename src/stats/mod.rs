@@ -7,13 +7,16 @@
 //!   read-out, fork hooks; [`flusher`]: the background thread; [`clock`]: the clocks;
 //! - [`record`]: recording, and the cache-else-validate protocol of the C entry points;
 //! - [`key`]: context identity without allocation; [`aggregator`]: the sharded context map;
-//!   [`cache`]: the per-thread context cache; [`histogram`]: reservoir and percentiles;
+//!   [`cache`]: the per-thread context cache; [`stripes`]: the striped state of histograms
+//!   and distributions; [`histogram`]: reservoir and percentiles; [`distribution`]: the
+//!   capped values of a distribution bucket;
 //! - [`sink`]: the `Sink` seam, and [`sink::http`] (series payloads, retry queue, verdicts);
 //! - [`telemetry`]: the one list of counters; [`options`]; [`fork`]: `pthread_atfork`.
 
 pub mod aggregator;
 pub mod cache;
 pub mod clock;
+pub mod distribution;
 pub mod flusher;
 pub mod fork;
 pub mod histogram;
@@ -22,6 +25,7 @@ pub mod lifecycle;
 pub mod options;
 pub mod record;
 pub mod sink;
+pub mod stripes;
 pub mod telemetry;
 
 pub use clock::{monotonic, now, now_coarse};

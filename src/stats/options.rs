@@ -1,5 +1,6 @@
 //! `start()` options: dogapi's `DogStatsApi.start` plus the bounds libdogapi adds.
 
+use super::distribution::{DEFAULT_MAX_VALUES, MAX_MAX_VALUES};
 use super::sink::payload::MAX_COMPRESSED;
 use crate::error::Error;
 use crate::http::client::check_key;
@@ -38,6 +39,8 @@ pub struct StatsOptions {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request, in seconds.
     pub request_timeout: f64,
+    /// Values a distribution keeps per context and bucket; the rest are dropped and counted.
+    pub max_distribution_values: usize,
 }
 
 pub(crate) const DEFAULT_MAX_CONTEXTS: usize = 250_000;
@@ -62,6 +65,7 @@ impl Default for StatsOptions {
             max_payload_bytes: MAX_COMPRESSED,
             shutdown_timeout: 5.0,
             request_timeout: 5.0,
+            max_distribution_values: DEFAULT_MAX_VALUES,
         }
     }
 }
@@ -194,6 +198,16 @@ impl StatsOptions {
         Ok(())
     }
 
+    /// Values a distribution keeps per context and bucket, in [1, 8388608] (default 10000);
+    /// values beyond it are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`).
+    pub fn set_max_distribution_values(&mut self, n: usize) -> Result<(), Error> {
+        if !(1..=MAX_MAX_VALUES).contains(&n) {
+            return Err(Error::invalid(format!("max_distribution_values must be in [1, {MAX_MAX_VALUES}], got {n}")));
+        }
+        self.max_distribution_values = n;
+        Ok(())
+    }
+
     /// Checks options built field by field (Rust callers) with the setters' rules.
     pub fn validate(&self) -> Result<(), Error> {
         let mut o = self.clone();
@@ -206,6 +220,7 @@ impl StatsOptions {
         o.set_max_payload_bytes(self.max_payload_bytes)?;
         o.set_shutdown_timeout(self.shutdown_timeout)?;
         o.set_request_timeout(self.request_timeout)?;
+        o.set_max_distribution_values(self.max_distribution_values)?;
         Ok(())
     }
 
@@ -270,6 +285,13 @@ mod tests {
         o.set_max_queued_bytes(0).unwrap();
         o.set_max_queued_bytes(usize::MAX).unwrap();
         assert_eq!(o.max_queued_bytes, usize::MAX);
+        for bad in [0, MAX_MAX_VALUES + 1, usize::MAX] {
+            assert!(o.set_max_distribution_values(bad).is_err(), "{bad}");
+            assert_eq!(o.max_distribution_values, DEFAULT_MAX_VALUES);
+        }
+        o.set_max_distribution_values(1).unwrap();
+        o.set_max_distribution_values(MAX_MAX_VALUES).unwrap();
+        assert_eq!(o.max_distribution_values, MAX_MAX_VALUES);
     }
 
     #[test]

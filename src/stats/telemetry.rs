@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
 /// `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
-/// gauge context and bucket, 8 per histogram context and bucket, each with one point. Values
+/// gauge context and bucket, 8 per histogram context and bucket, each with one point, and one
+/// per distribution context and bucket (to `/api/v1/distribution_points`, every value). Values
 /// start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
 /// added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
 #[repr(u32)]
@@ -63,9 +64,12 @@ pub enum dog_stats_telemetry_id_t {
     /// at the stop deadline, was accepted by the intake afterwards (counted only here, not in
     /// `DOG_STATS_SERIES_SENT`).
     DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN = 18,
+    /// Distribution values dropped because their context already held
+    /// `max_distribution_values` values in that bucket (counted when the bucket is flushed).
+    DOG_STATS_DROPPED_DISTRIBUTION_VALUES = 19,
     /// Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
     /// array). It grows when counters are added.
-    DOG_STATS_TELEMETRY_COUNT = 19,
+    DOG_STATS_TELEMETRY_COUNT = 20,
 }
 
 pub use dog_stats_telemetry_id_t as Counter;
@@ -101,6 +105,7 @@ pub fn c_name(id: Counter) -> &'static std::ffi::CStr {
         DOG_STATS_DROPPED_SERIES_INVALID => c"dropped_series_invalid",
         DOG_STATS_DROPPED_SERIES_OVERSIZED => c"dropped_series_oversized",
         DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN => c"series_delivered_after_shutdown",
+        DOG_STATS_DROPPED_DISTRIBUTION_VALUES => c"dropped_distribution_values",
         DOG_STATS_TELEMETRY_COUNT => c"telemetry_count",
     }
 }
