@@ -637,8 +637,9 @@ impl Aggregator {
         let dist_cap = self.max_distribution_values.load(Ordering::Relaxed);
         for h in hists {
             let ts = h.bucket as f64 * roll_up;
-            let mut parts = h.more;
+            let mut parts = Vec::with_capacity(1 + h.more.len());
             parts.push(h.agg);
+            parts.extend(h.more);
             let value = match parts[0] {
                 BucketAgg::Hist(_) => {
                     let agg = HistAgg::merge(parts.into_iter().filter_map(BucketAgg::into_hist).collect());

@@ -53,9 +53,11 @@ impl DistAgg {
         }
     }
 
-    /// Merges the parts of one context's bucket recorded by different threads (each part is
-    /// capped on its own): the values are concatenated and cut to `cap`, and every value not
-    /// kept is counted in `dropped`, so `values.len() + dropped == count` exactly.
+    /// Merges the parts of one context's bucket recorded in different stripes (each part is
+    /// capped on its own): the values are concatenated in stripe order and cut to `cap`, and
+    /// every value not kept is counted in `dropped`, so `values.len() + dropped == count`
+    /// exactly. Which values are kept when a bucket overflows, and their order, are not
+    /// specified (a thread may record into two stripes: its map path and its cache path).
     pub fn merge(mut parts: Vec<DistAgg>, cap: usize) -> DistAgg {
         parts.retain(|p| p.count > 0);
         let mut out = match parts.len() {
