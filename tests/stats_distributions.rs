@@ -262,7 +262,7 @@ fn sampled_values_are_kept_once_unscaled() {
     let t = tel(&s);
     // Every call is either kept (sent once, as recorded) or counted as sampled out.
     assert_eq!(kept.len() as u64 + t[DOG_STATS_POINTS_SAMPLED_OUT], n);
-    assert!(kept.len() > 0 && (kept.len() as u64) < n, "{} of {n} kept at rate 0.5", kept.len());
+    assert!(!kept.is_empty() && (kept.len() as u64) < n, "{} of {n} kept at rate 0.5", kept.len());
     let mut dedup = kept.clone();
     dedup.dedup();
     assert_eq!(dedup.len(), kept.len(), "no value sent twice");
