@@ -46,6 +46,17 @@ typedef struct dog_stats_options dog_stats_options_t;
          dog_timed_once_ != NULL; \
          (void)dog_stats_timer_stop((stats), dog_timed_timer_, (name), (tags)), dog_timed_once_ = NULL)
 
+/**
+ * DOG_STATS_TIMED() recording the elapsed seconds as a distribution value of `name`
+ * (dog_stats_timer_stop_distribution()), so its percentiles are computed over every process
+ * and host. Same rules: the block runs once; `break`, `return` or `goto` skip the recording.
+ * It may be nested in (or hold) a DOG_STATS_TIMED block.
+ */
+#define DOG_STATS_TIMED_DISTRIBUTION(stats, name, tags) \
+    for (dog_stats_timer_t dog_timed_dist_timer_ = dog_stats_timer_start(), *dog_timed_dist_once_ = &dog_timed_dist_timer_; \
+         dog_timed_dist_once_ != NULL; \
+         (void)dog_stats_timer_stop_distribution((stats), dog_timed_dist_timer_, (name), (tags)), dog_timed_dist_once_ = NULL)
+
 
 /**
  * Failures (with `swallow` on: every failed call), backoff, dropped metrics.
