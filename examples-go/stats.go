@@ -86,6 +86,14 @@ func (st *Stats) Histogram(name string, value float64, tags string) error {
 	}, name, value, tags)
 }
 
+// Distribution adds a distribution value: every value is sent
+// (/api/v1/distribution_points), so percentiles are computed across hosts.
+func (st *Stats) Distribution(name string, value float64, tags string) error {
+	return st.record(func(s *C.dog_stats_t, n *C.char, v C.double, t *C.char) C.dog_status_t {
+		return C.dog_stats_distribution(s, n, v, t)
+	}, name, value, tags)
+}
+
 // Close sends everything (current bucket included, within timeout seconds) and frees.
 func (st *Stats) Close(timeout float64) error {
 	err := check(C.dog_stats_stop(st.s, C.double(timeout)))
@@ -104,6 +112,9 @@ func recordStats() error {
 			return err
 		}
 		if err := st.Histogram("example.go.stats.latency", 0.01*float64(i), ""); err != nil {
+			return err
+		}
+		if err := st.Distribution("example.go.stats.size", 100*float64(i), ""); err != nil {
 			return err
 		}
 	}
