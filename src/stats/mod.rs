@@ -1,6 +1,6 @@
-//! The stats aggregator (dogapi's `DogStatsApi`): counters, gauges, histograms and timers
-//! aggregated in process into time buckets and sent out through a sink (by default the HTTP
-//! sink, posting to `/api/v1/series`).
+//! The stats aggregator (dogapi's `DogStatsApi`): counters, gauges, histograms, distributions
+//! and timers aggregated in process into time buckets and sent out through a sink (by default
+//! the HTTP sink, posting to `/api/v1/series` and `/api/v1/distribution_points`).
 //!
 //! Semantics: reference §4 with DESIGN §4's corrections. Layout, one job per file:
 //! - [`lifecycle`]: `Stats`, start / flush / stop, closing buckets into the sink, telemetry
