@@ -1712,8 +1712,10 @@ dog_status_t dog_stats_stop(dog_stats_t *stats,
  * percentiles over every process and host that sends the same metric. A distribution and a
  * histogram of the same name and tags are separate contexts. At most
  * `max_distribution_values` values are kept per context and bucket (default 10000); the
- * rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled.
- * Arguments and statuses as `dog_stats_increment()`.
+ * rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled;
+ * which values are kept when a bucket overflows is not specified. A bucket sends one series
+ * per 4096 values (telemetry counts series). Keeping a value may grow the bucket's array
+ * (amortised; no global lock). Arguments and statuses as `dog_stats_increment()`.
  */
 dog_status_t dog_stats_distribution(dog_stats_t *stats,
                                     const char *name,
@@ -1859,8 +1861,10 @@ dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
 /**
  * Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
  * [1, 8388608] (default 10000). Values beyond it are dropped and counted
- * (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: up to 8 bytes per value
- * kept, per distribution context, for the buckets not yet flushed.
+ * (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: 8 bytes per value kept,
+ * per distribution context and bucket not yet flushed; threads recording into one context use
+ * up to 4 stripes, each capped on its own, so a bucket may hold up to 4x the cap until the
+ * flush cuts it to the cap (and counts the rest as dropped).
  */
 dog_status_t dog_stats_options_set_max_distribution_values(dog_stats_options_t *opts,
                                                            size_t max_distribution_values);

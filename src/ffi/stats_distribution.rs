@@ -12,8 +12,10 @@ use std::ffi::c_char;
 /// percentiles over every process and host that sends the same metric. A distribution and a
 /// histogram of the same name and tags are separate contexts. At most
 /// `max_distribution_values` values are kept per context and bucket (default 10000); the
-/// rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled.
-/// Arguments and statuses as `dog_stats_increment()`.
+/// rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled;
+/// which values are kept when a bucket overflows is not specified. A bucket sends one series
+/// per 4096 values (telemetry counts series). Keeping a value may grow the bucket's array
+/// (amortised; no global lock). Arguments and statuses as `dog_stats_increment()`.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_distribution(
     stats: *mut DogStats,

@@ -163,8 +163,10 @@ pub extern "C" fn dog_stats_options_set_max_payload_bytes(
 
 /// Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
 /// [1, 8388608] (default 10000). Values beyond it are dropped and counted
-/// (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: up to 8 bytes per value
-/// kept, per distribution context, for the buckets not yet flushed.
+/// (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: 8 bytes per value kept,
+/// per distribution context and bucket not yet flushed; threads recording into one context use
+/// up to 4 stripes, each capped on its own, so a bucket may hold up to 4x the cap until the
+/// flush cuts it to the cap (and counts the rest as dropped).
 #[no_mangle]
 pub extern "C" fn dog_stats_options_set_max_distribution_values(
     opts: *mut DogStatsOptions,
