@@ -136,26 +136,6 @@ int main(void) {
            inc1, ic, gau1, gc, his1, hc);
     const struct { rec_fn f; const char *n; double base, cbase; } fs[] = {
         {dog_stats_increment, "increment", inc1, ic}, {dog_stats_gauge, "gauge", gau1, gc}, {dog_stats_histogram, "histogram", his1, hc}};
-    /* distributions in their own instance (flushed between runs, see empty_distributions) */
-    dog_stats_t *main_instance = S;
-    S = dog_stats_new();
-    if (dog_stats_start(S, o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
-    dog_stats_distribution(S, "bench.a", 1, "env:prod,role:db");
-    dog_stats_distribution(S, "bench.b", 1, "env:prod,role:db");
-    BETWEEN = empty_distributions;
-    double dsc;
-    double dis1 = one(dog_stats_distribution, "bench.a", &dsc);
-    printf("1 thread   distribution %6.1f ns/call (cpu %5.1f)   (every value kept, bucket emptied between runs)\n", dis1, dsc);
-    {
-        double dc, sc;
-        double d = two(dog_stats_distribution, "bench.a", "bench.b", &dc);
-        double s = two(dog_stats_distribution, "bench.a", "bench.a", &sc);
-        printf("2 threads  distribution distinct: %6.1f ns wall/call-pair -> throughput %.2fx of 1 thread;  same: %6.1f ns per call per thread (%.2fx the 1-thread cost; cpu %5.1f ns = %.2fx)\n",
-               d, 2 * dis1 / d, s, s / dis1, sc, sc / dsc);
-    }
-    BETWEEN = NULL;
-    dog_stats_free(S);
-    S = main_instance;
     for (int i = 0; i < 3; i++) {
         double dc, sc;
         double d = two(fs[i].f, "bench.a", "bench.b", &dc);
@@ -200,6 +180,28 @@ int main(void) {
     printf("flush of 100000 contexts (extract, JSON, split, gzip, enqueue, 1 refused connect): %.1f ms (cpu %.1f ms); %llu series in %llu payloads, %llu compressed bytes queued (%s)\n",
            flush_ms, flush_cpu_ms, (unsigned long long)t[DOG_STATS_SERIES_FLUSHED], (unsigned long long)t[DOG_STATS_PAYLOADS_QUEUED], (unsigned long long)t[DOG_STATS_BYTES_QUEUED],
            dog_status_str((int)st));
+    /* distributions in their own instance (flushed between runs, see empty_distributions); last,
+       because those flushes allocate and free hundreds of MB, which would hide the RSS growth
+       measured above */
+    dog_stats_t *main_instance = S;
+    S = dog_stats_new();
+    if (dog_stats_start(S, o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
+    dog_stats_distribution(S, "bench.a", 1, "env:prod,role:db");
+    dog_stats_distribution(S, "bench.b", 1, "env:prod,role:db");
+    BETWEEN = empty_distributions;
+    double dsc;
+    double dis1 = one(dog_stats_distribution, "bench.a", &dsc);
+    printf("1 thread   distribution %6.1f ns/call (cpu %5.1f)   (every value kept, bucket emptied between runs)\n", dis1, dsc);
+    {
+        double dc, sc;
+        double d = two(dog_stats_distribution, "bench.a", "bench.b", &dc);
+        double s = two(dog_stats_distribution, "bench.a", "bench.a", &sc);
+        printf("2 threads  distribution distinct: %6.1f ns wall/call-pair -> throughput %.2fx of 1 thread;  same: %6.1f ns per call per thread (%.2fx the 1-thread cost; cpu %5.1f ns = %.2fx)\n",
+               d, 2 * dis1 / d, s, s / dis1, sc, sc / dsc);
+    }
+    BETWEEN = NULL;
+    dog_stats_free(S);
+    S = main_instance;
     dog_stats_free(S);
     dog_stats_free(H);
     dog_stats_options_free(o);
