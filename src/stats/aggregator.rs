@@ -206,9 +206,9 @@ impl Context {
     }
 
     /// [`record`](Self::record) with the caller's per-thread stripe index (see
-    /// [`Stripes::record`]; only histograms and distributions use it): the hot path keeps it in the per-thread
-    /// cache it has already loaded, saving a second thread-local lookup (`__tls_get_addr` in
-    /// a shared library).
+    /// [`Stripes::record`]; only histograms and distributions use it): the hot path keeps it
+    /// in the per-thread cache it has already loaded, saving a second thread-local lookup
+    /// (`__tls_get_addr` in a shared library).
     #[inline]
     pub fn record_hinted(&self, bucket: i64, value: f64, weight: f64, stripe: &mut usize) -> bool {
         match self.kind {
