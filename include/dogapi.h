@@ -198,7 +198,8 @@ enum dog_stats_telemetry_id_t
   DOG_STATS_SERIES_DELIVERED_AFTER_SHUTDOWN = 18,
   /**
    * Distribution values dropped because their context already held
-   * `max_distribution_values` values in that bucket (counted when the bucket is flushed).
+   * `max_distribution_values` values in that bucket (counted when the bucket is flushed;
+   * they were counted in `DOG_STATS_POINTS_RECORDED` when recorded).
    */
   DOG_STATS_DROPPED_DISTRIBUTION_VALUES = 19,
   /**
