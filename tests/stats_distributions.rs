@@ -216,6 +216,14 @@ fn threads_deliver_every_value_exactly_once_in_its_bucket() {
     }
     assert_eq!(got.len(), 3);
     assert_eq!(got, want);
+    // The intake's own view: one context (the tags normalised), every value once.
+    let by_context = intake.distribution_values();
+    assert_eq!(by_context.keys().collect::<Vec<_>>(), ["work.size|#shard:a"]);
+    let all: Vec<f64> = (0..THREADS * M).map(|v| v as f64).collect();
+    assert_eq!(by_context["work.size|#shard:a"], all);
+    let points = intake.distribution_points();
+    assert!(points.iter().all(|p| p.host.as_deref() == Some("test-host") && p.tags == ["shard:a"]));
+    assert_eq!(points.iter().map(|p| p.values.len()).sum::<usize>(), THREADS * M);
     let t = tel(&s);
     assert_eq!(t[DOG_STATS_POINTS_RECORDED], (THREADS * M) as u64);
     assert_eq!(t[DOG_STATS_DROPPED_DISTRIBUTION_VALUES], 0);

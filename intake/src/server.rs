@@ -167,6 +167,21 @@ impl Intake {
             .collect()
     }
 
+    /// Every point of the distribution series accepted (2xx) and valid against the spec, in
+    /// arrival order.
+    pub fn distribution_points(&self) -> Vec<crate::DistributionPoint> {
+        crate::points::accepted(&self.requests_with_status())
+    }
+
+    /// The values of [`distribution_points`](Self::distribution_points) per context
+    /// (`metric` or `metric|#sorted,tags`, as [`Totals::distributions`]), timestamps and hosts
+    /// together, sorted: compare with what the same calls sent over DogStatsD.
+    ///
+    /// [`Totals::distributions`]: crate::dogstatsd::Totals
+    pub fn distribution_values(&self) -> std::collections::BTreeMap<String, Vec<f64>> {
+        crate::points::values_by_context(&self.distribution_points())
+    }
+
     /// Block until at least `n` requests are recorded or `timeout` passes; return a snapshot.
     pub fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Recorded> {
         let deadline = Instant::now() + timeout;
