@@ -311,6 +311,25 @@ fn payloads_split_under_the_limit_and_are_retried_exactly_once() {
 }
 
 #[test]
+fn a_big_bucket_fits_the_smallest_payload_limit() {
+    let intake = Intake::start();
+    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 1024)));
+    // Values with 17 significant digits compress worst.
+    let want: Vec<f64> = (0..3000).map(|i| 1.0 / 3.0 + i as f64 * 1.000_000_1).collect();
+    for v in &want {
+        assert_eq!(dist(&s, "big", *v, None, T0, 1.0), DOG_OK);
+    }
+    assert_eq!(flush(&s, 0.0), DOG_OK, "{}", last_error());
+    let t = tel(&s);
+    assert_eq!(t[DOG_STATS_DROPPED_SERIES_OVERSIZED], 0);
+    assert!(intake.requests().iter().all(|r| r.raw_body_len <= 1024));
+    let mut sorted = want.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(intake.distribution_values()["big"], sorted, "every value, exactly (shortest round-trip form)");
+    assert_eq!(t[DOG_STATS_SERIES_SENT], 3000 / 64 + 1, "64 values per series at 1024 bytes");
+}
+
+#[test]
 fn timer_forms_record_a_distribution() {
     let intake = Intake::start();
     let s = start(&intake, |_| {});

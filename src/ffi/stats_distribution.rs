@@ -13,8 +13,9 @@ use std::ffi::c_char;
 /// histogram of the same name and tags are separate contexts. At most
 /// `max_distribution_values` values are kept per context and bucket (default 10000); the
 /// rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled;
-/// which values are kept when a bucket overflows is not specified. A bucket sends one series
-/// per 4096 values (telemetry counts series). Keeping a value may grow the bucket's array
+/// which values are kept when a bucket overflows is not specified. A bucket is sent as one
+/// series per 4096 values (fewer when `max_payload_bytes` is small, so that a series always
+/// fits a payload; telemetry counts series). Keeping a value may grow the bucket's array
 /// (amortised; no global lock). Arguments and statuses as `dog_stats_increment()`.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_distribution(

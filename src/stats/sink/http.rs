@@ -83,6 +83,7 @@ impl HttpSink {
             default_host: &self.default_host,
             device: self.opts.device.as_deref(),
             interval: self.opts.interval(),
+            dist_chunk: payload::dist_values_per_series(self.opts.max_payload_bytes),
         };
         let (mut r, mut d) = (Rendered::default(), Rendered::default());
         r.push_closed(&mut d, &style, closed);

@@ -14,9 +14,17 @@ use std::sync::Arc;
 pub(crate) const MAX_COMPRESSED: usize = 3_200_000;
 /// v1 series: at most 62 MiB once decompressed.
 pub(crate) const MAX_DECOMPRESSED: usize = 62_914_560;
-/// Values per distribution series: a bucket holding more is sent as several series of the same
-/// context and timestamp (Datadog merges them), so one series stays far below the limits.
+/// Most values per distribution series: a bucket holding more is sent as several series of the
+/// same context and timestamp (Datadog merges them), so one series stays far below the limits.
 pub(crate) const DIST_VALUES_PER_SERIES: usize = 4096;
+
+/// Values per distribution series for a compressed payload limit: at most
+/// [`DIST_VALUES_PER_SERIES`], and small enough that one series of incompressible values
+/// (~8 compressed bytes each: 17 significant digits) stays under half the limit, so a series
+/// is never too big to send alone.
+pub fn dist_values_per_series(max_compressed: usize) -> usize {
+    (max_compressed / 16).clamp(16, DIST_VALUES_PER_SERIES)
+}
 
 /// Where a payload goes, which decides its body encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +59,8 @@ pub struct SeriesStyle<'a> {
     pub device: Option<&'a str>,
     /// `interval` of `count` series, in whole seconds.
     pub interval: i64,
+    /// Values per distribution series ([`dist_values_per_series`]).
+    pub dist_chunk: usize,
 }
 
 fn json_str(out: &mut Vec<u8>, s: &str) {
@@ -165,7 +175,7 @@ impl Rendered {
     }
 
     /// The series of closed buckets: one per counter or gauge, dogapi's 8 per histogram, into
-    /// `self`; one per distribution bucket (per [`DIST_VALUES_PER_SERIES`] values) into `dists`. Each
+    /// `self`; one per distribution bucket (per `style.dist_chunk` values) into `dists`. Each
     /// bucket is dropped right after it is rendered (its context's reference count is then
     /// still in cache), and the contexts a few entries ahead are prefetched: the closed buckets
     /// of a big flush are far apart in memory (100,000 contexts = ~13 MB).
@@ -194,7 +204,7 @@ impl Rendered {
                     }
                 }
                 Aggregate::Distribution(d) => {
-                    for chunk in d.values.chunks(DIST_VALUES_PER_SERIES) {
+                    for chunk in d.values.chunks(style.dist_chunk.max(1)) {
                         dists.push_distribution(style, name, c.ts, chunk, tags, host);
                     }
                 }
@@ -360,7 +370,7 @@ mod tests {
     use std::io::Read;
 
     fn style() -> SeriesStyle<'static> {
-        SeriesStyle { default_host: "h0", device: None, interval: 10 }
+        SeriesStyle { default_host: "h0", device: None, interval: 10, dist_chunk: DIST_VALUES_PER_SERIES }
     }
 
     fn gunzip(b: &[u8]) -> serde_json::Value {
