@@ -52,6 +52,17 @@ typedef struct dog_stats_histogram dog_stats_histogram_t;
          dog_timed_once_ != NULL; \
          (void)dog_stats_timer_stop((stats), dog_timed_timer_, (name), (tags)), dog_timed_once_ = NULL)
 
+/**
+ * DOG_STATS_TIMED() recording the elapsed seconds as a distribution value of `name`
+ * (dog_stats_timer_stop_distribution()), so its percentiles are computed over every process
+ * and host. Same rules: the block runs once; `break`, `return` or `goto` skip the recording.
+ * It may be nested in (or hold) a DOG_STATS_TIMED block.
+ */
+#define DOG_STATS_TIMED_DISTRIBUTION(stats, name, tags) \
+    for (dog_stats_timer_t dog_timed_dist_timer_ = dog_stats_timer_start(), *dog_timed_dist_once_ = &dog_timed_dist_timer_; \
+         dog_timed_dist_once_ != NULL; \
+         (void)dog_stats_timer_stop_distribution((stats), dog_timed_dist_timer_, (name), (tags)), dog_timed_dist_once_ = NULL)
+
 
 /**
  * Failures (with `swallow` on: every failed call), backoff, dropped metrics.
@@ -101,11 +112,12 @@ typedef struct dog_stats_histogram dog_stats_histogram_t;
 /**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
- * gauge context and bucket, 8 per histogram context and bucket, each with one point; with the
+ * gauge context and bucket, 8 per histogram context and bucket, each with one point, and one
+ * per distribution context and bucket (to `/api/v1/distribution_points`, every value); with the
  * DogStatsD sink (`dog_stats_options_set_dogstatsd_url`) `DOG_STATS_FLUSHES`,
- * `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram)
- * and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the `DOG_STATS_DOGSTATSD_*`
- * ids what it sent and dropped, and the HTTP ids stay 0. Values
+ * `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram or
+ * distribution) and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the
+ * `DOG_STATS_DOGSTATSD_*` ids what it sent and dropped, and the HTTP ids stay 0. Values
  * start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
  * added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
  */
@@ -218,10 +230,16 @@ enum dog_stats_telemetry_id_t
    */
   DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE = 23,
   /**
+   * Distribution values dropped because their context already held
+   * `max_distribution_values` values in that bucket (counted when the bucket is flushed;
+   * they were counted in `DOG_STATS_POINTS_RECORDED` when recorded).
+   */
+  DOG_STATS_DROPPED_DISTRIBUTION_VALUES = 24,
+  /**
    * Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
    * array). It grows when counters are added.
    */
-  DOG_STATS_TELEMETRY_COUNT = 24,
+  DOG_STATS_TELEMETRY_COUNT = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1748,6 +1766,58 @@ dog_status_t dog_stats_stop(dog_stats_t *stats,
                             double timeout_seconds);
 
 /**
+ * Adds `value` to the distribution `name`: unlike a histogram, every value of a bucket is
+ * sent (`POST /api/v1/distribution_points`, compressed with deflate), and Datadog computes the
+ * percentiles over every process and host that sends the same metric. A distribution and a
+ * histogram of the same name and tags are separate contexts. At most
+ * `max_distribution_values` values are kept per context and bucket (default 10000); the
+ * rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled;
+ * which values are kept when a bucket overflows is not specified. A bucket is sent as one
+ * series per 4096 values (fewer when `max_payload_bytes` is small, so that a series always
+ * fits a payload; telemetry counts series). Keeping a value may grow the bucket's array
+ * (amortised; no global lock). Arguments and statuses as `dog_stats_increment()`.
+ */
+dog_status_t dog_stats_distribution(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags);
+
+/**
+ * `dog_stats_distribution()` with timestamp, sample_rate and host, as
+ * `dog_stats_increment_full()`. A call with `sample_rate` < 1 is kept with that probability
+ * (as datadogpy's `ThreadStats.distribution`) and a kept value is sent once, unscaled: the
+ * v1 endpoint has no sample-rate field (a DogStatsD sink sends it as `|@rate`).
+ */
+dog_status_t dog_stats_distribution_full(dog_stats_t *stats,
+                                         const char *name,
+                                         double value,
+                                         const char *tags,
+                                         double timestamp,
+                                         double sample_rate,
+                                         const char *host);
+
+/**
+ * Records the seconds elapsed since `timer` started (`dog_stats_timer_start()`) as a
+ * distribution value of `name`, stamped now. Arguments and statuses as
+ * `dog_stats_distribution()`.
+ */
+dog_status_t dog_stats_timer_stop_distribution(dog_stats_t *stats,
+                                               dog_stats_timer_t timer,
+                                               const char *name,
+                                               const char *tags);
+
+/**
+ * `dog_stats_timer_stop_distribution()` with sample_rate and host, as
+ * `dog_stats_distribution_full()`.
+ */
+dog_status_t dog_stats_timer_stop_distribution_full(dog_stats_t *stats,
+                                                    dog_stats_timer_t timer,
+                                                    const char *name,
+                                                    const char *tags,
+                                                    double sample_rate,
+                                                    const char *host);
+
+/**
  * A pre-registered counter of `stats`: the metric `name` with `tags` (comma-separated, NULL
  * for none) on the default host, validated and normalised once (Datadog's naming rules, as
  * `dog_stats_increment()`), so that `dog_stats_counter_add()` reads no string and looks
@@ -1949,6 +2019,17 @@ dog_status_t dog_stats_options_set_max_queued_bytes(dog_stats_options_t *opts,
  */
 dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
                                                      size_t max_payload_bytes);
+
+/**
+ * Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
+ * [1, 8388608] (default 10000). Values beyond it are dropped and counted
+ * (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: 8 bytes per value kept,
+ * per distribution context and bucket not yet flushed; threads recording into one context use
+ * up to 4 stripes, each capped on its own, so a bucket may hold up to 4x the cap until the
+ * flush cuts it to the cap (and counts the rest as dropped).
+ */
+dog_status_t dog_stats_options_set_max_distribution_values(dog_stats_options_t *opts,
+                                                           size_t max_distribution_values);
 
 /**
  * Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]

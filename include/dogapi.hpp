@@ -440,6 +440,7 @@ public:
     stats_options &origin_detection(bool on) { check(dog_stats_options_set_origin_detection(get(), on)); return *this; }
     stats_options &dogstatsd_telemetry(bool on) { check(dog_stats_options_set_dogstatsd_telemetry(get(), on)); return *this; }
     stats_options &dogstatsd_max_packet_bytes(std::size_t n) { check(dog_stats_options_set_dogstatsd_max_packet_bytes(get(), n)); return *this; }
+    stats_options &max_distribution_values(std::size_t n) { check(dog_stats_options_set_max_distribution_values(get(), n)); return *this; }
 
     /** The C options (still owned by this object). */
     dog_stats_options_t *get() const noexcept { return o_.get(); }
@@ -463,7 +464,7 @@ struct point_options {
  * process-wide one, see global()). Move-only; share it between threads by reference.
  *
  * Error policy: start(), flush(), stop() and telemetry() throw dogapi::error. The recording
- * calls (increment, gauge, histogram, timers) are meant for hot paths: they never throw and
+ * calls (increment, gauge, histogram, distribution, timers) are meant for hot paths: they never throw and
  * return a `std::error_code` instead (a dropped point is also counted in the telemetry).
  */
 class stats {
@@ -538,6 +539,14 @@ public:
     /** `dog_stats_histogram_full()`. */
     std::error_code histogram(const char *name, double value, const char *tags, const point_options &p) noexcept {
         return dogapi::make_error_code(dog_stats_histogram_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_distribution()`: every value is sent, percentiles computed across hosts. */
+    std::error_code distribution(const char *name, double value, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_distribution(s_, name, value, tags));
+    }
+    /** `dog_stats_distribution_full()` (a sampled value is kept once, unscaled). */
+    std::error_code distribution(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_distribution_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
     }
 
 private:

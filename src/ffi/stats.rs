@@ -98,7 +98,7 @@ pub unsafe extern "C" fn dog_stats_free(stats: *mut DogStats) {
 /// Pointers as the recording functions document.
 #[inline]
 #[allow(clippy::too_many_arguments)]
-unsafe fn record(
+pub(super) unsafe fn record(
     kind: Kind,
     stats: *mut DogStats,
     name: *const c_char,

@@ -179,6 +179,20 @@ pub extern "C" fn dog_stats_options_set_max_payload_bytes(
     set(opts, |o| o.set_max_payload_bytes(max_payload_bytes))
 }
 
+/// Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
+/// [1, 8388608] (default 10000). Values beyond it are dropped and counted
+/// (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: 8 bytes per value kept,
+/// per distribution context and bucket not yet flushed; threads recording into one context use
+/// up to 4 stripes, each capped on its own, so a bucket may hold up to 4x the cap until the
+/// flush cuts it to the cap (and counts the rest as dropped).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_max_distribution_values(
+    opts: *mut DogStatsOptions,
+    max_distribution_values: usize,
+) -> dog_status_t {
+    set(opts, |o| o.set_max_distribution_values(max_distribution_values))
+}
+
 /// Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]
 /// (default 5).
 #[no_mangle]

@@ -38,6 +38,9 @@ pub enum Body {
     /// their compressed length); sent as is with `Content-Encoding: gzip` whatever `gzip` says.
     /// Shared, not copied (the stats retry queue keeps the same bytes).
     Gzipped(std::sync::Arc<[u8]>),
+    /// JSON already zlib-compressed by the caller (`/api/v1/distribution_points` accepts only
+    /// `deflate`); sent as is with `Content-Encoding: deflate`. Shared like `Gzipped`.
+    Deflated(std::sync::Arc<[u8]>),
 }
 
 /// One API call, before the client adds host, version, auth and encoding.
@@ -432,10 +435,11 @@ impl Client {
             Body::None => None,
             Body::Json(v) => Some(serde_json::to_vec(v).expect("serialising a serde_json::Value cannot fail").into()),
             Body::JsonText(t) => Some(t.as_bytes().into()),
-            Body::Gzipped(b) => Some(b[..].into()),
+            Body::Gzipped(b) | Body::Deflated(b) => Some(b[..].into()),
         };
         let pre_gzipped = matches!(req.body, Body::Gzipped(_));
-        let body = match (body, req.gzip && !pre_gzipped) {
+        let pre_deflated = matches!(req.body, Body::Deflated(_));
+        let body = match (body, req.gzip && !pre_gzipped && !pre_deflated) {
             (Some(b), true) => Some(gzip(&b).into()),
             (b, _) => b,
         };
@@ -449,7 +453,9 @@ impl Client {
         }
         if body.is_some() {
             headers.push(("Content-Type", "application/json"));
-            if req.gzip || pre_gzipped {
+            if pre_deflated {
+                headers.push(("Content-Encoding", "deflate"));
+            } else if req.gzip || pre_gzipped {
                 headers.push(("Content-Encoding", "gzip"));
             }
         }

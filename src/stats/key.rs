@@ -137,6 +137,9 @@ pub enum Kind {
     Counter = 1,
     Gauge = 2,
     Histogram = 3,
+    /// Every value kept and sent (`/api/v1/distribution_points`, DogStatsD `|d`); a
+    /// distribution and a histogram of the same name and tags are two contexts.
+    Distribution = 4,
 }
 
 /// The hasher of context keys (here) and of the per-thread cache's raw keys (`cache.rs`):
@@ -222,6 +225,7 @@ mod tests {
         let t = SortedTags::parse(None);
         assert_ne!(context_hash(Kind::Counter, "m", &t, None), context_hash(Kind::Counter, "m", &t, Some("")));
         assert_ne!(context_hash(Kind::Counter, "m", &t, None), context_hash(Kind::Gauge, "m", &t, None));
+        assert_ne!(context_hash(Kind::Histogram, "m", &t, None), context_hash(Kind::Distribution, "m", &t, None));
     }
 
     #[test]

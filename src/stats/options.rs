@@ -1,5 +1,6 @@
 //! `start()` options: dogapi's `DogStatsApi.start` plus the bounds libdogapi adds.
 
+use super::distribution::{DEFAULT_MAX_VALUES, MAX_MAX_VALUES};
 use super::sink::payload::MAX_COMPRESSED;
 use crate::dogstatsd::config::{self as dsd_config, Destination};
 use crate::error::Error;
@@ -40,6 +41,8 @@ pub struct StatsOptions {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request, in seconds.
     pub request_timeout: f64,
+    /// Values a distribution keeps per context and bucket; the rest are dropped and counted.
+    pub max_distribution_values: usize,
     /// Tags added to every context (with those of `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
     /// `DD_TAGS`, read at start): normalised, sorted, each once.
     pub global_tags: GlobalTags,
@@ -103,6 +106,7 @@ impl Default for StatsOptions {
             dogstatsd_max_packet_bytes: 0,
             global_tags: GlobalTags::default(),
             flush_at_exit: true,
+            max_distribution_values: DEFAULT_MAX_VALUES,
         }
     }
 }
@@ -305,6 +309,16 @@ impl StatsOptions {
         Ok(())
     }
 
+    /// Values a distribution keeps per context and bucket, in [1, 8388608] (default 10000);
+    /// values beyond it are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`).
+    pub fn set_max_distribution_values(&mut self, n: usize) -> Result<(), Error> {
+        if !(1..=MAX_MAX_VALUES).contains(&n) {
+            return Err(Error::invalid(format!("max_distribution_values must be in [1, {MAX_MAX_VALUES}], got {n}")));
+        }
+        self.max_distribution_values = n;
+        Ok(())
+    }
+
     /// Checks options built field by field (Rust callers) with the setters' rules.
     pub fn validate(&self) -> Result<(), Error> {
         let mut o = self.clone();
@@ -318,6 +332,7 @@ impl StatsOptions {
         o.set_shutdown_timeout(self.shutdown_timeout)?;
         o.set_request_timeout(self.request_timeout)?;
         o.set_dogstatsd_max_packet_bytes(self.dogstatsd_max_packet_bytes)?;
+        o.set_max_distribution_values(self.max_distribution_values)?;
         Ok(())
     }
 
@@ -382,6 +397,13 @@ mod tests {
         o.set_max_queued_bytes(0).unwrap();
         o.set_max_queued_bytes(usize::MAX).unwrap();
         assert_eq!(o.max_queued_bytes, usize::MAX);
+        for bad in [0, MAX_MAX_VALUES + 1, usize::MAX] {
+            assert!(o.set_max_distribution_values(bad).is_err(), "{bad}");
+            assert_eq!(o.max_distribution_values, DEFAULT_MAX_VALUES);
+        }
+        o.set_max_distribution_values(1).unwrap();
+        o.set_max_distribution_values(MAX_MAX_VALUES).unwrap();
+        assert_eq!(o.max_distribution_values, MAX_MAX_VALUES);
     }
 
     #[test]

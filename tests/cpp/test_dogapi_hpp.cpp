@@ -184,11 +184,16 @@ static void test_stats() {
     CHECK(st.increment("hpp.stats.early").value() == DOG_ERR_NOT_STARTED);
 
     st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10).global_tags(
-        "hpp:global").flush_at_exit(false));
+        "hpp:global").flush_at_exit(false).max_distribution_values(2));
     CHECK(!st.increment("hpp.stats.count"));
     CHECK(!st.increment("hpp.stats.count", 2, "lang:cpp"));
     CHECK(!st.gauge("hpp.stats.gauge", 3.5, "lang:cpp"));
     CHECK(!st.histogram("hpp.stats.hist", 0.25));
+    CHECK(!st.distribution("hpp.stats.dist", 0.5, "lang:cpp"));
+    CHECK(!st.distribution("hpp.stats.dist", 1.5, "lang:cpp"));
+    dogapi::point_options at;
+    at.timestamp = 0;
+    CHECK(!st.distribution("hpp.stats.dist", 2.5, "lang:cpp", at)); // over the cap of 2: dropped, counted
     dogapi::point_options half;
     half.sample_rate = 0.5;
     CHECK(!st.increment("hpp.stats.sampled", 1, nullptr, half));
@@ -223,6 +228,7 @@ static void test_stats() {
     CHECK(t[DOG_STATS_PAYLOADS_SENT] >= 1);
     CHECK(t[DOG_STATS_SERIES_SENT] >= 4);
     CHECK(st.telemetry(DOG_STATS_SERIES_SENT) == t[DOG_STATS_SERIES_SENT]);
+    CHECK(t[DOG_STATS_DROPPED_DISTRIBUTION_VALUES] == 1);
 
     dogapi::http dd("fake-api-key", nullptr);
     std::string body = dd.request("GET", "/_intake/requests", "path=/api/v1/series").body();
@@ -236,6 +242,10 @@ static void test_stats() {
     CHECK(body.find("hpp.stats.cancelled") == std::string::npos);
     CHECK(body.find("hpp.stats.early") == std::string::npos);
     CHECK(body.find("\"hpp:global\"") != std::string::npos); // the global-tags option
+    CHECK(body.find("hpp.stats.dist") == std::string::npos); // not a series
+    body = dd.request("GET", "/_intake/requests", "path=/api/v1/distribution_points").body();
+    CHECK(body.find("hpp.stats.dist") != std::string::npos);
+    CHECK(body.find("\"contract\":\"valid\"") != std::string::npos);
 
     dogapi::stats moved = std::move(st); // frees once, in moved's destructor
     CHECK(moved.get() != nullptr);
