@@ -257,8 +257,11 @@ pub unsafe extern "C" fn dog_stats_timer_stop_full(
 /// dogapi's `flush(timestamp)`: sends every bucket strictly older than the bucket holding
 /// `timestamp` (POSIX seconds; 0: now), so `flush(209.9)` keeps a point of 205 and
 /// `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
-/// `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
-/// anything queued by earlier failures (except payloads a 429 asked to hold back).
+/// `POST /api/v1/series` payloads and deflate-compressed `POST /api/v1/distribution_points`
+/// payloads (each under `max_payload_bytes`), then sends them and anything queued by earlier
+/// failures (except payloads a 429 asked to hold back). With the DogStatsD sink
+/// (`dog_stats_options_set_dogstatsd_url()`), the buckets become datagrams to the Agent and the
+/// call waits until the sender thread has written them (drops counted, never retried).
 /// A single series that alone exceeds `max_payload_bytes` compressed cannot be split: it is
 /// dropped before sending, counted (`DOG_STATS_DROPPED_SERIES_OVERSIZED`) and logged at ERROR,
 /// without changing the status. Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
