@@ -34,6 +34,8 @@ typedef struct dog_stats_counter dog_stats_counter_t;
 typedef struct dog_stats_gauge dog_stats_gauge_t;
 /** Opaque pre-registered histogram of a dog_stats_t: dog_stats_histogram_new(), dog_stats_histogram_record(), dog_stats_histogram_free(). Thread-safe. */
 typedef struct dog_stats_histogram dog_stats_histogram_t;
+/** Opaque pre-registered distribution of a dog_stats_t: dog_stats_distribution_new(), dog_stats_distribution_record(), dog_stats_distribution_free(). Thread-safe. */
+typedef struct dog_stats_distribution dog_stats_distribution_t;
 
 /**
  * Times the statement or block that follows and records the elapsed seconds as a histogram
@@ -1908,6 +1910,34 @@ dog_status_t dog_stats_histogram_record(dog_stats_histogram_t *histogram, double
  * Frees a histogram handle, as `dog_stats_counter_free()`.
  */
 void dog_stats_histogram_free(dog_stats_histogram_t *histogram);
+
+/**
+ * A pre-registered distribution of `stats`: as `dog_stats_counter_new()`, recorded with
+ * `dog_stats_distribution_record()`, freed with `dog_stats_distribution_free()`.
+ */
+dog_stats_distribution_t *dog_stats_distribution_new(dog_stats_t *stats,
+                                                     const char *name,
+                                                     const char *tags);
+
+/**
+ * `dog_stats_distribution_new()` for the series' `host` (NULL: the default host).
+ */
+dog_stats_distribution_t *dog_stats_distribution_new_full(dog_stats_t *stats,
+                                                          const char *name,
+                                                          const char *tags,
+                                                          const char *host);
+
+/**
+ * Records `value` into the distribution (as `dog_stats_distribution()` with sample rate 1,
+ * stamped now: every value is sent, up to `max_distribution_values` per bucket). Statuses as
+ * `dog_stats_counter_add()`.
+ */
+dog_status_t dog_stats_distribution_record(dog_stats_distribution_t *distribution, double value);
+
+/**
+ * Frees a distribution handle, as `dog_stats_counter_free()`.
+ */
+void dog_stats_distribution_free(dog_stats_distribution_t *distribution);
 
 /**
  * Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),

@@ -626,6 +626,15 @@ public:
     std::error_code record(double v) noexcept { return stats_handle::record(v); }
 };
 
+/** A pre-registered distribution (`dog_stats_distribution_new_full()`), as dogapi::counter. */
+class distribution : public detail::stats_handle<dog_stats_distribution_t, dog_stats_distribution_new_full,
+                                                 dog_stats_distribution_record, dog_stats_distribution_free> {
+public:
+    using stats_handle::stats_handle;
+    /** `dog_stats_distribution_record()`. */
+    std::error_code record(double v) noexcept { return stats_handle::record(v); }
+};
+
 /**
  * Records the lifetime of a scope as a histogram point of `name` in seconds (dogapi's
  * `timed` / `timer`; the C++ form of `DOG_STATS_TIMED`), also when the scope is left by

@@ -33,6 +33,7 @@ HANDLES = {
     "dog_stats_counter_t": ("dt_stats_counter()", "dog_stats_counter_free({v})"),
     "dog_stats_gauge_t": ("dt_stats_gauge()", "dog_stats_gauge_free({v})"),
     "dog_stats_histogram_t": ("dt_stats_histogram()", "dog_stats_histogram_free({v})"),
+    "dog_stats_distribution_t": ("dt_stats_distribution()", "dog_stats_distribution_free({v})"),
 }
 # Functions never called with a valid handle: they would consume or stop it.
 NULL_ONLY_SUFFIXES = ("_free",)
@@ -289,7 +290,7 @@ def main():
         "/* Pre-registered handles; the instance is freed right away (a handle outliving it is",
         " * part of the contract: recording then returns DOG_ERR_NOT_STARTED). */",
     ]
-    for kind in ("counter", "gauge", "histogram"):
+    for kind in ("counter", "gauge", "histogram", "distribution"):
         out += [
             f"static dog_stats_{kind}_t *dt_stats_{kind}(void) {{",
             "    dog_stats_t *s = dt_stats();",

@@ -207,6 +207,8 @@ static void test_stats() {
         for (int i = 0; i < 3; i++) CHECK(!requests.add());
         CHECK(!depth.set(4));
         CHECK(!latency.record(0.5));
+        dogapi::distribution sizes(st, "hpp.handle.dist");
+        CHECK(!sizes.record(512));
         dogapi::counter moved_counter = std::move(requests);
         CHECK(!moved_counter.add(2));
         CHECK(requests.get() == nullptr); // NOLINT(bugprone-use-after-move)
@@ -245,6 +247,7 @@ static void test_stats() {
     CHECK(body.find("hpp.stats.dist") == std::string::npos); // not a series
     body = dd.request("GET", "/_intake/requests", "path=/api/v1/distribution_points").body();
     CHECK(body.find("hpp.stats.dist") != std::string::npos);
+    CHECK(body.find("hpp.handle.dist") != std::string::npos);
     CHECK(body.find("\"contract\":\"valid\"") != std::string::npos);
 
     dogapi::stats moved = std::move(st); // frees once, in moved's destructor
