@@ -8,7 +8,12 @@ use dogapi::ffi::status::{dog_status_str, dog_status_t};
 use std::ffi::{CStr, CString};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+/// Requests and body bytes the discard server received, since the start.
+pub static REQUESTS: AtomicU64 = AtomicU64::new(0);
+pub static BODY_BYTES: AtomicU64 = AtomicU64::new(0);
 
 /// An HTTP/1.1 server on 127.0.0.1 that reads each request (Content-Length or chunked body),
 /// throws it away and answers `202 {"status":"ok"}`, keeping the connection alive. Its
@@ -53,19 +58,22 @@ fn serve(c: TcpStream) -> std::io::Result<()> {
                 }
             }
         }
+        let mut body_len = 0;
         if chunked {
             loop {
                 line.clear();
                 r.read_line(&mut line)?;
                 let n = usize::from_str_radix(line.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
-                std::io::copy(&mut (&mut r).take(n as u64 + 2), &mut std::io::sink())?;
+                body_len += std::io::copy(&mut (&mut r).take(n as u64 + 2), &mut std::io::sink())?.saturating_sub(2);
                 if n == 0 {
                     break;
                 }
             }
         } else {
-            std::io::copy(&mut (&mut r).take(len as u64), &mut std::io::sink())?;
+            body_len = std::io::copy(&mut (&mut r).take(len as u64), &mut std::io::sink())?;
         }
+        REQUESTS.fetch_add(1, Ordering::Relaxed);
+        BODY_BYTES.fetch_add(body_len, Ordering::Relaxed);
         let body = r#"{"status":"ok"}"#;
         write!(
             w,

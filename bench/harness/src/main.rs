@@ -10,12 +10,16 @@
 mod flush;
 mod ours;
 mod peer;
+mod so;
 mod timing;
 
 use dogapi::ffi::stats::{dog_stats_gauge, dog_stats_histogram, dog_stats_increment};
+use dogapi::ffi::stats_telemetry::dog_stats_telemetry_get;
+use dogapi::stats::telemetry::Counter;
 use metrics::{counter, gauge, histogram};
 use ours::{Ours, Setup};
 use std::ffi::{c_char, CStr};
+use std::sync::atomic::Ordering;
 use timing::{max, median, min, run, Sample};
 
 const TAGS: &CStr = c"a:1,b:2";
@@ -31,20 +35,30 @@ struct Config {
     roll_up: f64,
     flush: bool,
     only: Option<String>,
+    /// Also measure rows (a)-(c) through this libdogapi.so.
+    so: Option<String>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: dogapi-bench [--rounds N (>= 8 recommended, default 8)] [--run-ms MS (default 150)] [--iters CALLS_PER_RUN]\n\
          \x20                   [--contexts N (flush row, default 100000)] [--no-flush] [--roll-up SECONDS (default 10)]\n\
-         \x20                   [--only SUBSTRING (rows whose label contains it)]"
+         \x20                   [--only SUBSTRING (rows whose label contains it)] [--so PATH/libdogapi.so]"
     );
     std::process::exit(2)
 }
 
 fn config() -> Config {
-    let mut c =
-        Config { rounds: 8, iters: 0, run_ms: 150.0, contexts: 100_000, roll_up: 10.0, flush: true, only: None };
+    let mut c = Config {
+        rounds: 8,
+        iters: 0,
+        run_ms: 150.0,
+        contexts: 100_000,
+        roll_up: 10.0,
+        flush: true,
+        only: None,
+        so: None,
+    };
     let mut a = std::env::args().skip(1);
     while let Some(k) = a.next() {
         let mut v = || a.next().unwrap_or_else(|| usage());
@@ -56,6 +70,7 @@ fn config() -> Config {
             "--roll-up" => c.roll_up = v().parse().unwrap_or_else(|_| usage()),
             "--no-flush" => c.flush = false,
             "--only" => c.only = Some(v()),
+            "--so" => c.so = Some(v()),
             _ => usage(),
         }
     }
@@ -70,6 +85,8 @@ struct Row {
     label: String,
     threads: usize,
     iters: u64,
+    /// Calls made by each library in this row, warm-up included (checked at the end).
+    calls: u64,
     ours: Vec<Sample>,
     peer: Vec<Sample>,
 }
@@ -119,7 +136,9 @@ where
     fastest = fastest.min(run(threads, WARM, peer).cpu);
     between();
     let iters = if cfg.iters > 0 { cfg.iters } else { (cfg.run_ms * 1e6 / fastest.max(0.1)).clamp(1e5, 1e9) as u64 };
-    let mut row = Row { label: label.to_string(), threads, iters, ours: Vec::new(), peer: Vec::new() };
+    // run() makes one untimed call per thread before its loop.
+    let calls = threads as u64 * (WARM + 1 + cfg.rounds as u64 * (iters + 1));
+    let mut row = Row { label: label.to_string(), threads, iters, calls, ours: Vec::new(), peer: Vec::new() };
     for _ in 0..cfg.rounds {
         if let Some(o) = ours {
             row.ours.push(run(threads, iters, o));
@@ -277,6 +296,16 @@ fn main() {
     // flusher is on but fires once an hour, so nothing is sent during the run.
     let ours = Ours::start(&Setup { api_host: "http://127.0.0.1:9", roll_up: cfg.roll_up, flush_in_thread: true });
     let s = &ours;
+    // SAFETY: live handle, NUL-terminated strings. Each call must succeed before it is timed.
+    for (what, st) in unsafe {
+        [
+            ("dog_stats_increment", dog_stats_increment(s.0, NAMES[0].as_ptr(), 1.0, TAGS.as_ptr())),
+            ("dog_stats_gauge", dog_stats_gauge(s.0, NAMES[0].as_ptr(), 1.0, TAGS.as_ptr())),
+            ("dog_stats_histogram", dog_stats_histogram(s.0, NAMES[0].as_ptr(), 1.0, TAGS.as_ptr())),
+        ]
+    } {
+        assert_eq!(st, 0, "{what} returned {st}");
+    }
     let registry = peer::install();
     let drain = || peer::drain(&registry);
     let none = None::<&fn(usize, u64)>;
@@ -339,6 +368,29 @@ fn main() {
         rows.extend(measure(&cfg, &format!("(d) gauge handle set{suffix}"), threads, none, &p, &|| ()));
         let p = |t: usize, i: u64| hh[ctx(t)].record(v(i));
         rows.extend(measure(&cfg, &format!("(d) histogram handle record{suffix}"), threads, none, &p, &drain));
+        // (a)-(c) again with libdogapi.so (dlopen), one thread: what a C program linked against the
+        // shared library pays on top (symbol call, dynamic TLS).
+        if let (1, Some(path)) = (threads, &cfg.so) {
+            let so = so::SoLib::load(path, "http://127.0.0.1:9", cfg.roll_up);
+            let so = &so;
+            let (inc, gau, his) = (so.increment, so.gauge, so.histogram);
+            // SAFETY (the three bodies): live handle of the loaded library, NUL-terminated strings.
+            let o = |_: usize, _: u64| unsafe {
+                inc(so.stats, NAMES[0].as_ptr(), 1.0, TAGS.as_ptr());
+            };
+            let p = |_: usize, _: u64| counter!("bench.a", "a" => "1", "b" => "2").increment(1);
+            rows.extend(measure(&cfg, "(a) increment by name [libdogapi.so]", 1, Some(&o), &p, &|| ()));
+            let o = |_: usize, i: u64| unsafe {
+                gau(so.stats, NAMES[0].as_ptr(), v(i), TAGS.as_ptr());
+            };
+            let p = |_: usize, i: u64| gauge!("bench.a", "a" => "1", "b" => "2").set(v(i));
+            rows.extend(measure(&cfg, "(b) gauge by name [libdogapi.so]", 1, Some(&o), &p, &|| ()));
+            let o = |_: usize, i: u64| unsafe {
+                his(so.stats, NAMES[0].as_ptr(), v(i), TAGS.as_ptr());
+            };
+            let p = |_: usize, i: u64| histogram!("bench.a", "a" => "1", "b" => "2").record(v(i));
+            rows.extend(measure(&cfg, "(c) histogram by name [libdogapi.so]", 1, Some(&o), &p, &drain));
+        }
     }
 
     let one: Vec<&Row> = rows.iter().filter(|r| r.threads == 1).collect();
@@ -352,6 +404,23 @@ fn main() {
     print_one_thread(&one, &named);
     print_two_threads(&two, &one);
     print_rounds(&rows);
+
+    // Every call must have been recorded (a failing call would be cheap and look fast).
+    let mut recorded = 0u64;
+    // SAFETY: live handle, valid out-pointer.
+    let st = unsafe { dog_stats_telemetry_get(ours.0, Counter::DOG_STATS_POINTS_RECORDED as u32, &mut recorded) };
+    let ours_calls: u64 =
+        rows.iter().filter(|r| !r.ours.is_empty() && !r.label.contains(".so]")).map(|r| r.calls).sum();
+    let mut peer_count = 0u64;
+    registry.visit_counters(|_, c| peer_count += c.load(Ordering::Relaxed));
+    let peer_calls: u64 =
+        rows.iter().filter(|r| r.label.contains("increment") || r.label.contains("counter")).map(|r| r.calls).sum();
+    let verdict = if st == 0 && recorded == ours_calls + 3 && peer_count == peer_calls { "ok" } else { "MISMATCH" };
+    println!(
+        "\ncheck ({verdict}): libdogapi points recorded {recorded} (expected {} = calls + 3 checks); metrics-rs counters \
+         total {peer_count} (expected {peer_calls})",
+        ours_calls + 3
+    );
     drop(ours);
 
     if cfg.flush && cfg.only.as_deref().is_none_or(|o| "(f) flush".contains(o)) {
@@ -385,6 +454,11 @@ fn main() {
         );
         let f = |v: &[f64]| v.iter().map(|x| format!("{x:.1}")).collect::<Vec<_>>().join(" ");
         println!("every round, ms: port 9: {}; discard server: {}", f(&refused), f(&sent));
+        println!(
+            "discard server received {:.1} requests, {:.0} KB of (gzip) body per round",
+            flush::REQUESTS.load(Ordering::Relaxed) as f64 / cfg.rounds as f64,
+            flush::BODY_BYTES.load(Ordering::Relaxed) as f64 / cfg.rounds as f64 / 1e3
+        );
     }
     println!("\nload at end: {}", load());
 }
