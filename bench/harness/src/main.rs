@@ -178,7 +178,7 @@ fn ratio_cell(r: &Row) -> String {
     format!("{} | {:5.2}", range(&w), median(&c))
 }
 
-fn print_one_thread(rows: &[&Row], named: &dyn Fn(&str) -> Option<f64>) {
+fn print_one_thread(rows: &[&Row], named: &dyn Fn(&str) -> Option<(f64, f64)>) {
     println!("\n## One thread: ns per call (wall median [min-max] over the rounds; cpu = thread CPU time, median)");
     println!(
         "{:<W$} | {:>22} {:>6} | {:>22} {:>6} | {:>22} | {:>5}",
@@ -187,7 +187,13 @@ fn print_one_thread(rows: &[&Row], named: &dyn Fn(&str) -> Option<f64>) {
     for r in rows {
         let (ow, oc, ratio) = if r.ours.is_empty() {
             let vs = named(&r.label)
-                .map(|n| format!("no libdogapi handle; our named call (wall) / this = {:.1}x", n / r.peer_med()))
+                .map(|(w, c)| {
+                    format!(
+                        "no libdogapi handle; our named call / this: wall {:.1}x, cpu {:.1}x",
+                        w / r.peer_med(),
+                        c / median(&cpus(&r.peer))
+                    )
+                })
                 .unwrap_or_default();
             ("-".to_string(), "-".to_string(), vs)
         } else {
@@ -212,13 +218,26 @@ fn par(s: &[Sample]) -> f64 {
 fn print_two_threads(rows: &[&Row], one: &[&Row]) {
     println!(
         "\n## Two threads: ns per call per thread (slowest thread; wall median [min-max]); x1t = that median / the \
-         one-thread median of the same call (1.00 = no slow-down; distinct contexts: throughput = 2 / x1t); \
+         one-thread median of the same call, by wall and by CPU time (1.00 = no slow-down; distinct contexts: throughput \
+         = 2 / x1t; under load the wall x1t mostly measures the load, the CPU one still shows cache-line contention); \
          par = CPU time of both threads / wall time (median; 2.00: both ran in parallel all along; near 1: they \
          shared a core or were serialised by the load, and the row shows little contention)"
     );
     println!(
-        "{:<W$} | {:>22} {:>5} {:>6} {:>4} | {:>22} {:>5} {:>6} {:>4} | {:>22} | {:>5}",
-        "row", "libdogapi", "x1t", "cpu", "par", "metrics-rs", "x1t", "cpu", "par", "metrics/ours wall", "cpu"
+        "{:<W$} | {:>22} {:>5} {:>6} {:>5} {:>4} | {:>22} {:>5} {:>6} {:>5} {:>4} | {:>22} | {:>5}",
+        "row",
+        "libdogapi",
+        "x1t",
+        "cpu",
+        "x1t",
+        "par",
+        "metrics-rs",
+        "x1t",
+        "cpu",
+        "x1t",
+        "par",
+        "metrics/ours wall",
+        "cpu"
     );
     for r in rows {
         // The one-thread row of the same call: the label without its ", 2 threads ..." suffix.
@@ -229,26 +248,28 @@ fn print_two_threads(rows: &[&Row], one: &[&Row]) {
             _ => "    -".to_string(),
         };
         let (ours, ratio) = if r.ours.is_empty() {
-            (format!("{:>22} {:>5} {:>6} {:>4}", "-", "-", "-", "-"), String::new())
+            (format!("{:>22} {:>5} {:>6} {:>5} {:>4}", "-", "-", "-", "-", "-"), String::new())
         } else {
             (
                 format!(
-                    "{:>22} {} {:6.2} {:4.2}",
+                    "{:>22} {} {:6.2} {} {:4.2}",
                     range(&walls(&r.ours)),
                     x(r.ours_med(), b.and_then(Row::ours_med)),
                     median(&cpus(&r.ours)),
+                    x(Some(median(&cpus(&r.ours))), b.filter(|b| !b.ours.is_empty()).map(|b| median(&cpus(&b.ours)))),
                     par(&r.ours)
                 ),
                 ratio_cell(r),
             )
         };
         println!(
-            "{:<W$} | {} | {:>22} {} {:6.2} {:4.2} | {}",
+            "{:<W$} | {} | {:>22} {} {:6.2} {} {:4.2} | {}",
             r.label,
             ours,
             range(&walls(&r.peer)),
             x(Some(r.peer_med()), b.map(Row::peer_med)),
             median(&cpus(&r.peer)),
+            x(Some(median(&cpus(&r.peer))), b.map(|b| median(&cpus(&b.peer)))),
             par(&r.peer),
             ratio
         );
@@ -399,7 +420,9 @@ fn main() {
     let named = |l: &str| {
         let kind = ["counter", "gauge", "histogram"].iter().position(|k| l.contains(k))?;
         let n = ["(a) increment by name", "(b) gauge by name", "(c) histogram by name"][kind];
-        one.iter().find(|r| r.label == n).and_then(|r| r.ours_med())
+        one.iter()
+            .find(|r| r.label == n && !r.ours.is_empty())
+            .map(|r| (r.ours_med().unwrap_or(0.0), median(&cpus(&r.ours))))
     };
     print_one_thread(&one, &named);
     print_two_threads(&two, &one);
