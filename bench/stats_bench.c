@@ -106,7 +106,6 @@ int main(void) {
     }
     S = dog_stats_new();
     if (dog_stats_start(S, o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
-    dog_stats_options_free(o);
     /* create the contexts */
     dog_stats_increment(S, "bench.a", 1, "env:prod,role:db");
     dog_stats_increment(S, "bench.b", 1, "env:prod,role:db");
@@ -137,7 +136,8 @@ int main(void) {
     /* 10,000 histogram contexts, one point each (stripes + the first reservoir allocation),
        in their own instance so the flush below measures the same 100,000 counters as before */
     dog_stats_t *H = dog_stats_new();
-    if (dog_stats_start(H, &o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
+    if (dog_stats_start(H, o) != DOG_OK) { fprintf(stderr, "%s\n", dog_error_last()); return 1; }
+    dog_stats_options_free(o); /* both instances started: start copies the options */
     dog_stats_histogram(H, "bench.hist.warm", 1, "env:prod,role:db");
     long hbefore = rss_kb();
     for (int i = 0; i < 10000; i++) {
