@@ -8,6 +8,7 @@
 //! `(thread, i)`); pass `None` for a library that has no equivalent.
 
 mod flush;
+mod memory;
 mod ours;
 mod peer;
 mod so;
@@ -445,6 +446,22 @@ fn main() {
         ours_calls + 3
     );
     drop(ours);
+
+    // After the check (it adds counters) and after every recording row (it grows the registry
+    // the peer's rows look keys up in).
+    if cfg.flush && cfg.only.as_deref().is_none_or(|o| "(g) memory".contains(o)) {
+        let (o, p, strings) = memory::per_context(cfg.contexts);
+        println!(
+            "\n## (g) memory per context, {} counter contexts with 2 tags (RSS growth / contexts, one shot; name + tag \
+             bytes: {strings:.0} per context)",
+            cfg.contexts
+        );
+        println!(
+            "libdogapi {o:.0} B ({:.0} beyond the strings) | metrics-rs registry {p:.0} B ({:.0} beyond the strings)",
+            o - strings,
+            p - strings
+        );
+    }
 
     if cfg.flush && cfg.only.as_deref().is_none_or(|o| "(f) flush".contains(o)) {
         let server = flush::discard_server();
