@@ -5,6 +5,7 @@
 # "[libdogapi.so]" rows load with dlopen).
 #   scripts/bench-stats.sh [harness options: --rounds N --run-ms MS --iters N --contexts N
 #                           --no-flush --roll-up S --only SUBSTRING]
+# Example: scripts/bench-stats.sh --rounds 12 --only '(a)'   (row (a) only, 12 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}

@@ -43,7 +43,7 @@ struct Config {
 fn usage() -> ! {
     eprintln!(
         "usage: dogapi-bench [--rounds N (>= 8 recommended, default 8)] [--run-ms MS (default 150)] [--iters CALLS_PER_RUN]\n\
-         \x20                   [--contexts N (flush row, default 100000)] [--no-flush] [--roll-up SECONDS (default 10)]\n\
+         \x20                   [--contexts N (rows f, g; default 100000)] [--no-flush (skip f, g)] [--roll-up SECONDS (default 10)]\n\
          \x20                   [--only SUBSTRING (rows whose label contains it)] [--so PATH/libdogapi.so]"
     );
     std::process::exit(2)
@@ -75,7 +75,7 @@ fn config() -> Config {
             _ => usage(),
         }
     }
-    if c.rounds == 0 || c.run_ms.is_nan() || c.run_ms <= 0.0 {
+    if c.rounds == 0 || c.contexts == 0 || c.run_ms.is_nan() || c.run_ms <= 0.0 {
         usage()
     }
     c
