@@ -15,6 +15,7 @@ mod so;
 mod timing;
 
 use dogapi::ffi::stats::{dog_stats_gauge, dog_stats_histogram, dog_stats_increment};
+use dogapi::ffi::stats_handle::*;
 use dogapi::ffi::stats_telemetry::dog_stats_telemetry_get;
 use dogapi::stats::telemetry::Counter;
 use metrics::{counter, gauge, histogram};
@@ -112,6 +113,18 @@ fn cpus(s: &[Sample]) -> Vec<f64> {
 /// Interleaved rounds of one row: a warm-up run of each (100,000 calls, not kept; it also
 /// sets the calls per run, the same for both, so that the faster one's run lasts `run_ms`),
 /// then `rounds` × (ours, peer); `between` runs after each run, untimed.
+/// libdogapi's pre-registered handles of the two contexts (shared by the timed threads; the C
+/// API makes them safe to use from any thread).
+struct OurHandles {
+    c: [*mut DogStatsCounter; 2],
+    g: [*mut DogStatsGauge; 2],
+    h: [*mut DogStatsHistogram; 2],
+}
+// SAFETY: the handles are thread-safe (documented C contract).
+unsafe impl Send for OurHandles {}
+// SAFETY: as above.
+unsafe impl Sync for OurHandles {}
+
 fn measure<FO, FP>(
     cfg: &Config,
     label: &str,
@@ -330,13 +343,25 @@ fn main() {
     }
     let registry = peer::install();
     let drain = || peer::drain(&registry);
-    let none = None::<&fn(usize, u64)>;
     let name = |t: usize| -> *const c_char { NAMES[t].as_ptr() };
     // Pre-registered metrics-rs handles, one per context (index = NAMES index).
     let ch = [counter!("bench.a", "a" => "1", "b" => "2"), counter!("bench.b", "a" => "1", "b" => "2")];
     let gh = [gauge!("bench.a", "a" => "1", "b" => "2"), gauge!("bench.b", "a" => "1", "b" => "2")];
     let hh = [histogram!("bench.a", "a" => "1", "b" => "2"), histogram!("bench.b", "a" => "1", "b" => "2")];
     let v = |i: u64| (i & 1023) as f64;
+    // Our pre-registered handles, one per context (index = NAMES index).
+    // SAFETY: live instance, NUL-terminated strings; freed below, after the last row.
+    let oh = unsafe {
+        OurHandles {
+            c: [0, 1].map(|i| dog_stats_counter_new(s.0, NAMES[i].as_ptr(), TAGS.as_ptr())),
+            g: [0, 1].map(|i| dog_stats_gauge_new(s.0, NAMES[i].as_ptr(), TAGS.as_ptr())),
+            h: [0, 1].map(|i| dog_stats_histogram_new(s.0, NAMES[i].as_ptr(), TAGS.as_ptr())),
+        }
+    };
+    assert!(
+        oh.c.iter().all(|p| !p.is_null()) && oh.g.iter().all(|p| !p.is_null()) && oh.h.iter().all(|p| !p.is_null())
+    );
+    let oh = &oh;
 
     let mut rows: Vec<Row> = Vec::new();
     // One thread, and two threads on the same context (ctx = 0) or distinct contexts (ctx = t).
@@ -381,15 +406,23 @@ fn main() {
             }
         };
         rows.extend(measure(&cfg, &format!("(c) histogram by name{suffix}"), threads, Some(&o), &p, &drain));
-        // (d) pre-registered handles. libdogapi has none yet: when dog_stats_counter_new & co.
-        // exist, create them next to `ch`/`gh`/`hh` above and replace `none` with
-        // `Some(&|t, _| unsafe { dog_stats_counter_add(oc[ctx(t)], 1.0); })` (and gauge/histogram).
+        // (d) pre-registered handles, both libraries.
+        // SAFETY (the three `ours` bodies): live handles.
+        let o = |t: usize, _: u64| unsafe {
+            dog_stats_counter_add(oh.c[ctx(t)], 1.0);
+        };
         let p = |t: usize, _: u64| ch[ctx(t)].increment(1);
-        rows.extend(measure(&cfg, &format!("(d) counter handle add{suffix}"), threads, none, &p, &|| ()));
+        rows.extend(measure(&cfg, &format!("(d) counter handle add{suffix}"), threads, Some(&o), &p, &|| ()));
+        let o = |t: usize, i: u64| unsafe {
+            dog_stats_gauge_set(oh.g[ctx(t)], v(i));
+        };
         let p = |t: usize, i: u64| gh[ctx(t)].set(v(i));
-        rows.extend(measure(&cfg, &format!("(d) gauge handle set{suffix}"), threads, none, &p, &|| ()));
+        rows.extend(measure(&cfg, &format!("(d) gauge handle set{suffix}"), threads, Some(&o), &p, &|| ()));
+        let o = |t: usize, i: u64| unsafe {
+            dog_stats_histogram_record(oh.h[ctx(t)], v(i));
+        };
         let p = |t: usize, i: u64| hh[ctx(t)].record(v(i));
-        rows.extend(measure(&cfg, &format!("(d) histogram handle record{suffix}"), threads, none, &p, &drain));
+        rows.extend(measure(&cfg, &format!("(d) histogram handle record{suffix}"), threads, Some(&o), &p, &drain));
         // (a)-(c) again with libdogapi.so (dlopen), one thread: what a C program linked against the
         // shared library pays on top (symbol call, dynamic TLS).
         if let (1, Some(path)) = (threads, &cfg.so) {
@@ -445,6 +478,12 @@ fn main() {
          total {peer_count} (expected {peer_calls})",
         ours_calls + 3
     );
+    // SAFETY: handles from the constructors above, freed once; no row runs any more.
+    unsafe {
+        oh.c.iter().for_each(|p| dog_stats_counter_free(*p));
+        oh.g.iter().for_each(|p| dog_stats_gauge_free(*p));
+        oh.h.iter().for_each(|p| dog_stats_histogram_free(*p));
+    }
     drop(ours);
 
     // After the check (it adds counters) and after every recording row (it grows the registry
