@@ -77,6 +77,16 @@ static inline double st_sum(const char *json, const char *name) {
     return sum;
 }
 
+/* The number after `"<key>":` (the first occurrence after `from`) in `json`, NaN when absent:
+ * reads the DogStatsD listener's totals (GET /_intake/dogstatsd). */
+static inline double st_number_after(const char *json, const char *from, const char *key) {
+    char needle[256];
+    const char *p = json != NULL && from != NULL ? strstr(json, from) : NULL;
+    snprintf(needle, sizeof needle, "\"%s\":", key);
+    p = p != NULL ? strstr(p, needle) : NULL;
+    return p != NULL ? strtod(p + strlen(needle), NULL) : 0.0 / 0.0;
+}
+
 /* Every telemetry value at once, indexed by dog_stats_telemetry_id_t: t.v[DOG_STATS_SERIES_SENT]. */
 typedef struct {
     uint64_t v[DOG_STATS_TELEMETRY_COUNT];

@@ -33,15 +33,6 @@ static void *recorder(void *arg) {
     return NULL;
 }
 
-/* The number after `"<key>":` (the first occurrence after `from`), NaN when absent. */
-static double number_after(const char *json, const char *from, const char *key) {
-    char needle[256];
-    const char *p = json != NULL && from != NULL ? strstr(json, from) : NULL;
-    snprintf(needle, sizeof needle, "\"%s\":", key);
-    p = p != NULL ? strstr(p, needle) : NULL;
-    return p != NULL ? strtod(p + strlen(needle), NULL) : (double)NAN;
-}
-
 int main(void) {
     dog_http_t *h = dt_client();
     const char *url = getenv("DD_DOGSTATSD_URL");
@@ -86,24 +77,24 @@ int main(void) {
     for (int tries = 0; tries < 400; tries++) {
         free(json);
         json = dt_control(h, "GET", "dogstatsd", NULL, NULL);
-        if (number_after(json, "{", "packets") == (double)sent) {
+        if (st_number_after(json, "{", "packets") == (double)sent) {
             break;
         }
         struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    CHECK(number_after(json, "{", "packets") == (double)sent, "the listener received %llu packets",
+    CHECK(st_number_after(json, "{", "packets") == (double)sent, "the listener received %llu packets",
           (unsigned long long)sent);
-    CHECK(number_after(json, "\"counters\"", "c.dsd.count|#env:c") == THREADS * POINTS, "counter total");
+    CHECK(st_number_after(json, "\"counters\"", "c.dsd.count|#env:c") == THREADS * POINTS, "counter total");
     for (int t = 0; t < THREADS; t++) {
         char key[128];
         snprintf(key, sizeof key, "c.dsd.gauge|#env:c,thread:%d", t);
-        CHECK(number_after(json, "\"gauges\"", key) == POINTS - 1, "gauge of thread %d: the last value", t);
+        CHECK(st_number_after(json, "\"gauges\"", key) == POINTS - 1, "gauge of thread %d: the last value", t);
         snprintf(key, sizeof key, "\"c.dsd.hist|#env:c,thread:%d\"", t);
         double want_sum = (double)t * POINTS * POINTS + POINTS * (POINTS - 1) / 2.0;
-        CHECK(number_after(json, key, "count") == POINTS, "histogram of thread %d: every value", t);
-        CHECK(number_after(json, key, "sum") == want_sum, "histogram of thread %d: sum", t);
-        CHECK(number_after(json, key, "weighted_count") == POINTS, "histogram of thread %d: count", t);
+        CHECK(st_number_after(json, key, "count") == POINTS, "histogram of thread %d: every value", t);
+        CHECK(st_number_after(json, key, "sum") == want_sum, "histogram of thread %d: sum", t);
+        CHECK(st_number_after(json, key, "weighted_count") == POINTS, "histogram of thread %d: count", t);
     }
     CHECK(dt_has(json, "\"parse_errors\":[]"), "every line parsed");
     free(json);
