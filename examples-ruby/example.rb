@@ -164,10 +164,6 @@ if (intake = ENV['DOG_INTAKE_URL'])
   series = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.requests') }
   # the stats series carry the host set with dog_stats_options_set_host
   stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') && JSON.generate(q['body']).include?('example.ruby.stats.handled') && JSON.generate(q['body']).include?('"ruby-example"') }
-  bad = (events + series + stats).reject { |q| %w[valid no_spec].include?(q['contract']) }
-  if events.empty? || series.empty? || stats.empty? || !bad.empty?
-    abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
-  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') && JSON.generate(q['body']).include?('"ruby-example"') }
   dists = seen.select { |q| q['path'] == '/api/v1/distribution_points' && JSON.generate(q['body']).include?('example.ruby.stats.size') }
   bad = (events + series + stats + dists).reject { |q| %w[valid no_spec].include?(q['contract']) }
   if events.empty? || series.empty? || stats.empty? || dists.empty? || !bad.empty?
