@@ -119,7 +119,11 @@ fn a_child_posts_through_its_own_sender_and_connection() {
         assert_eq!(dog_stats_options_set_api_key(o, c("test-api-key").as_ptr()), DOG_OK);
     });
     assert_eq!(event(s, "http.parent.before"), DOG_OK);
-    in_child(|| i32::from(event(s, "http.child") != DOG_OK) | 2 * i32::from(check(s, "http.child.check") != DOG_OK));
+    in_child(|| {
+        let mut code = i32::from(event(s, "http.child") != DOG_OK);
+        code |= 2 * i32::from(check(s, "http.child.check") != DOG_OK);
+        code
+    });
     assert_eq!(event(s, "http.parent.after"), DOG_OK);
     let reqs = intake.take_requests();
     assert!(reqs.iter().all(|r| r.contract == Contract::Valid));
