@@ -74,7 +74,7 @@ endif()
 set(DOGAPI_INTAKE_RUN "${DOGAPI_INTAKE}" run --strict --spec "${_dogapi_spec}" --)
 
 # Environment of every test: the built library on the loader path (FFI examples), nothing that
-# would send 127.0.0.1 traffic through a proxy.
+# would send 127.0.0.1 traffic through a proxy or add global tags.
 set(DOGAPI_TEST_ENV_MOD
     "LD_LIBRARY_PATH=path_list_prepend:${DOGAPI_LIB_DIR}"
     "DOGAPI_LIBRARY=set:${DOGAPI_LIB_DIR}/libdogapi.so.${DOGAPI_SOVERSION}"
@@ -83,7 +83,9 @@ set(DOGAPI_TEST_ENV_MOD
     "ALL_PROXY=unset:" "all_proxy=unset:" "DD_PROXY_HTTPS=unset:" "DD_SITE=unset:"
     # nothing from the developer's shell that would send the stats tests to a Datadog Agent
     "DD_DOGSTATSD_URL=unset:" "DD_AGENT_HOST=unset:" "DD_DOGSTATSD_PORT=unset:" "DD_ENTITY_ID=unset:"
-    "DD_ORIGIN_DETECTION_ENABLED=unset:" "DOG_INTAKE_DOGSTATSD=unset:")
+    "DD_ORIGIN_DETECTION_ENABLED=unset:" "DOG_INTAKE_DOGSTATSD=unset:"
+    # unified service tagging: the tests that want these tags set them themselves
+    "DD_ENV=unset:" "DD_SERVICE=unset:" "DD_VERSION=unset:" "DD_TAGS=unset:")
 
 # dogapi_test(<name> COMMAND ... [INTAKE | INTAKE_LAX] [LABELS ...] [ENV ...] [FIXTURES_REQUIRED ...]
 #             [FIXTURES_SETUP ...] [TIMEOUT s] [WORKING_DIRECTORY d])

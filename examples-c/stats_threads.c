@@ -1,5 +1,5 @@
 /* Several threads record into the process-wide aggregator; a background thread flushes to
- * /api/v1/series every 10 s; dog_stats_stop() sends the rest before exit.
+ * /api/v1/series (and /api/v1/distribution_points) every 10 s; dog_stats_stop() sends the rest before exit.
  *   DD_API_KEY=... ./stats_threads        (or: dog-intake run -- ./stats_threads) */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +15,8 @@ static void *work(void *arg) {
         dog_stats_counter_add(requests, 1);
         DOG_STATS_TIMED(stats, "example.handler.time", "route:/home") {
             dog_stats_histogram(stats, "example.payload.bytes", 512 + i % 100, NULL);
+            /* every value is sent: Datadog computes the percentiles across hosts */
+            dog_stats_distribution(stats, "example.payload.size", 512 + i % 100, NULL);
         }
     }
     dog_stats_gauge(stats, "example.worker.done", 1, (const char *)arg);

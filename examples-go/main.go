@@ -112,7 +112,7 @@ func verify(intake string) error {
 	if err := json.NewDecoder(r.Body).Decode(&seen); err != nil {
 		return err
 	}
-	events, series, stats := 0, 0, 0
+	events, series, stats, dists := 0, 0, 0, 0
 	for _, q := range seen {
 		var body struct {
 			Title string `json:"title"`
@@ -134,12 +134,16 @@ func verify(intake string) error {
 			stats++
 			mine = true
 		}
+		if q.Path == "/api/v1/distribution_points" && strings.Contains(string(q.Body), "example.go.stats.size") {
+			dists++
+			mine = true
+		}
 		if mine && q.Contract != "valid" && q.Contract != "no_spec" {
 			return fmt.Errorf("%s broke the contract: %v", q.Path, q.ContractErrors)
 		}
 	}
-	if events == 0 || series == 0 || stats == 0 {
-		return fmt.Errorf("intake check failed: events=%d series=%d stats=%d", events, series, stats)
+	if events == 0 || series == 0 || stats == 0 || dists == 0 {
+		return fmt.Errorf("intake check failed: events=%d series=%d stats=%d distributions=%d", events, series, stats, dists)
 	}
 	return nil
 }

@@ -126,12 +126,22 @@ func (st *Stats) NewCounter(name, tags string) (*Counter, error) {
 }
 
 // Add adds value to the counter.
-func (c *Counter) Add(value float64) error { return check(C.dog_stats_counter_add(c.c, C.double(value))) }
+func (c *Counter) Add(value float64) error {
+	return check(C.dog_stats_counter_add(c.c, C.double(value)))
+}
 
 // Free releases the handle.
 func (c *Counter) Free() {
 	C.dog_stats_counter_free(c.c)
 	c.c = nil
+}
+
+// Distribution adds a distribution value: every value is sent
+// (/api/v1/distribution_points), so percentiles are computed across hosts.
+func (st *Stats) Distribution(name string, value float64, tags string) error {
+	return st.record(func(s *C.dog_stats_t, n *C.char, v C.double, t *C.char) C.dog_status_t {
+		return C.dog_stats_distribution(s, n, v, t)
+	}, name, value, tags)
 }
 
 // Close sends everything (current bucket included, within timeout seconds) and frees.
@@ -152,6 +162,9 @@ func recordStats() error {
 			return err
 		}
 		if err := st.Histogram("example.go.stats.latency", 0.01*float64(i), ""); err != nil {
+			return err
+		}
+		if err := st.Distribution("example.go.stats.size", 100*float64(i), ""); err != nil {
 			return err
 		}
 	}

@@ -51,6 +51,7 @@ const stats = {
   counterNew: lib.func('dog_stats_counter_t *dog_stats_counter_new(dog_stats_t *stats, const char *name, const char *tags)'),
   counterAdd: lib.func('dog_status_t dog_stats_counter_add(dog_stats_counter_t *counter, double value)'),
   counterFree: lib.func('void dog_stats_counter_free(dog_stats_counter_t *counter)'),
+  distribution: lib.func('dog_status_t dog_stats_distribution(dog_stats_t *stats, const char *name, double value, const char *tags)'),
   stop: lib.func('dog_status_t dog_stats_stop(dog_stats_t *stats, double timeout_seconds)'),
   free: lib.func('void dog_stats_free(dog_stats_t *stats)'),
 };
@@ -92,6 +93,8 @@ async function main() {
     for (let i = 0; i < 10; i++) {
       check(stats.increment(st, 'example.node.stats.count', 1, 'lang:node'));
       check(stats.histogram(st, 'example.node.stats.latency', 0.01 * i, null));
+      // every value is sent (/api/v1/distribution_points): percentiles across hosts
+      check(stats.distribution(st, 'example.node.stats.size', 100 * i, null));
     }
     check(stats.gauge(st, 'example.node.stats.gauge', 42, null));
     const handled = stats.counterNew(st, 'example.node.stats.handled', 'lang:node');
@@ -149,10 +152,12 @@ async function main() {
       JSON.stringify(q.body).includes('example.node.stats.count') &&
       JSON.stringify(q.body).includes('example.node.stats.handled') &&
       JSON.stringify(q.body).includes('"node-example"'));
-    const bad = events.concat(series, statSeries).filter((q) => !['valid', 'no_spec'].includes(q.contract));
-    if (!events.length || !series.length || !statSeries.length || bad.length) {
+    const dists = seen.filter((q) => q.path === '/api/v1/distribution_points' &&
+      JSON.stringify(q.body).includes('example.node.stats.size'));
+    const bad = events.concat(series, statSeries, dists).filter((q) => !['valid', 'no_spec'].includes(q.contract));
+    if (!events.length || !series.length || !statSeries.length || !dists.length || bad.length) {
       throw new Error(`intake check failed: events=${events.length} series=${series.length} ` +
-        `stats=${statSeries.length} ` +
+        `stats=${statSeries.length} distributions=${dists.length} ` +
         `contract problems=${JSON.stringify(bad.map((q) => q.contract_errors))}`);
     }
     console.log('the intake received the event and the metric');

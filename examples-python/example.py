@@ -57,7 +57,7 @@ lib.dog_stats_options_set_flush_in_thread.restype = dog_status_t
 lib.dog_stats_new.restype = c_void_p
 lib.dog_stats_start.argtypes = [c_void_p, c_void_p]
 lib.dog_stats_start.restype = dog_status_t
-for fn in (lib.dog_stats_increment, lib.dog_stats_gauge, lib.dog_stats_histogram):
+for fn in (lib.dog_stats_increment, lib.dog_stats_gauge, lib.dog_stats_histogram, lib.dog_stats_distribution):
     fn.argtypes = [c_void_p, c_char_p, c_double, c_char_p]
     fn.restype = dog_status_t
 # A pre-registered counter: name and tags checked once, then dog_stats_counter_add reads no string.
@@ -118,6 +118,8 @@ def main():
         for i in range(10):
             check(lib.dog_stats_increment(stats, b"example.python.stats.count", 1.0, b"lang:python"))
             check(lib.dog_stats_histogram(stats, b"example.python.stats.latency", 0.01 * i, None))
+            # every value is sent (/api/v1/distribution_points): percentiles across hosts
+            check(lib.dog_stats_distribution(stats, b"example.python.stats.size", 100.0 * i, None))
         check(lib.dog_stats_gauge(stats, b"example.python.stats.gauge", 42.0, None))
         handled = lib.dog_stats_counter_new(stats, b"example.python.stats.handled", b"lang:python")
         if not handled:
@@ -172,10 +174,13 @@ def main():
                  and "example.python.stats.count" in json.dumps(q["body"])
                  and "example.python.stats.handled" in json.dumps(q["body"])
                  and '"python-example"' in json.dumps(q["body"])]
-        bad = [q for q in events + series + stats if q.get("contract") not in ("valid", "no_spec")]
-        if not events or not series or not stats or bad:
-            sys.exit("intake check failed: events=%d series=%d stats=%d contract problems=%s"
-                     % (len(events), len(series), len(stats), [q.get("contract_errors") for q in bad]))
+        dists = [q for q in seen if q["path"] == "/api/v1/distribution_points"
+                 and "example.python.stats.size" in json.dumps(q["body"])]
+        bad = [q for q in events + series + stats + dists if q.get("contract") not in ("valid", "no_spec")]
+        if not events or not series or not stats or not dists or bad:
+            sys.exit("intake check failed: events=%d series=%d stats=%d distributions=%d contract problems=%s"
+                     % (len(events), len(series), len(stats), len(dists),
+                        [q.get("contract_errors") for q in bad]))
         print("the intake received the event and the metric")
 
 

@@ -46,6 +46,7 @@ module Dogapi
   attach_function :dog_stats_counter_new, [:pointer, :string, :string], :pointer
   attach_function :dog_stats_counter_add, [:pointer, :double], :int32
   attach_function :dog_stats_counter_free, [:pointer], :void
+  attach_function :dog_stats_distribution, [:pointer, :string, :double, :string], :int32
   attach_function :dog_stats_stop, [:pointer, :double], :int32
   attach_function :dog_stats_free, [:pointer], :void
 
@@ -114,6 +115,8 @@ begin
   10.times do |i|
     Dogapi.check(Dogapi.dog_stats_increment(stats, 'example.ruby.stats.count', 1.0, 'lang:ruby'))
     Dogapi.check(Dogapi.dog_stats_histogram(stats, 'example.ruby.stats.latency', 0.01 * i, nil))
+    # every value is sent (/api/v1/distribution_points): percentiles across hosts
+    Dogapi.check(Dogapi.dog_stats_distribution(stats, 'example.ruby.stats.size', 100.0 * i, nil))
   end
   Dogapi.check(Dogapi.dog_stats_gauge(stats, 'example.ruby.stats.gauge', 42.0, nil))
   handled = Dogapi.dog_stats_counter_new(stats, 'example.ruby.stats.handled', 'lang:ruby')
@@ -164,6 +167,11 @@ if (intake = ENV['DOG_INTAKE_URL'])
   bad = (events + series + stats).reject { |q| %w[valid no_spec].include?(q['contract']) }
   if events.empty? || series.empty? || stats.empty? || !bad.empty?
     abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
+  stats = seen.select { |q| q['path'] == '/api/v1/series' && JSON.generate(q['body']).include?('example.ruby.stats.count') && JSON.generate(q['body']).include?('"ruby-example"') }
+  dists = seen.select { |q| q['path'] == '/api/v1/distribution_points' && JSON.generate(q['body']).include?('example.ruby.stats.size') }
+  bad = (events + series + stats + dists).reject { |q| %w[valid no_spec].include?(q['contract']) }
+  if events.empty? || series.empty? || stats.empty? || dists.empty? || !bad.empty?
+    abort "intake check failed: events=#{events.size} series=#{series.size} stats=#{stats.size} distributions=#{dists.size} contract problems=#{bad.map { |q| q['contract_errors'] }}"
   end
   puts 'the intake received the event and the metric'
 end

@@ -34,6 +34,8 @@ typedef struct dog_stats_counter dog_stats_counter_t;
 typedef struct dog_stats_gauge dog_stats_gauge_t;
 /** Opaque pre-registered histogram of a dog_stats_t: dog_stats_histogram_new(), dog_stats_histogram_record(), dog_stats_histogram_free(). Thread-safe. */
 typedef struct dog_stats_histogram dog_stats_histogram_t;
+/** Opaque pre-registered distribution of a dog_stats_t: dog_stats_distribution_new(), dog_stats_distribution_record(), dog_stats_distribution_free(). Thread-safe. */
+typedef struct dog_stats_distribution dog_stats_distribution_t;
 
 /**
  * Times the statement or block that follows and records the elapsed seconds as a histogram
@@ -51,6 +53,17 @@ typedef struct dog_stats_histogram dog_stats_histogram_t;
     for (dog_stats_timer_t dog_timed_timer_ = dog_stats_timer_start(), *dog_timed_once_ = &dog_timed_timer_; \
          dog_timed_once_ != NULL; \
          (void)dog_stats_timer_stop((stats), dog_timed_timer_, (name), (tags)), dog_timed_once_ = NULL)
+
+/**
+ * DOG_STATS_TIMED() recording the elapsed seconds as a distribution value of `name`
+ * (dog_stats_timer_stop_distribution()), so its percentiles are computed over every process
+ * and host. Same rules: the block runs once; `break`, `return` or `goto` skip the recording.
+ * It may be nested in (or hold) a DOG_STATS_TIMED block.
+ */
+#define DOG_STATS_TIMED_DISTRIBUTION(stats, name, tags) \
+    for (dog_stats_timer_t dog_timed_dist_timer_ = dog_stats_timer_start(), *dog_timed_dist_once_ = &dog_timed_dist_timer_; \
+         dog_timed_dist_once_ != NULL; \
+         (void)dog_stats_timer_stop_distribution((stats), dog_timed_dist_timer_, (name), (tags)), dog_timed_dist_once_ = NULL)
 
 
 /**
@@ -101,11 +114,12 @@ typedef struct dog_stats_histogram dog_stats_histogram_t;
 /**
  * Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
  * `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
- * gauge context and bucket, 8 per histogram context and bucket, each with one point; with the
+ * gauge context and bucket, 8 per histogram context and bucket, each with one point, and one
+ * per distribution context and bucket (to `/api/v1/distribution_points`, every value); with the
  * DogStatsD sink (`dog_stats_options_set_dogstatsd_url`) `DOG_STATS_FLUSHES`,
- * `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram)
- * and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the `DOG_STATS_DOGSTATSD_*`
- * ids what it sent and dropped, and the HTTP ids stay 0. Values
+ * `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram or
+ * distribution) and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the
+ * `DOG_STATS_DOGSTATSD_*` ids what it sent and dropped, and the HTTP ids stay 0. Values
  * start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
  * added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
  */
@@ -218,10 +232,16 @@ enum dog_stats_telemetry_id_t
    */
   DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE = 23,
   /**
+   * Distribution values dropped because their context already held
+   * `max_distribution_values` values in that bucket (counted when the bucket is flushed;
+   * they were counted in `DOG_STATS_POINTS_RECORDED` when recorded).
+   */
+  DOG_STATS_DROPPED_DISTRIBUTION_VALUES = 24,
+  /**
    * Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
    * array). It grows when counters are added.
    */
-  DOG_STATS_TELEMETRY_COUNT = 24,
+  DOG_STATS_TELEMETRY_COUNT = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -759,7 +779,8 @@ dog_status_t dog_downtime_v2_list(dog_http_t *client,
  * defaulted, as in dogapi), `device_name`, `aggregation_key` (≤ 100 characters),
  * `source_type_name`, and `extra_json`: a JSON object merged into the body last, for fields
  * such as `{"alert_type":"error"}` (alert_type one of error, warning, info, success,
- * user_update, recommendation, snapshot).
+ * user_update, recommendation, snapshot). The client's global tags (`DD_ENV`, `DD_SERVICE`,
+ * `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`) follow the event's own, each once.
  *
  * On success `dog_response_result()` is the event id and `dog_response_id()` the same id.
  * `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;
@@ -947,6 +968,19 @@ dog_status_t dog_http_set_allow_insecure_http(dog_http_t *client, bool allow);
  * the cap is read. Out of range: `DOG_ERR_INVALID_ARGUMENT`.
  */
 dog_status_t dog_http_set_max_response_bytes(dog_http_t *client, size_t max_bytes);
+
+/**
+ * Global tags: a comma-separated list (`"team:core,region:eu"`) added to every event
+ * (`dog_event_post()`) and service check (`dog_service_check_post()`) this client posts,
+ * after the call's own tags, each tag once (a tag the call already carries is not repeated).
+ * The tags of Datadog's unified service tagging, read from the environment by
+ * `dog_http_new()` — `DD_ENV`, `DD_SERVICE`, `DD_VERSION` (as `env:<v>`, `service:<v>`,
+ * `version:<v>`) and `DD_TAGS` (comma or space separated) — are added the same way whatever
+ * this setter says. Tags are normalised as `dog_metric_post()` does; one longer than 200
+ * characters is `DOG_ERR_INVALID_ARGUMENT` and nothing changes. NULL or `""`: none besides the
+ * environment's.
+ */
+dog_status_t dog_http_set_global_tags(dog_http_t *client, const char *tags);
 
 /**
  * Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
@@ -1500,8 +1534,9 @@ dog_status_t dog_search_query(dog_http_t *client, const char *query, dog_respons
  * `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
  * (checked before anything is sent: `DOG_ERR_INVALID_ARGUMENT`); `timestamp` 0 means now;
  * `message` and `tags` (comma-separated) optional. The check name and the tags follow the
- * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`). Result: the
- * answer.
+ * naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`); the client's
+ * global tags (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`)
+ * follow them, each once. Result: the answer.
  */
 dog_status_t dog_service_check_post(dog_http_t *client,
                                     const char *check,
@@ -1572,14 +1607,20 @@ dog_stats_t *dog_stats_new(void);
 /**
  * The process-wide instance (dogapi's `dog_stats_api` singleton), created not started on
  * first use. The pointer is valid for the whole process; `dog_stats_free()` on it does
- * nothing. Nothing is flushed at exit: call `dog_stats_stop()` before exiting.
+ * nothing. Once started it flushes everything, the current bucket included, when the process
+ * exits normally (returning from `main` or `exit()`, from any thread, also in a forked child,
+ * which sends only its own points), within its shutdown timeout: see
+ * `dog_stats_options_set_flush_at_exit()`, which turns it off.
  */
 dog_stats_t *dog_stats_default(void);
 
 /**
  * Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
  * may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
- * unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
+ * unset strings read from the environment as documented there). The global tags of the
+ * environment (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`: see
+ * `dog_stats_options_set_global_tags()`) are read here, at every start. Starting
+ * `dog_stats_default()` arms its flush at exit (`dog_stats_options_set_flush_at_exit()`). A running instance is first stopped, flushing everything
  * within its shutdown timeout (dogapi silently dropped unflushed data). With
  * `flush_in_thread` a background thread flushes every `flush_interval` seconds. The sink
  * (the HTTP API, or the Datadog Agent over DogStatsD when `DD_DOGSTATSD_URL` /
@@ -1699,8 +1740,11 @@ dog_status_t dog_stats_timer_stop_full(dog_stats_t *stats,
  * dogapi's `flush(timestamp)`: sends every bucket strictly older than the bucket holding
  * `timestamp` (POSIX seconds; 0: now), so `flush(209.9)` keeps a point of 205 and
  * `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
- * `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
- * anything queued by earlier failures (except payloads a 429 asked to hold back).
+ * `POST /api/v1/series` payloads and deflate-compressed `POST /api/v1/distribution_points`
+ * payloads (each under `max_payload_bytes`), then sends them and anything queued by earlier
+ * failures (except payloads a 429 asked to hold back). With the DogStatsD sink
+ * (`dog_stats_options_set_dogstatsd_url()`), the buckets become datagrams to the Agent and the
+ * call waits until the sender thread has written them (drops counted, never retried).
  * A single series that alone exceeds `max_payload_bytes` compressed cannot be split: it is
  * dropped before sending, counted (`DOG_STATS_DROPPED_SERIES_OVERSIZED`) and logged at ERROR,
  * without changing the status. Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,
@@ -1725,6 +1769,58 @@ dog_status_t dog_stats_flush(dog_stats_t *stats,
  */
 dog_status_t dog_stats_stop(dog_stats_t *stats,
                             double timeout_seconds);
+
+/**
+ * Adds `value` to the distribution `name`: unlike a histogram, every value of a bucket is
+ * sent (`POST /api/v1/distribution_points`, compressed with deflate), and Datadog computes the
+ * percentiles over every process and host that sends the same metric. A distribution and a
+ * histogram of the same name and tags are separate contexts. At most
+ * `max_distribution_values` values are kept per context and bucket (default 10000); the
+ * rest are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled;
+ * which values are kept when a bucket overflows is not specified. A bucket is sent as one
+ * series per 4096 values (fewer when `max_payload_bytes` is small, so that a series always
+ * fits a payload; telemetry counts series). Keeping a value may grow the bucket's array
+ * (amortised; no global lock). Arguments and statuses as `dog_stats_increment()`.
+ */
+dog_status_t dog_stats_distribution(dog_stats_t *stats,
+                                    const char *name,
+                                    double value,
+                                    const char *tags);
+
+/**
+ * `dog_stats_distribution()` with timestamp, sample_rate and host, as
+ * `dog_stats_increment_full()`. A call with `sample_rate` < 1 is kept with that probability
+ * (as datadogpy's `ThreadStats.distribution`) and a kept value is sent once, unscaled: the
+ * v1 endpoint has no sample-rate field (a DogStatsD sink sends it as `|@rate`).
+ */
+dog_status_t dog_stats_distribution_full(dog_stats_t *stats,
+                                         const char *name,
+                                         double value,
+                                         const char *tags,
+                                         double timestamp,
+                                         double sample_rate,
+                                         const char *host);
+
+/**
+ * Records the seconds elapsed since `timer` started (`dog_stats_timer_start()`) as a
+ * distribution value of `name`, stamped now. Arguments and statuses as
+ * `dog_stats_distribution()`.
+ */
+dog_status_t dog_stats_timer_stop_distribution(dog_stats_t *stats,
+                                               dog_stats_timer_t timer,
+                                               const char *name,
+                                               const char *tags);
+
+/**
+ * `dog_stats_timer_stop_distribution()` with sample_rate and host, as
+ * `dog_stats_distribution_full()`.
+ */
+dog_status_t dog_stats_timer_stop_distribution_full(dog_stats_t *stats,
+                                                    dog_stats_timer_t timer,
+                                                    const char *name,
+                                                    const char *tags,
+                                                    double sample_rate,
+                                                    const char *host);
 
 /**
  * Posts an event through the aggregator's sink (dogapi's `event`, for processes that only
@@ -1878,6 +1974,34 @@ dog_status_t dog_stats_histogram_record(dog_stats_histogram_t *histogram, double
 void dog_stats_histogram_free(dog_stats_histogram_t *histogram);
 
 /**
+ * A pre-registered distribution of `stats`: as `dog_stats_counter_new()`, recorded with
+ * `dog_stats_distribution_record()`, freed with `dog_stats_distribution_free()`.
+ */
+dog_stats_distribution_t *dog_stats_distribution_new(dog_stats_t *stats,
+                                                     const char *name,
+                                                     const char *tags);
+
+/**
+ * `dog_stats_distribution_new()` for the series' `host` (NULL: the default host).
+ */
+dog_stats_distribution_t *dog_stats_distribution_new_full(dog_stats_t *stats,
+                                                          const char *name,
+                                                          const char *tags,
+                                                          const char *host);
+
+/**
+ * Records `value` into the distribution (as `dog_stats_distribution()` with sample rate 1,
+ * stamped now: every value is sent, up to `max_distribution_values` per bucket). Statuses as
+ * `dog_stats_counter_add()`.
+ */
+dog_status_t dog_stats_distribution_record(dog_stats_distribution_t *distribution, double value);
+
+/**
+ * Frees a distribution handle, as `dog_stats_counter_free()`.
+ */
+void dog_stats_distribution_free(dog_stats_distribution_t *distribution);
+
+/**
  * Creates options holding the defaults (dogapi's `start()` defaults plus libdogapi's bounds),
  * each given with its setter below. Strings left unset (API key, API host, site) are read from
  * the environment when `dog_stats_start()` runs. Change them with the
@@ -1941,6 +2065,19 @@ dog_status_t dog_stats_options_set_host(dog_stats_options_t *opts, const char *h
 dog_status_t dog_stats_options_set_device(dog_stats_options_t *opts, const char *device);
 
 /**
+ * Global tags: a comma-separated list (`"team:core,region:eu"`) added to every context
+ * (every series) of the aggregator, together with the tags of Datadog's unified service
+ * tagging read from the environment at `dog_stats_start()`: `DD_ENV`, `DD_SERVICE`,
+ * `DD_VERSION` (as `env:<v>`, `service:<v>`, `version:<v>`) and `DD_TAGS` (comma or space
+ * separated). They join a context once, when it is created (recording calls do not pay for
+ * them), sorted with the call's tags, each tag once (a global tag the call already carries is
+ * not repeated). Tags are normalised like the call's tags; one longer than 200 characters is
+ * `DOG_ERR_INVALID_ARGUMENT` (from the environment it is ignored with a `DOG_LOG_WARN` line).
+ * NULL or `""` (default): no global tags besides the environment's.
+ */
+dog_status_t dog_stats_options_set_global_tags(dog_stats_options_t *opts, const char *tags);
+
+/**
  * dogapi's `use_ec2_instance_ids`: use the EC2 instance id as the host (it wins over the host
  * option, as in dogapi). Default false.
  */
@@ -1979,10 +2116,34 @@ dog_status_t dog_stats_options_set_max_payload_bytes(dog_stats_options_t *opts,
                                                      size_t max_payload_bytes);
 
 /**
+ * Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
+ * [1, 8388608] (default 10000). Values beyond it are dropped and counted
+ * (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: 8 bytes per value kept,
+ * per distribution context and bucket not yet flushed; threads recording into one context use
+ * up to 4 stripes, each capped on its own, so a bucket may hold up to 4x the cap until the
+ * flush cuts it to the cap (and counts the rest as dropped).
+ */
+dog_status_t dog_stats_options_set_max_distribution_values(dog_stats_options_t *opts,
+                                                           size_t max_distribution_values);
+
+/**
  * Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]
  * (default 5).
  */
 dog_status_t dog_stats_options_set_shutdown_timeout(dog_stats_options_t *opts, double seconds);
+
+/**
+ * Flush at exit (default true), for the instance of `dog_stats_default()` only: when the
+ * process exits normally (`exit()`, or returning from `main`), an `atexit` handler registered
+ * by the default instance's first `dog_stats_start()` sends everything it holds, the current
+ * bucket included, as `dog_stats_stop()` would, and gives up after the shutdown timeout (what
+ * is unsent then is dropped: the exit is never held longer, even by a hung intake). It runs
+ * also after `dog_stats_stop()` (sending what was recorded since, if anything) and in a forked
+ * child that exits normally (sending only the child's own points). `_exit()`, a signal or
+ * `abort()` flush nothing. Points recorded by other `atexit` handlers that run after it (those
+ * registered before that `dog_stats_start()`) are not sent. false: nothing is sent at exit.
+ */
+dog_status_t dog_stats_options_set_flush_at_exit(dog_stats_options_t *opts, bool on);
 
 /**
  * Timeout of one flush request in seconds, in (0, 86400] (default 5).

@@ -308,6 +308,8 @@ public:
     http &set_json_responses(bool on) { check(dog_http_set_json_responses(get(), on)); return *this; }
     /** `dog_http_set_proxy`; NULL: direct connections. */
     http &set_proxy(const char *proxy_url) { check(dog_http_set_proxy(get(), proxy_url)); return *this; }
+    /** `dog_http_set_global_tags`: added to events and service checks; NULL clears. */
+    http &set_global_tags(const char *tags) { check(dog_http_set_global_tags(get(), tags)); return *this; }
 
     /** `dog_event_post`: posts an event; `response::id()` is the event id. */
     response event_post(const std::string &title, const std::string &text,
@@ -416,6 +418,8 @@ public:
     stats_options &site(const std::string &s) { check(dog_stats_options_set_site(get(), s.c_str())); return *this; }
     stats_options &host(const std::string &h) { check(dog_stats_options_set_host(get(), h.c_str())); return *this; }
     stats_options &device(const std::string &d) { check(dog_stats_options_set_device(get(), d.c_str())); return *this; }
+    /** Comma-separated tags added to every context, with DD_ENV, DD_SERVICE, DD_VERSION, DD_TAGS. */
+    stats_options &global_tags(const std::string &t) { check(dog_stats_options_set_global_tags(get(), t.c_str())); return *this; }
     stats_options &flush_interval(double s) { check(dog_stats_options_set_flush_interval(get(), s)); return *this; }
     stats_options &roll_up_interval(double s) { check(dog_stats_options_set_roll_up_interval(get(), s)); return *this; }
     stats_options &use_ec2_instance_ids(bool on) { check(dog_stats_options_set_use_ec2_instance_ids(get(), on)); return *this; }
@@ -426,6 +430,8 @@ public:
     stats_options &max_queued_bytes(std::size_t n) { check(dog_stats_options_set_max_queued_bytes(get(), n)); return *this; }
     stats_options &max_payload_bytes(std::size_t n) { check(dog_stats_options_set_max_payload_bytes(get(), n)); return *this; }
     stats_options &shutdown_timeout(double s) { check(dog_stats_options_set_shutdown_timeout(get(), s)); return *this; }
+    /** dogapi::stats::global() (`dog_stats_default()`) only: flush at normal process exit (default on). */
+    stats_options &flush_at_exit(bool on) { check(dog_stats_options_set_flush_at_exit(get(), on)); return *this; }
     stats_options &request_timeout(double s) { check(dog_stats_options_set_request_timeout(get(), s)); return *this; }
     /** The Datadog Agent over DogStatsD (`udp://host:port`, `unix:///path`, `unixgram://`,
      *  `unixstream://`); `""`: the HTTP API whatever the environment says. Unset: the
@@ -434,6 +440,7 @@ public:
     stats_options &origin_detection(bool on) { check(dog_stats_options_set_origin_detection(get(), on)); return *this; }
     stats_options &dogstatsd_telemetry(bool on) { check(dog_stats_options_set_dogstatsd_telemetry(get(), on)); return *this; }
     stats_options &dogstatsd_max_packet_bytes(std::size_t n) { check(dog_stats_options_set_dogstatsd_max_packet_bytes(get(), n)); return *this; }
+    stats_options &max_distribution_values(std::size_t n) { check(dog_stats_options_set_max_distribution_values(get(), n)); return *this; }
 
     /** The C options (still owned by this object). */
     dog_stats_options_t *get() const noexcept { return o_.get(); }
@@ -479,7 +486,7 @@ struct stats_service_check_options {
  * process-wide one, see global()). Move-only; share it between threads by reference.
  *
  * Error policy: start(), flush(), stop() and telemetry() throw dogapi::error. The recording
- * calls (increment, gauge, histogram, timers) are meant for hot paths: they never throw and
+ * calls (increment, gauge, histogram, distribution, timers) are meant for hot paths: they never throw and
  * return a `std::error_code` instead (a dropped point is also counted in the telemetry); so do
  * event() and service_check().
  */
@@ -555,6 +562,14 @@ public:
     /** `dog_stats_histogram_full()`. */
     std::error_code histogram(const char *name, double value, const char *tags, const point_options &p) noexcept {
         return dogapi::make_error_code(dog_stats_histogram_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_distribution()`: every value is sent, percentiles computed across hosts. */
+    std::error_code distribution(const char *name, double value, const char *tags = nullptr) noexcept {
+        return dogapi::make_error_code(dog_stats_distribution(s_, name, value, tags));
+    }
+    /** `dog_stats_distribution_full()` (a sampled value is kept once, unscaled). */
+    std::error_code distribution(const char *name, double value, const char *tags, const point_options &p) noexcept {
+        return dogapi::make_error_code(dog_stats_distribution_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
     }
     /** `dog_stats_event_post()`: an event through the aggregator's sink (the Agent over
      *  DogStatsD, no API key; or, synchronously, `POST /api/v1/events`). */
@@ -644,6 +659,15 @@ class histogram : public detail::stats_handle<dog_stats_histogram_t, dog_stats_h
 public:
     using stats_handle::stats_handle;
     /** `dog_stats_histogram_record()`. */
+    std::error_code record(double v) noexcept { return stats_handle::record(v); }
+};
+
+/** A pre-registered distribution (`dog_stats_distribution_new_full()`), as dogapi::counter. */
+class distribution : public detail::stats_handle<dog_stats_distribution_t, dog_stats_distribution_new_full,
+                                                 dog_stats_distribution_record, dog_stats_distribution_free> {
+public:
+    using stats_handle::stats_handle;
+    /** `dog_stats_distribution_record()`. */
     std::error_code record(double v) noexcept { return stats_handle::record(v); }
 };
 

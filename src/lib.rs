@@ -12,12 +12,14 @@
 //! - [`http`]: the API client behind `dog_http_t`: options, transport, backoff, response
 //!   rules, and one file per API resource.
 //! - [`error`], [`log`], [`tags`], [`host`]: the shared bottom (error kinds, the log sink, the
-//!   comma-separated tag lists that cross the ABI, the host name).
+//!   comma-separated tag lists that cross the ABI, the host name); [`global_tags`]: the tags
+//!   from `DD_ENV` / `DD_SERVICE` / `DD_VERSION` / `DD_TAGS` and the global-tags options.
 
 pub mod dogstatsd;
 pub mod error;
 pub mod ffi;
 pub mod fork;
+pub mod global_tags;
 pub mod host;
 pub mod http;
 pub mod log;

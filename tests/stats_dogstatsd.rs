@@ -10,6 +10,8 @@
 //! its tag to every context (accounted for by [`tags`]).
 
 use dogapi::ffi::stats::*;
+use dogapi::ffi::stats_distribution::*;
+use dogapi::ffi::stats_handle::*;
 use dogapi::ffi::stats_options::*;
 use dogapi::ffi::stats_telemetry::*;
 use dogapi::ffi::status::*;
@@ -83,6 +85,7 @@ enum K {
     Count,
     Gauge,
     Hist,
+    Dist,
 }
 
 fn rec(s: &S, k: K, name: &str, v: f64, tags: &str, ts: f64, host: Option<&str>) {
@@ -92,6 +95,7 @@ fn rec(s: &S, k: K, name: &str, v: f64, tags: &str, ts: f64, host: Option<&str>)
         K::Count => dog_stats_increment_full,
         K::Gauge => dog_stats_gauge_full,
         K::Hist => dog_stats_histogram_full,
+        K::Dist => dog_stats_distribution_full,
     };
     ok(unsafe { f(s.0, n.as_ptr(), v, t.as_ptr(), ts, 1.0, hp) });
 }
@@ -137,6 +141,13 @@ fn eight_threads_exact(kind: ListenKind) {
     let l = listen(kind, &store);
     let s = Arc::new(start(Some(l.url()), |_| {}));
     let ts = now();
+    // A pre-registered counter shared by every thread.
+    struct H(*mut DogStatsCounter);
+    unsafe impl Send for H {}
+    unsafe impl Sync for H {}
+    let handle = H(unsafe { dog_stats_counter_new(s.0, c("dsd.handle").as_ptr(), c("env:test").as_ptr()) });
+    assert!(!handle.0.is_null(), "{}", last_error());
+    let handle = &handle;
     std::thread::scope(|sc| {
         for t in 0..8u32 {
             let s = s.clone();
@@ -150,6 +161,9 @@ fn eight_threads_exact(kind: ListenKind) {
                     rec(&s, K::Hist, "dsd.hist", f64::from(t * N + i), &mine, ts, None);
                     // One context for all: 8000 points, a 1000-value sample sent at rate 1/8.
                     rec(&s, K::Hist, "dsd.hist.all", f64::from(t * N + i), "env:test", ts, None);
+                    // One distribution for all: every one of the 8000 values reaches the Agent.
+                    rec(&s, K::Dist, "dsd.dist", f64::from(t * N + i), "env:test", ts, None);
+                    ok(unsafe { dog_stats_counter_add(handle.0, 1.0) });
                 }
                 rec(&s, K::Gauge, "dsd.gauge.host", 7.0, "env:test", ts, Some(&format!("host-{t}")));
             });
@@ -188,6 +202,12 @@ fn eight_threads_exact(kind: ListenKind) {
     assert!(distinct.iter().all(|v| *v < u64::from(8 * N)));
     sample_rate_seen |= all.weighted_count > all.values.len() as f64;
     assert!(sample_rate_seen);
+    let dist = t.values(Kind::Distribution, "dsd.dist", &refs(&env)).expect("distribution");
+    let mut got = dist.values.clone();
+    got.sort_by(f64::total_cmp);
+    assert_eq!(got, (0..8 * N).map(f64::from).collect::<Vec<_>>(), "every distribution value, once");
+    assert_eq!(dist.weighted_count, f64::from(8 * N));
+    assert_eq!(t.counter("dsd.handle", &refs(&env)), f64::from(8 * N), "through the handle");
     let odd = t.values(Kind::Histogram, "dsd.hist.odd", &refs(&env)).unwrap();
     assert_eq!(odd.values.len(), 1000);
     // The listener sums len / rate in floating point (the Agent: integer weights; unit test).
@@ -200,10 +220,11 @@ fn eight_threads_exact(kind: ListenKind) {
     assert_eq!(tel(&s, DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE), 0);
     assert_eq!(tel(&s, DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER), 0);
     assert_eq!(tel(&s, DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE), 0);
-    // 1 + 8 counters, 8 + 8 gauges, 10 histograms: one each.
-    assert_eq!(tel(&s, DOG_STATS_SERIES_FLUSHED), 1 + 8 + 16 + 10);
+    // 1 + 8 + 1 (handle) counters, 8 + 8 gauges, 10 histograms, 1 distribution: one each.
+    assert_eq!(tel(&s, DOG_STATS_SERIES_FLUSHED), 1 + 8 + 1 + 16 + 10 + 1);
     assert_eq!(tel(&s, DOG_STATS_SERIES_SENT), 0, "HTTP ids stay 0");
-    assert_eq!(tel(&s, DOG_STATS_POINTS_RECORDED), u64::from(8 * (5 * N + 1) + 2999));
+    assert_eq!(tel(&s, DOG_STATS_POINTS_RECORDED), u64::from(8 * (7 * N + 1) + 2999));
+    unsafe { dog_stats_counter_free(handle.0) };
 }
 
 #[test]

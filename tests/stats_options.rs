@@ -30,10 +30,11 @@ const SECONDS: [(&str, Num); 4] = [
     ("shutdown_timeout", dog_stats_options_set_shutdown_timeout),
     ("request_timeout", dog_stats_options_set_request_timeout),
 ];
-const SIZES: [(&str, Size); 3] = [
+const SIZES: [(&str, Size); 4] = [
     ("max_contexts", dog_stats_options_set_max_contexts),
     ("max_queued_bytes", dog_stats_options_set_max_queued_bytes),
     ("max_payload_bytes", dog_stats_options_set_max_payload_bytes),
+    ("max_distribution_values", dog_stats_options_set_max_distribution_values),
 ];
 const FLAGS: [(&str, Flag); 3] = [
     ("use_ec2_instance_ids", dog_stats_options_set_use_ec2_instance_ids),
@@ -69,6 +70,11 @@ fn every_setter_checks_its_arguments() {
     assert_eq!(dog_stats_options_set_max_payload_bytes(o, 1023), DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(dog_stats_options_set_max_payload_bytes(o, 3_200_001), DOG_ERR_INVALID_ARGUMENT);
     assert_eq!(dog_stats_options_set_max_payload_bytes(o, usize::MAX), DOG_ERR_INVALID_ARGUMENT);
+    for bad in [0, 8_388_609, usize::MAX] {
+        assert_eq!(dog_stats_options_set_max_distribution_values(o, bad), DOG_ERR_INVALID_ARGUMENT, "{bad}");
+        assert!(last_error().contains("max_distribution_values"), "{}", last_error());
+    }
+    assert_eq!(dog_stats_options_set_max_distribution_values(o, 8_388_608), DOG_OK);
     for (name, set) in FLAGS {
         assert_eq!(set(null_mut(), true), DOG_ERR_NULL_ARGUMENT, "{name}");
         assert_eq!(set(o, true), DOG_OK, "{name}");

@@ -12,12 +12,14 @@ mod control;
 pub mod dogstatsd;
 mod hostile;
 mod http;
+mod points;
 mod query;
 mod responder;
 mod server;
 mod spec;
 mod state;
 
+pub use points::DistributionPoint;
 pub use server::Intake;
 
 /// Options for [`Intake::start_with`].

@@ -167,6 +167,21 @@ impl Intake {
             .collect()
     }
 
+    /// Every point of the distribution series accepted (2xx) and valid against the spec, in
+    /// arrival order.
+    pub fn distribution_points(&self) -> Vec<crate::DistributionPoint> {
+        crate::points::accepted(&self.requests_with_status())
+    }
+
+    /// The values of [`distribution_points`](Self::distribution_points) per context
+    /// (`metric` or `metric|#sorted,tags`, as [`Totals::distributions`]), timestamps and hosts
+    /// together, sorted: compare with what the same calls sent over DogStatsD.
+    ///
+    /// [`Totals::distributions`]: crate::dogstatsd::Totals
+    pub fn distribution_values(&self) -> std::collections::BTreeMap<String, Vec<f64>> {
+        crate::points::values_by_context(&self.distribution_points())
+    }
+
     /// Block until at least `n` requests are recorded or `timeout` passes; return a snapshot.
     pub fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Recorded> {
         let deadline = Instant::now() + timeout;
@@ -348,6 +363,23 @@ fn decode_body(encoding: Option<&str>, raw: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Adds the header parameters the spec restricts (`Content-Encoding` enums) to a contract.
+fn with_header_errors(spec: Option<&Spec>, req: &Req, c: Contract) -> Contract {
+    let Some(spec) = spec else { return c };
+    let errs = spec.header_errors(&req.method, &req.path, &req.headers);
+    if errs.is_empty() {
+        return c;
+    }
+    match c {
+        Contract::Valid | Contract::NoBody => Contract::Invalid(errs),
+        Contract::Invalid(mut e) => {
+            e.extend(errs);
+            Contract::Invalid(e)
+        }
+        other => other,
+    }
+}
+
 fn contract_of(
     spec: Option<&Spec>,
     req: &Req,
@@ -403,6 +435,7 @@ fn record(inner: &Inner, req: &Req) -> (Option<Fault>, u64, Decoded) {
         Some(e) => Contract::Invalid(vec![format!("/: {e}")]),
         None => contract_of(inner.spec.as_deref(), req, &query, &body),
     };
+    let contract = with_header_errors(inner.spec.as_deref(), req, contract);
     let (fault, seq) = {
         let mut s = inner.lock();
         let f = s.faults.pop_front().or_else(|| s.sticky.clone());

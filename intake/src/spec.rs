@@ -73,6 +73,9 @@ struct OpInfo {
     body_schema: Option<Value>,
     body_required: bool,
     required_query: Vec<String>,
+    /// Header parameters whose schema is an enum (e.g. `Content-Encoding`, only `deflate` for
+    /// `/distribution_points`): lowercased name, allowed values.
+    header_enums: Vec<(String, Vec<String>)>,
 }
 
 struct PathEntry {
@@ -222,6 +225,33 @@ impl Spec {
         }
     }
 
+    /// Header values outside the enum the operation declares for that header (e.g. a gzip
+    /// body sent to `/distribution_points`, which accepts only `deflate`), as
+    /// `"header <Name>: ..."` errors. Headers the operation does not describe are not checked.
+    pub(crate) fn header_errors(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+    ) -> Vec<String> {
+        let method = method.to_ascii_lowercase();
+        let Some(op) = self.find(path).and_then(|e| e.ops.get(&method)) else {
+            return Vec::new();
+        };
+        let mut errors = Vec::new();
+        for (name, allowed) in &op.header_enums {
+            for (k, v) in headers {
+                if k.eq_ignore_ascii_case(name) && !allowed.iter().any(|a| a == v.trim()) {
+                    errors.push(format!(
+                        "header {k}: {:?} is not one of {allowed:?}",
+                        v.trim()
+                    ));
+                }
+            }
+        }
+        errors
+    }
+
     /// Every (METHOD, template) of the spec; used by tests to compile everything once.
     #[cfg(test)]
     fn all_ops(&self) -> Vec<(String, String)> {
@@ -311,9 +341,23 @@ fn index_paths(doc: &Value) -> Vec<PathEntry> {
         for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
             let Some(op) = item.get(method) else { continue };
             let mut required_query = Vec::new();
+            let mut header_enums = Vec::new();
             let params = op.get("parameters").and_then(Value::as_array);
             for p in common.iter().copied().chain(params.into_iter().flatten()) {
                 let p = resolve_local(doc, p);
+                if p.get("in").and_then(Value::as_str) == Some("header") {
+                    let schema = p.get("schema").map(|s| resolve_local(doc, s));
+                    let allowed = schema.and_then(|s| s.get("enum")).and_then(Value::as_array);
+                    if let (Some(n), Some(allowed)) =
+                        (p.get("name").and_then(Value::as_str), allowed)
+                    {
+                        let allowed = allowed
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect();
+                        header_enums.push((n.to_ascii_lowercase(), allowed));
+                    }
+                }
                 if p.get("in").and_then(Value::as_str) == Some("query")
                     && p.get("required").and_then(Value::as_bool) == Some(true)
                 {
@@ -344,6 +388,7 @@ fn index_paths(doc: &Value) -> Vec<PathEntry> {
                     body_schema,
                     body_required,
                     required_query,
+                    header_enums,
                 },
             );
         }
@@ -465,6 +510,32 @@ mod tests {
             s.validate("POST", "/api/v1/series", None, Some(&interval)),
             Contract::Valid
         );
+    }
+
+    #[test]
+    fn distribution_points_body_and_content_encoding() {
+        let s = spec();
+        let ok = json!({"series":[{"metric":"lat","points":[[1700000000, [1.0, 2.5]]],
+            "type":"distribution","host":"h","tags":["env:x"]}]});
+        let p = "/api/v1/distribution_points";
+        assert_eq!(s.validate("POST", p, Some(&[]), Some(&ok)), Contract::Valid);
+        // A point is [timestamp, [values]]: a bare number is not a list of values.
+        let bad = json!({"series":[{"metric":"lat","points":[[1700000000, 1.0, 2.0]]}]});
+        assert!(!invalid(s.validate("POST", p, None, Some(&bad))).is_empty());
+        let bad =
+            json!({"series":[{"metric":"lat","points":[[1700000000, [1.0]]],"type":"gauge"}]});
+        assert!(!invalid(s.validate("POST", p, None, Some(&bad))).is_empty());
+        let h = |v: &str| vec![("Content-Encoding".to_string(), v.to_string())];
+        assert!(s.header_errors("POST", p, &h("deflate")).is_empty());
+        let e = s.header_errors("POST", p, &h("gzip"));
+        assert_eq!(
+            e,
+            ["header Content-Encoding: \"gzip\" is not one of [\"deflate\"]"]
+        );
+        assert!(s
+            .header_errors("POST", "/api/v1/series", &h("gzip"))
+            .is_empty());
+        assert!(s.header_errors("POST", p, &[]).is_empty());
     }
 
     #[test]

@@ -15,7 +15,8 @@ use std::ffi::c_char;
 /// defaulted, as in dogapi), `device_name`, `aggregation_key` (≤ 100 characters),
 /// `source_type_name`, and `extra_json`: a JSON object merged into the body last, for fields
 /// such as `{"alert_type":"error"}` (alert_type one of error, warning, info, success,
-/// user_update, recommendation, snapshot).
+/// user_update, recommendation, snapshot). The client's global tags (`DD_ENV`, `DD_SERVICE`,
+/// `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`) follow the event's own, each once.
 ///
 /// On success `dog_response_result()` is the event id and `dog_response_id()` the same id.
 /// `*out_response` (when not NULL) receives the response whenever one arrived, also on failure;

@@ -168,6 +168,21 @@ pub extern "C" fn dog_http_set_max_response_bytes(client: *mut DogHttp, max_byte
     with_client(client, |c| c.set_max_response_bytes(u64::try_from(max_bytes).unwrap_or(u64::MAX)))
 }
 
+/// Global tags: a comma-separated list (`"team:core,region:eu"`) added to every event
+/// (`dog_event_post()`) and service check (`dog_service_check_post()`) this client posts,
+/// after the call's own tags, each tag once (a tag the call already carries is not repeated).
+/// The tags of Datadog's unified service tagging, read from the environment by
+/// `dog_http_new()` — `DD_ENV`, `DD_SERVICE`, `DD_VERSION` (as `env:<v>`, `service:<v>`,
+/// `version:<v>`) and `DD_TAGS` (comma or space separated) — are added the same way whatever
+/// this setter says. Tags are normalised as `dog_metric_post()` does; one longer than 200
+/// characters is `DOG_ERR_INVALID_ARGUMENT` and nothing changes. NULL or `""`: none besides the
+/// environment's.
+#[no_mangle]
+pub unsafe extern "C" fn dog_http_set_global_tags(client: *mut DogHttp, tags: *const c_char) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    with_client(client, |c| c.set_global_tags(unsafe { opt_str(tags, "tags")? }))
+}
+
 /// Sends requests through an HTTP proxy (`http://host:port`; HTTPS is tunnelled with
 /// CONNECT). A port outside 1..65535 is `DOG_ERR_INVALID_ARGUMENT`. NULL: direct connections
 /// (the environment is read only by `dog_http_new`). A URL that does not parse is

@@ -27,6 +27,7 @@ pub mod search;
 pub mod service_check;
 pub mod snapshot;
 pub mod stats;
+pub mod stats_distribution;
 pub mod stats_event;
 pub mod stats_handle;
 pub mod stats_options;

@@ -22,8 +22,9 @@ pub const DOG_CHECK_UNKNOWN: c_int = 3;
 /// `check` and `host` are required; `status` must be `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`
 /// (checked before anything is sent: `DOG_ERR_INVALID_ARGUMENT`); `timestamp` 0 means now;
 /// `message` and `tags` (comma-separated) optional. The check name and the tags follow the
-/// naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`). Result: the
-/// answer.
+/// naming rules of `dog_metric_post` (normalised, or `DOG_ERR_INVALID_ARGUMENT`); the client's
+/// global tags (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`, `dog_http_set_global_tags()`)
+/// follow them, each once. Result: the answer.
 #[no_mangle]
 pub unsafe extern "C" fn dog_service_check_post(
     client: *mut DogHttp,

@@ -35,7 +35,10 @@ static DEFAULT: OnceLock<usize> = OnceLock::new();
 
 /// The process-wide instance (dogapi's `dog_stats_api` singleton), created not started on
 /// first use. The pointer is valid for the whole process; `dog_stats_free()` on it does
-/// nothing. Nothing is flushed at exit: call `dog_stats_stop()` before exiting.
+/// nothing. Once started it flushes everything, the current bucket included, when the process
+/// exits normally (returning from `main` or `exit()`, from any thread, also in a forked child,
+/// which sends only its own points), within its shutdown timeout: see
+/// `dog_stats_options_set_flush_at_exit()`, which turns it off.
 #[no_mangle]
 pub extern "C" fn dog_stats_default() -> *mut DogStats {
     value_call(std::ptr::null_mut(), || {
@@ -45,7 +48,10 @@ pub extern "C" fn dog_stats_default() -> *mut DogStats {
 
 /// Starts (or restarts) the aggregator with the options in `opts`, which it copies: the caller
 /// may change or free `opts` right after (NULL: the defaults of `dog_stats_options_new()`,
-/// unset strings read from the environment as documented there). A running instance is first stopped, flushing everything
+/// unset strings read from the environment as documented there). The global tags of the
+/// environment (`DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`: see
+/// `dog_stats_options_set_global_tags()`) are read here, at every start. Starting
+/// `dog_stats_default()` arms its flush at exit (`dog_stats_options_set_flush_at_exit()`). A running instance is first stopped, flushing everything
 /// within its shutdown timeout (dogapi silently dropped unflushed data). With
 /// `flush_in_thread` a background thread flushes every `flush_interval` seconds. The sink
 /// (the HTTP API, or the Datadog Agent over DogStatsD when `DD_DOGSTATSD_URL` /
@@ -63,7 +69,11 @@ pub unsafe extern "C" fn dog_stats_start(stats: *mut DogStats, opts: *const DogS
             Some(o) => o.0.clone(),
             None => StatsOptions::default(),
         };
-        s.0.start(o)
+        s.0.start(o)?;
+        if DEFAULT.get().is_some_and(|d| *d == stats as usize) {
+            crate::stats::exit::arm(&s.0);
+        }
+        Ok(())
     })
 }
 
@@ -88,7 +98,7 @@ pub unsafe extern "C" fn dog_stats_free(stats: *mut DogStats) {
 /// Pointers as the recording functions document.
 #[inline]
 #[allow(clippy::too_many_arguments)]
-unsafe fn record(
+pub(super) unsafe fn record(
     kind: Kind,
     stats: *mut DogStats,
     name: *const c_char,
@@ -247,8 +257,11 @@ pub unsafe extern "C" fn dog_stats_timer_stop_full(
 /// dogapi's `flush(timestamp)`: sends every bucket strictly older than the bucket holding
 /// `timestamp` (POSIX seconds; 0: now), so `flush(209.9)` keeps a point of 205 and
 /// `flush(210)` sends it. Runs on the calling thread: builds gzip-compressed
-/// `POST /api/v1/series` payloads (each under `max_payload_bytes`), then sends them and
-/// anything queued by earlier failures (except payloads a 429 asked to hold back).
+/// `POST /api/v1/series` payloads and deflate-compressed `POST /api/v1/distribution_points`
+/// payloads (each under `max_payload_bytes`), then sends them and anything queued by earlier
+/// failures (except payloads a 429 asked to hold back). With the DogStatsD sink
+/// (`dog_stats_options_set_dogstatsd_url()`), the buckets become datagrams to the Agent and the
+/// call waits until the sender thread has written them (drops counted, never retried).
 /// A single series that alone exceeds `max_payload_bytes` compressed cannot be split: it is
 /// dropped before sending, counted (`DOG_STATS_DROPPED_SERIES_OVERSIZED`) and logged at ERROR,
 /// without changing the status. Returns `DOG_OK` when nothing is left queued; the send's status (`DOG_ERR_CONNECTION`,

@@ -1,5 +1,5 @@
 //! Pre-registered handles of `dog_stats_t` metrics: `dog_stats_counter_t`,
-//! `dog_stats_gauge_t`, `dog_stats_histogram_t`. Conversion only; the logic lives in
+//! `dog_stats_gauge_t`, `dog_stats_histogram_t`, `dog_stats_distribution_t`. Conversion only; the logic lives in
 //! `crate::stats::handle`.
 
 use super::stats::DogStats;
@@ -15,6 +15,8 @@ pub struct DogStatsCounter(Handle);
 pub struct DogStatsGauge(Handle);
 /// The opaque handle behind `dog_stats_histogram_t`.
 pub struct DogStatsHistogram(Handle);
+/// The opaque handle behind `dog_stats_distribution_t`.
+pub struct DogStatsDistribution(Handle);
 
 /// # Safety
 /// As the exported constructors: live `stats`, NUL-terminated strings or NULL.
@@ -166,4 +168,51 @@ pub unsafe extern "C" fn dog_stats_histogram_record(histogram: *mut DogStatsHist
 pub unsafe extern "C" fn dog_stats_histogram_free(histogram: *mut DogStatsHistogram) {
     // SAFETY: a handle from dog_stats_histogram_new*, freed once (caller's contract).
     value_call((), || drop(unsafe { (!histogram.is_null()).then(|| Box::from_raw(histogram)) }))
+}
+
+/// A pre-registered distribution of `stats`: as `dog_stats_counter_new()`, recorded with
+/// `dog_stats_distribution_record()`, freed with `dog_stats_distribution_free()`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_distribution_new(
+    stats: *mut DogStats,
+    name: *const c_char,
+    tags: *const c_char,
+) -> *mut DogStatsDistribution {
+    // SAFETY: forwarded caller contract.
+    unsafe { dog_stats_distribution_new_full(stats, name, tags, std::ptr::null()) }
+}
+
+/// `dog_stats_distribution_new()` for the series' `host` (NULL: the default host).
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_distribution_new_full(
+    stats: *mut DogStats,
+    name: *const c_char,
+    tags: *const c_char,
+    host: *const c_char,
+) -> *mut DogStatsDistribution {
+    // SAFETY: forwarded caller contract.
+    ptr_call(|| {
+        Ok(Box::into_raw(Box::new(DogStatsDistribution(unsafe {
+            new_handle(stats, Kind::Distribution, name, tags, host)?
+        }))))
+    })
+}
+
+/// Records `value` into the distribution (as `dog_stats_distribution()` with sample rate 1,
+/// stamped now: every value is sent, up to `max_distribution_values` per bucket). Statuses as
+/// `dog_stats_counter_add()`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_distribution_record(
+    distribution: *mut DogStatsDistribution,
+    value: f64,
+) -> dog_status_t {
+    // SAFETY: live handle (caller's contract).
+    status_call(|| unsafe { handle(distribution, "distribution")? }.0.record(value))
+}
+
+/// Frees a distribution handle, as `dog_stats_counter_free()`.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_distribution_free(distribution: *mut DogStatsDistribution) {
+    // SAFETY: a handle from dog_stats_distribution_new*, freed once (caller's contract).
+    value_call((), || drop(unsafe { (!distribution.is_null()).then(|| Box::from_raw(distribution)) }))
 }

@@ -113,6 +113,24 @@ pub unsafe extern "C" fn dog_stats_options_set_device(
     set(opts, |o| o.set_device(unsafe { opt_str(device, "device")? }))
 }
 
+/// Global tags: a comma-separated list (`"team:core,region:eu"`) added to every context
+/// (every series) of the aggregator, together with the tags of Datadog's unified service
+/// tagging read from the environment at `dog_stats_start()`: `DD_ENV`, `DD_SERVICE`,
+/// `DD_VERSION` (as `env:<v>`, `service:<v>`, `version:<v>`) and `DD_TAGS` (comma or space
+/// separated). They join a context once, when it is created (recording calls do not pay for
+/// them), sorted with the call's tags, each tag once (a global tag the call already carries is
+/// not repeated). Tags are normalised like the call's tags; one longer than 200 characters is
+/// `DOG_ERR_INVALID_ARGUMENT` (from the environment it is ignored with a `DOG_LOG_WARN` line).
+/// NULL or `""` (default): no global tags besides the environment's.
+#[no_mangle]
+pub unsafe extern "C" fn dog_stats_options_set_global_tags(
+    opts: *mut DogStatsOptions,
+    tags: *const c_char,
+) -> dog_status_t {
+    // SAFETY: C string from the caller.
+    set(opts, |o| o.set_global_tags(unsafe { opt_str(tags, "tags")? }))
+}
+
 /// dogapi's `use_ec2_instance_ids`: use the EC2 instance id as the host (it wins over the host
 /// option, as in dogapi). Default false.
 #[no_mangle]
@@ -161,11 +179,39 @@ pub extern "C" fn dog_stats_options_set_max_payload_bytes(
     set(opts, |o| o.set_max_payload_bytes(max_payload_bytes))
 }
 
+/// Values a distribution keeps per context and bucket (`dog_stats_distribution()`), in
+/// [1, 8388608] (default 10000). Values beyond it are dropped and counted
+/// (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`), never sampled. Memory: 8 bytes per value kept,
+/// per distribution context and bucket not yet flushed; threads recording into one context use
+/// up to 4 stripes, each capped on its own, so a bucket may hold up to 4x the cap until the
+/// flush cuts it to the cap (and counts the rest as dropped).
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_max_distribution_values(
+    opts: *mut DogStatsOptions,
+    max_distribution_values: usize,
+) -> dog_status_t {
+    set(opts, |o| o.set_max_distribution_values(max_distribution_values))
+}
+
 /// Default time `dog_stats_stop()` / `dog_stats_free()` may take, in seconds, in (0, 86400]
 /// (default 5).
 #[no_mangle]
 pub extern "C" fn dog_stats_options_set_shutdown_timeout(opts: *mut DogStatsOptions, seconds: f64) -> dog_status_t {
     set(opts, |o| o.set_shutdown_timeout(seconds))
+}
+
+/// Flush at exit (default true), for the instance of `dog_stats_default()` only: when the
+/// process exits normally (`exit()`, or returning from `main`), an `atexit` handler registered
+/// by the default instance's first `dog_stats_start()` sends everything it holds, the current
+/// bucket included, as `dog_stats_stop()` would, and gives up after the shutdown timeout (what
+/// is unsent then is dropped: the exit is never held longer, even by a hung intake). It runs
+/// also after `dog_stats_stop()` (sending what was recorded since, if anything) and in a forked
+/// child that exits normally (sending only the child's own points). `_exit()`, a signal or
+/// `abort()` flush nothing. Points recorded by other `atexit` handlers that run after it (those
+/// registered before that `dog_stats_start()`) are not sent. false: nothing is sent at exit.
+#[no_mangle]
+pub extern "C" fn dog_stats_options_set_flush_at_exit(opts: *mut DogStatsOptions, on: bool) -> dog_status_t {
+    set(opts, |o| o.set_flush_at_exit(on))
 }
 
 /// Timeout of one flush request in seconds, in (0, 86400] (default 5).

@@ -15,6 +15,7 @@ use super::response::Outcome;
 use super::transport::{self, WireRequest};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{self, ForkGuarded, ForkLock, Side};
+use crate::global_tags::GlobalTags;
 use crate::log::{self, Level};
 use crate::secrets::Secrets;
 use parking_lot::{Mutex, RwLock};
@@ -37,6 +38,9 @@ pub enum Body {
     /// their compressed length); sent as is with `Content-Encoding: gzip` whatever `gzip` says.
     /// Shared, not copied (the stats retry queue keeps the same bytes).
     Gzipped(std::sync::Arc<[u8]>),
+    /// JSON already zlib-compressed by the caller (`/api/v1/distribution_points` accepts only
+    /// `deflate`); sent as is with `Content-Encoding: deflate`. Shared like `Gzipped`.
+    Deflated(std::sync::Arc<[u8]>),
 }
 
 /// One API call, before the client adds host, version, auth and encoding.
@@ -304,6 +308,20 @@ impl Client {
         self.shared.state.write().opts.json_responses = on;
     }
 
+    /// Comma-separated tags added to the events and service checks this client posts (with
+    /// the environment's, see `crate::global_tags`); `None` or `""`: none.
+    pub fn set_global_tags(&self, tags: Option<&str>) -> Result<(), Error> {
+        let tags = GlobalTags::parse_option(tags)?;
+        self.shared.state.write().opts.global_tags = tags;
+        Ok(())
+    }
+
+    /// The environment's tags and the global-tags option, together.
+    pub fn global_tags(&self) -> GlobalTags {
+        let s = self.shared.state.read();
+        s.opts.env_tags.union(&s.opts.global_tags)
+    }
+
     /// Recomputes the default host, as dogapi's property setter does.
     pub fn set_use_ec2_instance_id(&self, on: bool) {
         let host = crate::host::default_host(on);
@@ -417,10 +435,11 @@ impl Client {
             Body::None => None,
             Body::Json(v) => Some(serde_json::to_vec(v).expect("serialising a serde_json::Value cannot fail").into()),
             Body::JsonText(t) => Some(t.as_bytes().into()),
-            Body::Gzipped(b) => Some(b[..].into()),
+            Body::Gzipped(b) | Body::Deflated(b) => Some(b[..].into()),
         };
         let pre_gzipped = matches!(req.body, Body::Gzipped(_));
-        let body = match (body, req.gzip && !pre_gzipped) {
+        let pre_deflated = matches!(req.body, Body::Deflated(_));
+        let body = match (body, req.gzip && !pre_gzipped && !pre_deflated) {
             (Some(b), true) => Some(gzip(&b).into()),
             (b, _) => b,
         };
@@ -434,7 +453,9 @@ impl Client {
         }
         if body.is_some() {
             headers.push(("Content-Type", "application/json"));
-            if req.gzip || pre_gzipped {
+            if pre_deflated {
+                headers.push(("Content-Encoding", "deflate"));
+            } else if req.gzip || pre_gzipped {
                 headers.push(("Content-Encoding", "gzip"));
             }
         }

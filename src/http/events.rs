@@ -118,10 +118,16 @@ impl Event<'_> {
 }
 
 impl Client {
-    /// POST /events. Result: the event id (dogapi's formatter); id: the event id.
+    /// POST /events, the client's global tags added to the event's. Result: the event id
+    /// (dogapi's formatter); id: the event id.
     pub fn event(&self, ev: &Event<'_>) -> Outcome {
         match ev.body() {
-            Ok(body) => self.call(ApiRequest::new("POST", "events").json(body).result(EVENT_ID).id(EVENT_ID)),
+            Ok(mut body) => {
+                if let Value::Object(o) = &mut body {
+                    self.global_tags().add_to_json(o);
+                }
+                self.call(ApiRequest::new("POST", "events").json(body).result(EVENT_ID).id(EVENT_ID))
+            }
             Err(e) => Outcome::failed(e),
         }
     }

@@ -2,6 +2,7 @@
 //! they resolve into a base URL and a proxy.
 
 use crate::error::Error;
+use crate::global_tags::GlobalTags;
 use crate::secrets::redact_userinfo;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -35,6 +36,10 @@ pub struct Options {
     pub allow_insecure_http: bool,
     /// Largest answer body read; a longer one is `InvalidResponse`.
     pub max_response_bytes: u64,
+    /// Tags of `DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS` (read by `from_env`) and of the
+    /// global-tags setter, added to events and service checks.
+    pub env_tags: GlobalTags,
+    pub global_tags: GlobalTags,
 }
 
 /// Default cap on an answer's body. Datadog's largest answers are unpaginated lists (every
@@ -62,6 +67,8 @@ impl Default for Options {
             no_proxy: None,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            env_tags: GlobalTags::default(),
+            global_tags: GlobalTags::default(),
         }
     }
 }
@@ -88,6 +95,7 @@ impl Options {
             }
         }
         o.no_proxy = ["NO_PROXY", "no_proxy"].iter().find_map(|v| std::env::var(v).ok());
+        o.env_tags = GlobalTags::from_env();
         Ok(o)
     }
 

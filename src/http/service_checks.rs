@@ -45,10 +45,16 @@ impl ServiceCheck<'_> {
 }
 
 impl Client {
-    /// POST /check_run. Result: the whole answer (`{"status":"ok"}`).
+    /// POST /check_run, the client's global tags added to the check's. Result: the whole
+    /// answer (`{"status":"ok"}`).
     pub fn service_check(&self, sc: &ServiceCheck<'_>) -> Outcome {
         match sc.body() {
-            Ok(body) => self.call(ApiRequest::new("POST", "check_run").json(body)),
+            Ok(mut body) => {
+                if let Some(Value::Object(o)) = body.get_mut(0) {
+                    self.global_tags().add_to_json(o);
+                }
+                self.call(ApiRequest::new("POST", "check_run").json(body))
+            }
             Err(e) => Outcome::failed(e),
         }
     }

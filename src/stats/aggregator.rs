@@ -43,7 +43,12 @@
 //! The flusher locks *all* stripes at once (in index order; recorders hold one at a time, so
 //! no deadlock), takes every bucket older than the cut from each, and merges a bucket's parts
 //! after the shard lock is released ([`HistAgg::merge`]: min/max/sum/count exactly, the
-//! reservoirs into one uniform sample of all the points).
+//! reservoirs into one uniform sample of all the points). The stripes live in [`super::stripes`].
+//!
+//! # Distributions
+//! Striped like histograms, but a bucket keeps every value ([`DistAgg`], up to
+//! `max_distribution_values` per context and bucket; beyond it values are dropped and
+//! counted); the merge concatenates the stripes' values and applies the cap to the bucket.
 //!
 //! # Retirement
 //! Flushing takes each shard's *write* lock briefly, moves out every bucket older than the cut
@@ -57,8 +62,10 @@
 //! point again and retiring happens under the same mutex as claiming, there is no window in
 //! which a point can go into a context that no later flush sees.
 
+use super::distribution::DistAgg;
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
+use super::stripes::{BucketAgg, Stripes, FREE, STRIPE};
 use crate::fork::{ForkLock, Side};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, RwLock};
@@ -66,8 +73,6 @@ use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 pub(crate) const SHARDS: usize = 64;
-/// A free bucket slot.
-const FREE: i64 = i64::MIN;
 /// A slot of a retired context.
 const RETIRED: i64 = i64::MIN + 1;
 /// The lowest bucket a point may use (callers clamp, so a bucket never equals a sentinel).
@@ -86,94 +91,6 @@ impl Slot {
     const fn new() -> Slot {
         Slot { bucket: AtomicI64::new(FREE), bits: AtomicU64::new(SEALED) }
     }
-}
-
-/// Histogram stripes per context: a recording thread locks one stripe (its own, see
-/// [`Stripes::record`]), so threads recording into the same histogram do not share a lock or
-/// a cache line; the flusher merges the stripes' buckets.
-const STRIPES: usize = 4;
-
-thread_local! {
-    /// This thread's preferred stripe (`usize::MAX`: not assigned yet).
-    static STRIPE: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
-}
-/// Round-robin source of the per-thread stripe index.
-static NEXT_STRIPE: AtomicUsize = AtomicUsize::new(0);
-
-/// One stripe: its own lock and buckets on their own cache lines (192 bytes: the lock and the
-/// first slot share the stripe's first line; no line holds two stripes' data). 64-byte
-/// alignment rather than 128: a 128-byte-aligned stripe is 256 bytes (1319 vs 1080 bytes RSS
-/// per histogram context) and measured no faster on the same context (1.01-1.03x vs
-/// 1.02-1.11x the 1-thread cost); only a stripe's last line (second slot, overflow: used at
-/// bucket boundaries) pairs with the next stripe's first line for the adjacent-line prefetcher.
-#[repr(align(64))]
-struct Stripe(Mutex<Hist>);
-
-/// The histogram state of a context: `STRIPES` independently locked parts.
-struct Stripes([Stripe; STRIPES]);
-
-impl Stripes {
-    fn new() -> Box<Stripes> {
-        Box::new(Stripes(std::array::from_fn(|_| {
-            Stripe(Mutex::new(Hist {
-                retired: false,
-                slots: [(FREE, HistAgg::default()), (FREE, HistAgg::default())],
-                overflow: Vec::new(),
-            }))
-        })))
-    }
-
-    /// Records into the calling thread's stripe, `*stripe` (a per-thread index: the cache's
-    /// for the hot path, [`STRIPE`] for the map path), assigned round-robin at first use
-    /// (`usize::MAX`); if that stripe is locked (another thread on it, or the flusher), the
-    /// thread tries the next ones and keeps the first it gets, so two threads that collided
-    /// drift apart. `false`: the context is retired (the flag is set under every stripe's
-    /// lock, so whichever stripe was taken gives the answer).
-    #[inline]
-    fn record(&self, bucket: i64, value: f64, weight: f64, stripe: &mut usize) -> bool {
-        let mut i = *stripe;
-        if i >= STRIPES {
-            i = NEXT_STRIPE.fetch_add(1, Ordering::Relaxed) % STRIPES;
-            *stripe = i;
-        }
-        let mut guard = self.0[i].0.try_lock();
-        if guard.is_none() {
-            guard = self.record_contended(i, stripe);
-        }
-        let mut h = match guard {
-            Some(g) => g,
-            None => self.0[i].0.lock(),
-        };
-        if h.retired {
-            return false;
-        }
-        h.record(bucket, value, weight);
-        true
-    }
-
-    #[cold]
-    fn record_contended(&self, i: usize, stripe: &mut usize) -> Option<parking_lot::MutexGuard<'_, Hist>> {
-        for k in 1..STRIPES {
-            let j = (i + k) % STRIPES;
-            if let Some(g) = self.0[j].0.try_lock() {
-                *stripe = j;
-                return Some(g);
-            }
-        }
-        None
-    }
-
-    /// Every stripe's lock, in index order (the flusher's order; recorders hold only one).
-    fn lock_all(&self) -> [parking_lot::MutexGuard<'_, Hist>; STRIPES] {
-        std::array::from_fn(|i| self.0[i].0.lock())
-    }
-}
-
-struct Hist {
-    /// Set once, by the flusher, when the context leaves the map (under every stripe's lock).
-    retired: bool,
-    slots: [(i64, HistAgg); 2],
-    overflow: Vec<(i64, HistAgg)>,
 }
 
 /// What the context's mutex protects. (A scalar context is retired when its slots hold
@@ -198,8 +115,8 @@ pub struct Context {
     kind: Kind,
     slots: [Slot; 2],
     lock: Mutex<Locked>,
-    /// Histogram contexts only (set at creation, never changed): its stripes, each with its
-    /// own lock. Counters and gauges pay only this pointer.
+    /// Histogram and distribution contexts only (set at creation, never changed): its
+    /// stripes, each with its own lock. Counters and gauges pay only this pointer.
     hist: Option<Box<Stripes>>,
     hash: u64,
     /// name, then the sorted comma-joined tags, then the host, in one allocation; valid UTF-8.
@@ -214,7 +131,8 @@ pub struct Context {
 }
 
 impl Context {
-    fn new(hash: u64, kind: Kind, name: &str, tags: &str, host: Option<&str>) -> Context {
+    /// `dist_cap`: the values a distribution keeps per bucket (`max_distribution_values`).
+    fn new(hash: u64, kind: Kind, name: &str, tags: &str, host: Option<&str>, dist_cap: usize) -> Context {
         let h = host.unwrap_or("");
         let mut s = Vec::with_capacity(name.len() + tags.len() + h.len());
         s.extend_from_slice(name.as_bytes());
@@ -225,7 +143,11 @@ impl Context {
             kind,
             slots: [Slot::new(), Slot::new()],
             lock: Mutex::new(Locked { overflow: None }),
-            hist: (kind == Kind::Histogram).then(Stripes::new),
+            hist: match kind {
+                Kind::Histogram => Some(Stripes::new(None)),
+                Kind::Distribution => Some(Stripes::new(Some(dist_cap))),
+                Kind::Counter | Kind::Gauge => None,
+            },
             hash,
             strings: s.into_boxed_slice(),
             name_len: len(name.len()),
@@ -292,7 +214,7 @@ impl Context {
     #[inline]
     pub fn record(&self, bucket: i64, value: f64, weight: f64) -> bool {
         match self.kind {
-            Kind::Histogram => STRIPE.with(|c| {
+            Kind::Histogram | Kind::Distribution => STRIPE.with(|c| {
                 let mut i = c.get();
                 let r = self.hist.as_deref().expect("histogram context").record(bucket, value, weight, &mut i);
                 c.set(i);
@@ -303,13 +225,15 @@ impl Context {
     }
 
     /// [`record`](Self::record) with the caller's per-thread stripe index (see
-    /// [`Stripes::record`]; only histograms use it): the hot path keeps it in the per-thread
-    /// cache it has already loaded, saving a second thread-local lookup (`__tls_get_addr` in
-    /// a shared library).
+    /// [`Stripes::record`]; only histograms and distributions use it): the hot path keeps it
+    /// in the per-thread cache it has already loaded, saving a second thread-local lookup
+    /// (`__tls_get_addr` in a shared library).
     #[inline]
     pub fn record_hinted(&self, bucket: i64, value: f64, weight: f64, stripe: &mut usize) -> bool {
         match self.kind {
-            Kind::Histogram => self.hist.as_deref().expect("histogram context").record(bucket, value, weight, stripe),
+            Kind::Histogram | Kind::Distribution => {
+                self.hist.as_deref().expect("histogram context").record(bucket, value, weight, stripe)
+            }
             kind => {
                 let v = if kind == Kind::Counter { value * weight } else { value };
                 for s in &self.slots {
@@ -384,32 +308,6 @@ fn try_apply(kind: Kind, slot: &Slot, bucket: i64, v: f64) -> bool {
     }
 }
 
-impl Hist {
-    fn record(&mut self, bucket: i64, v: f64, weight: f64) {
-        for (b, agg) in self.slots.iter_mut() {
-            if *b == bucket {
-                agg.add(v, weight);
-                return;
-            }
-        }
-        for (b, agg) in self.slots.iter_mut() {
-            if *b == FREE {
-                *b = bucket;
-                agg.add(v, weight);
-                return;
-            }
-        }
-        match self.overflow.iter_mut().find(|(b, _)| *b == bucket) {
-            Some((_, agg)) => agg.add(v, weight),
-            None => {
-                let mut agg = HistAgg::default();
-                agg.add(v, weight);
-                self.overflow.push((bucket, agg));
-            }
-        }
-    }
-}
-
 #[repr(align(128))]
 struct Shard {
     map: RwLock<HashTable<Arc<Context>>>,
@@ -429,6 +327,9 @@ pub enum Aggregate {
     /// min / max / weighted sum and count, and an unbiased sample of at most 1000 values
     /// (`samples`, of `seen` values offered); [`HistAgg::stats`] gives dogapi's 8 statistics.
     Histogram(HistAgg),
+    /// Every value of the bucket (up to `max_distribution_values`; `dropped` counts the rest),
+    /// each stored once whatever its sample rate ([`DistAgg::sample_rate`]: the effective rate).
+    Distribution(DistAgg),
 }
 
 /// One context's aggregated data for one closed bucket, as handed to a sink.
@@ -440,17 +341,17 @@ pub struct Closed {
     pub value: Aggregate,
 }
 
-/// One histogram bucket moved out of the map, merged and rendered after the shard lock is
-/// released: `agg` from one stripe, `more` from the others that held the bucket.
+/// One histogram or distribution bucket moved out of the map, merged and rendered after the
+/// shard lock is released: `agg` from one stripe, `more` from the others that held the bucket.
 struct HistOut {
     ctx: Arc<Context>,
     bucket: i64,
-    agg: HistAgg,
-    more: Vec<HistAgg>,
+    agg: BucketAgg,
+    more: Vec<BucketAgg>,
 }
 
 /// Adds one stripe's bucket to the outputs of `ctx`, which start at `hists[first]`.
-fn push_part(hists: &mut Vec<HistOut>, first: usize, ctx: &Arc<Context>, bucket: i64, agg: HistAgg) {
+fn push_part(hists: &mut Vec<HistOut>, first: usize, ctx: &Arc<Context>, bucket: i64, agg: BucketAgg) {
     match hists[first..].iter_mut().find(|h| h.bucket == bucket) {
         Some(h) => h.more.push(agg),
         None => hists.push(HistOut { ctx: Arc::clone(ctx), bucket, agg, more: Vec::new() }),
@@ -519,13 +420,17 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub struct Aggregator {
     /// Unique for the process lifetime (never reused, unlike an address): per-thread cache
-    /// entries are keyed by it.
-    id: u64,
+    /// entries are keyed by it. Renewed when the global tags change (every entry then misses).
+    id: AtomicU64,
     shards: Box<[Shard]>,
     live: AtomicUsize,
     max_contexts: AtomicUsize,
+    /// Values a new distribution context keeps per bucket; also the cap of a merged bucket.
+    max_distribution_values: AtomicUsize,
     dropped_context_limit: AtomicU64,
     pub(crate) points: Points,
+    /// Added to every context when it is created (`crate::global_tags`); set at start.
+    pub(crate) global: crate::global_tags::Slot,
 }
 
 /// Totals of one extraction.
@@ -538,22 +443,34 @@ impl Aggregator {
     pub fn new(max_contexts: usize) -> Aggregator {
         let shards = (0..SHARDS).map(|_| Shard { map: RwLock::new(HashTable::new()) }).collect();
         Aggregator {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: AtomicU64::new(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
             shards,
             live: AtomicUsize::new(0),
             max_contexts: AtomicUsize::new(max_contexts),
+            max_distribution_values: AtomicUsize::new(super::distribution::DEFAULT_MAX_VALUES),
             dropped_context_limit: AtomicU64::new(0),
             points: Points::default(),
+            global: Default::default(),
         }
     }
 
     #[inline]
     pub fn id(&self) -> u64 {
-        self.id
+        self.id.load(Ordering::Relaxed)
+    }
+
+    /// A new [`id`](Self::id): no per-thread cache entry of this aggregator is hit again.
+    pub fn renew_id(&self) {
+        self.id.store(NEXT_ID.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
     }
 
     pub fn set_max_contexts(&self, n: usize) {
         self.max_contexts.store(n, Ordering::Relaxed);
+    }
+
+    /// Applies to distribution contexts created from now on (and to every bucket merged).
+    pub fn set_max_distribution_values(&self, n: usize) {
+        self.max_distribution_values.store(n, Ordering::Relaxed);
     }
 
     pub fn live_contexts(&self) -> usize {
@@ -582,7 +499,9 @@ impl Aggregator {
         value: f64,
         weight: f64,
     ) -> Result<Arc<Context>, ContextLimit> {
-        let sorted = SortedTags::parse(tags);
+        // A global tag the call repeats is left out of the identity (with DD_ENV=prod, `x{}` and
+        // `x{env:prod}` are one series), and the global tags join the tags a new context stores.
+        let sorted = SortedTags::parse(tags).without(self.global.get());
         let hash = context_hash(kind, name, &sorted, host);
         let shard = &self.shards[(hash >> 58) as usize % SHARDS];
         let ctx = {
@@ -629,7 +548,8 @@ impl Aggregator {
             self.dropped_context_limit.fetch_add(1, Ordering::Relaxed);
             return Err(ContextLimit);
         }
-        let ctx = Arc::new(Context::new(hash, kind, name, &sorted.joined(), host));
+        let dist_cap = self.max_distribution_values.load(Ordering::Relaxed);
+        let ctx = Arc::new(Context::new(hash, kind, name, &sorted.joined(), host, dist_cap));
         ctx.record(bucket, value, weight);
         map.insert_unique(hash, Arc::clone(&ctx), |c| c.hash);
         Ok(ctx)
@@ -701,7 +621,7 @@ impl Aggregator {
                                     continue;
                                 }
                                 if *b < cut {
-                                    let taken = std::mem::take(agg);
+                                    let taken = agg.take();
                                     push_part(&mut hists, first, ctx, *b, taken);
                                     *b = FREE;
                                     flushed = true;
@@ -745,18 +665,29 @@ impl Aggregator {
                 totals.contexts_removed += removed;
             }
         }
+        let dist_cap = self.max_distribution_values.load(Ordering::Relaxed);
         for h in hists {
             let ts = h.bucket as f64 * roll_up;
-            let agg = if h.more.is_empty() {
-                h.agg
-            } else {
-                let mut parts = h.more;
-                parts.push(h.agg);
-                HistAgg::merge(parts)
+            let mut parts = Vec::with_capacity(1 + h.more.len());
+            parts.push(h.agg);
+            parts.extend(h.more);
+            let value = match parts[0] {
+                BucketAgg::Hist(_) => {
+                    let agg = HistAgg::merge(parts.into_iter().filter_map(BucketAgg::into_hist).collect());
+                    if !(agg.seen > 0 && agg.count > 0.0) {
+                        continue;
+                    }
+                    Aggregate::Histogram(agg)
+                }
+                BucketAgg::Dist(_) => {
+                    let agg = DistAgg::merge(parts.into_iter().filter_map(BucketAgg::into_dist).collect(), dist_cap);
+                    if agg.count == 0 {
+                        continue;
+                    }
+                    Aggregate::Distribution(agg)
+                }
             };
-            if agg.seen > 0 && agg.count > 0.0 {
-                out.push(Closed { ctx: h.ctx, ts, value: Aggregate::Histogram(agg) });
-            }
+            out.push(Closed { ctx: h.ctx, ts, value });
         }
         totals
     }
@@ -847,12 +778,14 @@ fn retire(ctx: &Context, _l: &mut Locked) {
 mod tests {
     use super::*;
 
+    use super::super::stripes::STRIPES;
+
     #[test]
     fn context_layout_keeps_the_hot_range_in_64_bytes_and_the_chunk_at_128() {
         // See the comment on `Context`: kind + slots + mutex first, and an Arc allocation of at
         // most 120 bytes (one 128-byte glibc chunk).
         assert!(std::mem::size_of::<Context>() + 16 <= 120, "{}", std::mem::size_of::<Context>());
-        let c = Context::new(1, Kind::Counter, "n", "", None);
+        let c = Context::new(1, Kind::Counter, "n", "", None, 1);
         let base = &c as *const Context as usize;
         let end = &c.hist as *const _ as usize + std::mem::size_of_val(&c.hist);
         assert!(end > &c.lock as *const _ as usize);
@@ -876,6 +809,11 @@ mod tests {
                 Aggregate::Histogram(mut h) => {
                     for (suffix, v, _) in h.stats() {
                         one(suffix, v);
+                    }
+                }
+                Aggregate::Distribution(d) => {
+                    for v in d.values {
+                        one("", v);
                     }
                 }
             }
@@ -987,9 +925,75 @@ mod tests {
         STRIPE.with(|c| c.set(usize::MAX));
     }
 
+    /// Every closed distribution bucket: (name, ts, values sorted, count, dropped).
+    fn dists(a: &Aggregator, cut: i64) -> Vec<(String, f64, Vec<f64>, u64, u64)> {
+        let mut closed = Vec::new();
+        a.extract(cut, 10.0, &mut closed);
+        let mut out: Vec<_> = closed
+            .into_iter()
+            .filter_map(|c| match c.value {
+                Aggregate::Distribution(mut d) => {
+                    d.values.sort_by(f64::total_cmp);
+                    Some((c.ctx.name().to_string(), c.ts, d.values, d.count, d.dropped))
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        out
+    }
+
+    #[test]
+    fn distributions_keep_every_value_across_stripes_and_buckets() {
+        let a = Aggregator::new(100);
+        let mut want: [Vec<f64>; 2] = Default::default();
+        let mut i = 0u64;
+        for (stripe, n) in [(0usize, 300u64), (1, 70), (2, 1), (3, 150), (0, 10)] {
+            STRIPE.with(|c| c.set(stripe));
+            for _ in 0..n {
+                let b = (i % 2) as usize;
+                a.record(Kind::Distribution, "d", Some("t:1"), None, 10 + b as i64, i as f64, 1.0).unwrap();
+                want[b].push(i as f64);
+                i += 1;
+            }
+        }
+        STRIPE.with(|c| c.set(usize::MAX));
+        // The same name as a histogram is another context.
+        a.record(Kind::Histogram, "d", Some("t:1"), None, 10, 1.0, 1.0).unwrap();
+        assert_eq!(a.live_contexts(), 2);
+        let got = dists(&a, i64::MAX);
+        assert_eq!(got.len(), 2);
+        for (b, w) in want.iter().enumerate() {
+            assert_eq!(got[b].1, ((10 + b) * 10) as f64);
+            assert_eq!(&got[b].2, w);
+            assert_eq!((got[b].3, got[b].4), (w.len() as u64, 0));
+        }
+        assert!(dists(&a, i64::MAX).is_empty());
+        assert_eq!(a.live_contexts(), 0, "idle distribution contexts are retired");
+    }
+
+    #[test]
+    fn the_distribution_cap_applies_per_bucket_across_stripes() {
+        let a = Aggregator::new(100);
+        a.set_max_distribution_values(5);
+        for stripe in 0..STRIPES {
+            STRIPE.with(|c| c.set(stripe));
+            for v in 0..4 {
+                a.record(Kind::Distribution, "d", None, None, 1, v as f64, 1.0).unwrap();
+            }
+        }
+        a.record(Kind::Distribution, "d", None, None, 2, 9.0, 1.0).unwrap();
+        STRIPE.with(|c| c.set(usize::MAX));
+        let got = dists(&a, i64::MAX);
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].2.len(), got[0].3, got[0].4), (5, 16, 11));
+        assert_eq!((got[1].2.clone(), got[1].3, got[1].4), (vec![9.0], 1, 0));
+    }
+
     #[test]
     fn threads_lose_nothing() {
         let a = std::sync::Arc::new(Aggregator::new(1000));
+        a.set_max_distribution_values(40_000);
         let threads: Vec<_> = (0..4)
             .map(|t| {
                 let a = a.clone();
@@ -998,6 +1002,8 @@ mod tests {
                         a.record(Kind::Counter, "shared", Some("x:y"), None, 1, 1.0, 1.0).unwrap();
                         a.record(Kind::Counter, &format!("own.{t}"), None, None, 1 + (i % 3), 1.0, 1.0).unwrap();
                         a.record(Kind::Histogram, "h", None, None, 1, i as f64, 1.0).unwrap();
+                        a.record(Kind::Distribution, "d", None, None, 1 + (i % 2), (t * 20_000 + i) as f64, 1.0)
+                            .unwrap();
                     }
                 })
             })
@@ -1013,5 +1019,9 @@ mod tests {
             assert_eq!(sum(&format!("own.{t}")), 20_000.0);
         }
         assert_eq!(sum("h.count"), 80_000.0);
+        let mut d: Vec<i64> =
+            s.iter().filter(|x| x["metric"] == "d").map(|x| x["points"][0][1].as_i64().unwrap()).collect();
+        d.sort();
+        assert_eq!(d, (0..80_000).collect::<Vec<i64>>(), "every distribution value exactly once");
     }
 }

@@ -9,13 +9,14 @@
 //! "points recorded" cell, `cache::with_cell`), and the update of the context's slot — no
 //! string is read, hashed or compared.
 //!
-//! The context can still stop taking points: in a forked child (the child's map starts empty
-//! and the parent's contexts are not its own) and if a context was retired before the pin took
-//! effect. Then the call takes the slow path: it records through the map (which creates the
-//! child's own context) and the handle moves to that context. Contexts a handle moved away
-//! from stay allocated (owned by the handle) until the handle is freed, so a thread still
-//! reading the old pointer is never left with a dangling one; this costs one context per fork
-//! generation the handle was used in.
+//! The handle's context can stop being the right one: in a forked child (the child's map starts
+//! empty and the parent's contexts are not its own), after a restart with other global tags
+//! (the aggregator's id changes: contexts created before carry the old tags), and if a context
+//! was retired before the pin took effect. Then the call takes the slow path: it records
+//! through the map (which finds or creates the right context) and the handle moves to that
+//! context, unpinning the old one. Contexts a handle moved away from stay allocated (owned by
+//! the handle) until the handle is freed, so a thread still reading the old pointer is never
+//! left with a dangling one; this costs one context per fork generation or restart.
 
 use super::cache;
 use super::clock::now_coarse;
@@ -43,7 +44,10 @@ pub struct Handle {
     cur: AtomicPtr<Context>,
     /// The fork generation `cur` belongs to.
     gen: AtomicU64,
-    /// Every context `cur` ever pointed to, each pinned once.
+    /// The aggregator id `cur` belongs to: a restart with other global tags renews the id
+    /// (contexts created before carry the old tags), and the handle moves on.
+    agg_id: AtomicU64,
+    /// Every context `cur` ever pointed to; only the current one is pinned.
     owned: Mutex<Vec<Arc<Context>>>,
 }
 
@@ -71,6 +75,7 @@ impl Handle {
             host: host.map(Box::from),
             cur: AtomicPtr::new(std::ptr::null_mut()),
             gen: AtomicU64::new(0),
+            agg_id: AtomicU64::new(0),
             owned: Mutex::new(Vec::new()),
         })
     }
@@ -90,7 +95,10 @@ impl Handle {
         }
         let gen = fork::generation();
         let p = self.cur.load(Ordering::Acquire);
-        if !p.is_null() && self.gen.load(Ordering::Relaxed) == gen {
+        if !p.is_null()
+            && self.gen.load(Ordering::Relaxed) == gen
+            && self.agg_id.load(Ordering::Relaxed) == stats.agg.id()
+        {
             // SAFETY: every non-null `cur` is owned by `self.owned` until `self` is dropped.
             let ctx = unsafe { &*p };
             let done = cache::with_cell(&stats.agg, |cell, memo| {
@@ -142,20 +150,28 @@ impl Handle {
             stats.agg.points.count_shared();
         }
         let p = Arc::as_ptr(&ctx) as *mut Context;
-        if self.cur.load(Ordering::Relaxed) != p {
+        let old = self.cur.load(Ordering::Relaxed);
+        if old != p {
             ctx.pin();
             owned.push(ctx);
             self.cur.store(p, Ordering::Release);
+            if !old.is_null() {
+                // SAFETY: owned by `owned` (above). Unpinned, a flush may retire it when idle.
+                unsafe { &*old }.unpin();
+            }
         }
         self.gen.store(gen, Ordering::Relaxed);
+        self.agg_id.store(stats.agg.id(), Ordering::Relaxed);
         Ok(())
     }
 }
 
 impl Drop for Handle {
     fn drop(&mut self) {
-        for ctx in self.owned.get_mut().drain(..) {
-            ctx.unpin();
+        let cur = *self.cur.get_mut();
+        if !cur.is_null() {
+            // SAFETY: owned by `self.owned`, dropped after this.
+            unsafe { &*cur }.unpin();
         }
     }
 }
@@ -213,6 +229,26 @@ mod tests {
         };
         s.record(Kind::Gauge, &p).unwrap();
         assert_eq!(s.agg.live_contexts(), 1);
+    }
+
+    #[test]
+    fn a_restart_with_other_global_tags_moves_the_handle_to_a_context_with_them() {
+        let s = started();
+        let h = Handle::new(&s, Kind::Counter, "h.tagged", Some("a:1"), None).unwrap();
+        h.record(1.0).unwrap();
+        let mut o = StatsOptions::default();
+        o.set_flush_in_thread(false).unwrap();
+        o.set_api_key(Some("k")).unwrap();
+        o.set_api_host(Some("http://127.0.0.1:9")).unwrap();
+        o.set_global_tags(Some("team:core")).unwrap();
+        s.start(o).unwrap();
+        h.record(2.0).unwrap();
+        let series = s.flush_series(4e9);
+        let tagged: Vec<_> = series.iter().filter(|x| x["metric"] == "h.tagged").collect();
+        assert_eq!(tagged.len(), 1, "{series:?}");
+        assert_eq!(tagged[0]["tags"], serde_json::json!(["a:1", "team:core"]));
+        assert_eq!(tagged[0]["points"][0][1], 2.0);
+        assert_eq!(h.owned.lock().len(), 2);
     }
 
     #[test]

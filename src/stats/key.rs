@@ -4,6 +4,7 @@
 //! `tags = NULL` and `""` are the same context (no tags); whitespace around a tag is trimmed and
 //! empty entries dropped (as `crate::tags::split`); order does not matter, duplicates do.
 
+use crate::global_tags::GlobalTags;
 use std::hash::{BuildHasher, Hasher as _};
 
 /// Tags kept on the stack; a call with more spills into one heap vector (rare). Kept small:
@@ -15,11 +16,13 @@ pub struct SortedTags<'a> {
     stack: [&'a str; STACK_TAGS],
     n: usize,
     heap: Vec<&'a str>,
+    /// The global tags a context stores with these ([`without`](Self::without)).
+    global: Option<&'a GlobalTags>,
 }
 
 impl<'a> SortedTags<'a> {
     pub fn parse(tags: Option<&'a str>) -> SortedTags<'a> {
-        let mut t = SortedTags { stack: [""; STACK_TAGS], n: 0, heap: Vec::new() };
+        let mut t = SortedTags { stack: [""; STACK_TAGS], n: 0, heap: Vec::new(), global: None };
         if let Some(s) = tags {
             for tag in s.split(',') {
                 let tag = tag.trim();
@@ -45,6 +48,32 @@ impl<'a> SortedTags<'a> {
         t
     }
 
+    /// These tags without the global ones, which the form stored in a context ([`joined`](Self::joined),
+    /// [`matches`](Self::matches)) adds back: the identity (hash) never holds a global tag, the
+    /// stored tags hold each once (see `crate::global_tags`).
+    pub fn without(mut self, global: &'a GlobalTags) -> SortedTags<'a> {
+        if global.is_empty() {
+            return self;
+        }
+        self.global = Some(global);
+        if self.heap.is_empty() {
+            let mut n = 0;
+            for i in 0..self.n {
+                if !global.contains(self.stack[i]) {
+                    self.stack[n] = self.stack[i];
+                    n += 1;
+                }
+            }
+            self.n = n;
+        } else {
+            self.heap.retain(|t| !global.contains(t));
+            if self.heap.is_empty() {
+                self.n = 0;
+            }
+        }
+        self
+    }
+
     pub fn as_slice(&self) -> &[&'a str] {
         if self.heap.is_empty() {
             &self.stack[..self.n]
@@ -53,13 +82,19 @@ impl<'a> SortedTags<'a> {
         }
     }
 
-    /// The canonical form stored in a context: sorted, joined with `,`.
+    /// The canonical form stored in a context: sorted (the global tags included), joined with `,`.
     pub fn joined(&self) -> String {
-        self.as_slice().join(",")
+        match self.global {
+            Some(g) => g.merge_sorted(self.as_slice()),
+            None => self.as_slice().join(","),
+        }
     }
 
     /// True when `stored` (a [`joined`](Self::joined) string) holds exactly these tags.
     pub fn matches(&self, stored: &str) -> bool {
+        if let Some(g) = self.global {
+            return self.matches_merged(g, stored);
+        }
         let tags = self.as_slice();
         if stored.is_empty() {
             return tags.is_empty();
@@ -73,6 +108,25 @@ impl<'a> SortedTags<'a> {
         }
         parts.next().is_none()
     }
+
+    /// [`matches`](Self::matches) with the global tags merged in (sorted, as
+    /// `GlobalTags::merge_sorted` writes them; these tags hold none of them).
+    fn matches_merged(&self, global: &GlobalTags, stored: &str) -> bool {
+        let mut parts = stored.split(',');
+        let mut a = self.as_slice().iter().copied().peekable();
+        let mut b = global.as_slice().iter().map(String::as_str).peekable();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (_, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => return parts.next().is_none(),
+            };
+            if parts.next() != next {
+                return false;
+            }
+        }
+    }
 }
 
 /// What a context aggregates. Part of the identity: the same name used as a counter and as a
@@ -83,6 +137,9 @@ pub enum Kind {
     Counter = 1,
     Gauge = 2,
     Histogram = 3,
+    /// Every value kept and sent (`/api/v1/distribution_points`, DogStatsD `|d`); a
+    /// distribution and a histogram of the same name and tags are two contexts.
+    Distribution = 4,
 }
 
 /// The hasher of context keys (here) and of the per-thread cache's raw keys (`cache.rs`):
@@ -146,6 +203,21 @@ mod tests {
         assert!(SortedTags::parse(None).matches(""));
         assert!(!SortedTags::parse(Some("a")).matches(""));
         assert_eq!(SortedTags::parse(Some("z, y,x")).joined(), "x,y,z");
+        let g = GlobalTags::from_tags(vec!["g".into(), "e".into()]);
+        let t = SortedTags::parse(Some("b,g,a,g")).without(&g);
+        assert_eq!(t.as_slice(), ["a", "b"]);
+        assert_eq!(t.joined(), "a,b,e,g");
+        assert!(t.matches("a,b,e,g"));
+        assert!(!t.matches("a,b,e"));
+        assert!(!t.matches("a,b,e,g,h"));
+        assert!(!t.matches("a,b"));
+        assert!(!t.matches(""));
+        assert!(SortedTags::parse(None).without(&g).matches("e,g"));
+        assert!(SortedTags::parse(Some("f")).without(&g).matches("e,f,g"));
+        assert_eq!(SortedTags::parse(Some("f")).without(&g).joined(), "e,f,g");
+        let none = GlobalTags::default();
+        assert!(SortedTags::parse(Some("f")).without(&none).matches("f"));
+        assert_eq!(context_hash(Kind::Counter, "m", &SortedTags::parse(Some("g,x")).without(&g), None), h(Some("x")));
     }
 
     #[test]
@@ -153,6 +225,7 @@ mod tests {
         let t = SortedTags::parse(None);
         assert_ne!(context_hash(Kind::Counter, "m", &t, None), context_hash(Kind::Counter, "m", &t, Some("")));
         assert_ne!(context_hash(Kind::Counter, "m", &t, None), context_hash(Kind::Gauge, "m", &t, None));
+        assert_ne!(context_hash(Kind::Histogram, "m", &t, None), context_hash(Kind::Distribution, "m", &t, None));
     }
 
     #[test]
@@ -165,5 +238,10 @@ mod tests {
         let mut sorted = many.clone();
         sorted.sort();
         assert!(t.matches(&sorted.join(",")));
+        let keep = GlobalTags::from_tags((0..40).filter(|i| *i != 7 && *i != 31).map(|i| format!("t{i:02}")).collect());
+        let t = SortedTags::parse(Some(&joined)).without(&keep);
+        assert_eq!(t.as_slice(), ["t07", "t31"]);
+        let all = GlobalTags::from_tags(many.clone());
+        assert!(SortedTags::parse(Some(&joined)).without(&all).as_slice().is_empty());
     }
 }

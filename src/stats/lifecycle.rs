@@ -1,7 +1,7 @@
 //! `Stats` (dogapi's `DogStatsApi`): start / flush / stop, closing buckets into the sink,
 //! the telemetry read-out, and what the instance does around fork().
 
-use super::aggregator::Aggregator;
+use super::aggregator::{Aggregate, Aggregator};
 use super::clock::now;
 use super::flusher::{Flusher, Jobs};
 use super::fork::{self, Forkable};
@@ -13,6 +13,7 @@ use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{ForkLock, Side};
+use crate::global_tags::GlobalTags;
 use crate::log::{self, Level};
 use parking_lot::{Mutex, RwLock};
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
@@ -76,6 +77,8 @@ impl Stats {
             let _ = self.stop(None);
         }
         self.agg.set_max_contexts(opts.max_contexts);
+        self.set_global_tags(opts.global_tags.union(&GlobalTags::from_env()));
+        self.agg.set_max_distribution_values(opts.max_distribution_values);
         self.roll_up_bits.store(opts.roll_up_interval.to_bits(), Ordering::Relaxed);
         let thread = opts.flush_in_thread && !opts.disabled;
         let disabled = opts.disabled;
@@ -99,6 +102,18 @@ impl Stats {
             Resolved::Http => Arc::new(HttpSink::new(opts, default_host(opts), tel)?),
             Resolved::DogStatsd(dest) => Arc::new(DogStatsdSink::new(opts, dest, tel)),
         })
+    }
+
+    /// The global tags of the contexts created from now on.
+    pub(super) fn set_global_tags(&self, tags: GlobalTags) {
+        if self.agg.global.set(tags) {
+            // Contexts of an earlier start store the old global tags: no call matches them any
+            // more, and no per-thread cache entry reaches them after the new id (one may still
+            // take points: a thread racing a restart). Retire the empty ones (all of them after
+            // a stop) now, the others once flushed.
+            self.agg.renew_id();
+            self.agg.extract(i64::MIN, self.roll_up(), &mut Vec::new());
+        }
     }
 
     fn spawn_flusher(self: &Arc<Self>) -> Result<(), Error> {
@@ -168,6 +183,14 @@ impl Stats {
         if closed.is_empty() {
             return Ok(());
         }
+        let dropped = closed
+            .iter()
+            .map(|c| match &c.value {
+                Aggregate::Distribution(d) => d.dropped,
+                _ => 0,
+            })
+            .sum();
+        self.tel.add(Counter::DOG_STATS_DROPPED_DISTRIBUTION_VALUES, dropped);
         self.sink()?.submit(closed)
     }
 
@@ -289,7 +312,7 @@ impl Stats {
 #[cfg(test)]
 impl Stats {
     /// Test hook: flush buckets older than `ts`'s bucket and return the series that would be
-    /// sent (decoded from the gzip payloads), without the network.
+    /// sent (decoded from the payloads of both endpoints), without the network.
     pub(super) fn flush_series(&self, ts: f64) -> Vec<serde_json::Value> {
         use std::io::Read;
         let mut closed = Vec::new();
@@ -297,9 +320,17 @@ impl Stats {
         let opts = self.cfg.read().clone();
         let sink = HttpSink::new(&opts, default_host(&opts), Arc::new(Telemetry::default())).unwrap();
         let mut out = Vec::new();
-        for p in sink.render(closed).1.payloads {
+        for p in sink.render(closed).split.payloads {
             let mut s = String::new();
-            flate2::read::GzDecoder::new(&p.gzipped[..]).read_to_string(&mut s).unwrap();
+            match p.endpoint {
+                super::sink::payload::Endpoint::Series => {
+                    flate2::read::GzDecoder::new(&p.compressed[..]).read_to_string(&mut s)
+                }
+                super::sink::payload::Endpoint::DistributionPoints => {
+                    flate2::read::ZlibDecoder::new(&p.compressed[..]).read_to_string(&mut s)
+                }
+            }
+            .unwrap();
             let v: serde_json::Value = serde_json::from_str(&s).unwrap();
             out.extend(v["series"].as_array().unwrap().iter().cloned());
         }

@@ -1,8 +1,10 @@
 //! `start()` options: dogapi's `DogStatsApi.start` plus the bounds libdogapi adds.
 
+use super::distribution::{DEFAULT_MAX_VALUES, MAX_MAX_VALUES};
 use super::sink::payload::MAX_COMPRESSED;
 use crate::dogstatsd::config::{self as dsd_config, Destination};
 use crate::error::Error;
+use crate::global_tags::GlobalTags;
 use crate::http::client::check_key;
 use crate::http::options::{normalize_host, normalize_site};
 use std::time::Duration;
@@ -39,6 +41,13 @@ pub struct StatsOptions {
     pub shutdown_timeout: f64,
     /// Timeout of one flush request, in seconds.
     pub request_timeout: f64,
+    /// Values a distribution keeps per context and bucket; the rest are dropped and counted.
+    pub max_distribution_values: usize,
+    /// Tags added to every context (with those of `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
+    /// `DD_TAGS`, read at start): normalised, sorted, each once.
+    pub global_tags: GlobalTags,
+    /// The default instance flushes everything at process exit (see `super::exit`).
+    pub flush_at_exit: bool,
     /// Where closed buckets go (HTTP API or the Datadog Agent over DogStatsD).
     pub sink: SinkChoice,
     /// DogStatsD sink: send the container id (`|c:`) for the Agent's origin detection.
@@ -95,6 +104,9 @@ impl Default for StatsOptions {
             origin_detection: true,
             dogstatsd_telemetry: true,
             dogstatsd_max_packet_bytes: 0,
+            global_tags: GlobalTags::default(),
+            flush_at_exit: true,
+            max_distribution_values: DEFAULT_MAX_VALUES,
         }
     }
 }
@@ -284,6 +296,29 @@ impl StatsOptions {
         })
     }
 
+    /// Comma-separated tags added to every context; `None` or `""`: none. Each tag follows
+    /// Datadog's tag rules (normalised; one over 200 characters is refused).
+    pub fn set_global_tags(&mut self, tags: Option<&str>) -> Result<(), Error> {
+        self.global_tags = GlobalTags::parse_option(tags)?;
+        Ok(())
+    }
+
+    /// Whether the default instance flushes at process exit.
+    pub fn set_flush_at_exit(&mut self, on: bool) -> Result<(), Error> {
+        self.flush_at_exit = on;
+        Ok(())
+    }
+
+    /// Values a distribution keeps per context and bucket, in [1, 8388608] (default 10000);
+    /// values beyond it are dropped and counted (`DOG_STATS_DROPPED_DISTRIBUTION_VALUES`).
+    pub fn set_max_distribution_values(&mut self, n: usize) -> Result<(), Error> {
+        if !(1..=MAX_MAX_VALUES).contains(&n) {
+            return Err(Error::invalid(format!("max_distribution_values must be in [1, {MAX_MAX_VALUES}], got {n}")));
+        }
+        self.max_distribution_values = n;
+        Ok(())
+    }
+
     /// Checks options built field by field (Rust callers) with the setters' rules.
     pub fn validate(&self) -> Result<(), Error> {
         let mut o = self.clone();
@@ -297,6 +332,7 @@ impl StatsOptions {
         o.set_shutdown_timeout(self.shutdown_timeout)?;
         o.set_request_timeout(self.request_timeout)?;
         o.set_dogstatsd_max_packet_bytes(self.dogstatsd_max_packet_bytes)?;
+        o.set_max_distribution_values(self.max_distribution_values)?;
         Ok(())
     }
 
@@ -361,6 +397,13 @@ mod tests {
         o.set_max_queued_bytes(0).unwrap();
         o.set_max_queued_bytes(usize::MAX).unwrap();
         assert_eq!(o.max_queued_bytes, usize::MAX);
+        for bad in [0, MAX_MAX_VALUES + 1, usize::MAX] {
+            assert!(o.set_max_distribution_values(bad).is_err(), "{bad}");
+            assert_eq!(o.max_distribution_values, DEFAULT_MAX_VALUES);
+        }
+        o.set_max_distribution_values(1).unwrap();
+        o.set_max_distribution_values(MAX_MAX_VALUES).unwrap();
+        assert_eq!(o.max_distribution_values, MAX_MAX_VALUES);
     }
 
     #[test]

@@ -14,11 +14,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Ids of the stats telemetry values, read with `dog_stats_telemetry_get()` /
 /// `dog_stats_telemetry_read()`. "Series" are what the HTTP sink sends: one per counter or
-/// gauge context and bucket, 8 per histogram context and bucket, each with one point; with the
+/// gauge context and bucket, 8 per histogram context and bucket, each with one point, and one
+/// per distribution context and bucket (to `/api/v1/distribution_points`, every value); with the
 /// DogStatsD sink (`dog_stats_options_set_dogstatsd_url`) `DOG_STATS_FLUSHES`,
-/// `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram)
-/// and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the `DOG_STATS_DOGSTATSD_*`
-/// ids what it sent and dropped, and the HTTP ids stay 0. Values
+/// `DOG_STATS_SERIES_FLUSHED` (one per context and bucket: one line, or one packed histogram or
+/// distribution) and `DOG_STATS_DROPPED_SERIES_INVALID` count what it encoded, the
+/// `DOG_STATS_DOGSTATSD_*` ids what it sent and dropped, and the HTTP ids stay 0. Values
 /// start at 0 at `dog_stats_new()` and in a forked child. Ids are stable: new ones are only
 /// added before `DOG_STATS_TELEMETRY_COUNT`, whose value grows with them.
 #[repr(u32)]
@@ -80,9 +81,13 @@ pub enum dog_stats_telemetry_id_t {
     /// DogStatsD sink: lines (or single packed values) dropped because one alone exceeds the
     /// maximum packet size (e.g. a very long tag list).
     DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE = 23,
+    /// Distribution values dropped because their context already held
+    /// `max_distribution_values` values in that bucket (counted when the bucket is flushed;
+    /// they were counted in `DOG_STATS_POINTS_RECORDED` when recorded).
+    DOG_STATS_DROPPED_DISTRIBUTION_VALUES = 24,
     /// Not a counter: the number of ids this header knows (size of a `dog_stats_telemetry_read`
     /// array). It grows when counters are added.
-    DOG_STATS_TELEMETRY_COUNT = 24,
+    DOG_STATS_TELEMETRY_COUNT = 25,
 }
 
 pub use dog_stats_telemetry_id_t as Counter;
@@ -123,6 +128,7 @@ pub fn c_name(id: Counter) -> &'static std::ffi::CStr {
         DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE => c"dogstatsd_packets_dropped_queue",
         DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER => c"dogstatsd_packets_dropped_writer",
         DOG_STATS_DOGSTATSD_LINES_DROPPED_OVERSIZE => c"dogstatsd_lines_dropped_oversize",
+        DOG_STATS_DROPPED_DISTRIBUTION_VALUES => c"dropped_distribution_values",
         DOG_STATS_TELEMETRY_COUNT => c"telemetry_count",
     }
 }

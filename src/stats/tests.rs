@@ -448,3 +448,49 @@ mod cache_tests {
         assert_eq!(s.telemetry()[DOG_STATS_POINTS_RECORDED], 2 * n + 2 * n / 4 + 2 * n / 1000);
     }
 }
+
+/// Global tags changed while a context holds points and a thread's cache holds the context (a
+/// recorder racing a restart): the old context keeps its points and tags, the thread's next
+/// point goes to a context with the new tags.
+mod global_tags_change {
+    use super::super::*;
+    use crate::global_tags::GlobalTags;
+
+    #[test]
+    fn a_cached_busy_context_does_not_keep_the_old_global_tags() {
+        let s = Stats::new();
+        let tags = |t: &str| GlobalTags::from_tags(vec![t.to_string()]);
+        s.start(StatsOptions {
+            flush_in_thread: false,
+            api_host: Some("http://127.0.0.1:9".into()),
+            api_key: Some("k".into()),
+            global_tags: tags("owner:a"),
+            ..Default::default()
+        })
+        .unwrap();
+        let rec = |v: f64| {
+            let p = RawPoint {
+                name: Some(b"m"),
+                value: v,
+                tags: Some(b"k:v"),
+                timestamp: 1000.0,
+                sample_rate: 1.0,
+                host: None,
+            };
+            s.record_raw(Kind::Counter, &p).unwrap();
+        };
+        rec(1.0);
+        rec(2.0); // a cache hit: the context holds 3 when the tags change
+        s.set_global_tags(tags("owner:b"));
+        rec(4.0);
+        let m = s.flush_series(2000.0);
+        let sum = |owner: &str| {
+            m.iter()
+                .filter(|x| x["tags"].as_array().unwrap().iter().any(|t| t == owner))
+                .map(|x| x["points"][0][1].as_f64().unwrap())
+                .sum::<f64>()
+        };
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!((sum("owner:a"), sum("owner:b")), (3.0, 4.0), "{m:?}");
+    }
+}

@@ -30,6 +30,10 @@ HANDLES = {
     "dog_response_t": ("dt_response()", "dog_response_free({v})"),
     "dog_stats_t": ("dt_stats()", "dog_stats_free({v})"),
     "dog_stats_options_t": ("dt_stats_options()", "dog_stats_options_free({v})"),
+    "dog_stats_counter_t": ("dt_stats_counter()", "dog_stats_counter_free({v})"),
+    "dog_stats_gauge_t": ("dt_stats_gauge()", "dog_stats_gauge_free({v})"),
+    "dog_stats_histogram_t": ("dt_stats_histogram()", "dog_stats_histogram_free({v})"),
+    "dog_stats_distribution_t": ("dt_stats_distribution()", "dog_stats_distribution_free({v})"),
 }
 # Functions never called with a valid handle: they would consume or stop it.
 NULL_ONLY_SUFFIXES = ("_free",)
@@ -156,7 +160,7 @@ def emit_call(out, ret, name, args, label, decls, cleanups, expect=None, expect_
             out.append(f'        CHECK({cond}, "{label}: %s (%s)", dog_status_str(st), dog_error_last());')
         else:
             out.append(f'        CHECK(st >= 0 && st != DOG_ERR_INTERNAL, "{label}: %s (%s)", dog_status_str((int)st), dog_last_error());')
-    elif ret.endswith("*") and handle_of(ret) and name.endswith("_new"):
+    elif ret.endswith("*") and handle_of(ret) and name.endswith(("_new", "_new_full")):
         h = handle_of(ret)
         out.append(f"        {ret} r = {call};")
         out.append(f"        if (r) {HANDLES[h][1].format(v='r')};")
@@ -283,7 +287,19 @@ def main():
         "    dog_stats_options_free(o);",
         "    return s;",
         "}",
+        "/* Pre-registered handles; the instance is freed right away (a handle outliving it is",
+        " * part of the contract: recording then returns DOG_ERR_NOT_STARTED). */",
     ]
+    for kind in ("counter", "gauge", "histogram", "distribution"):
+        out += [
+            f"static dog_stats_{kind}_t *dt_stats_{kind}(void) {{",
+            "    dog_stats_t *s = dt_stats();",
+            f'    dog_stats_{kind}_t *h = dog_stats_{kind}_new(s, "abi.{kind}", "a:1");',
+            f'    if (h == NULL) {{ fprintf(stderr, "cannot create a {kind} handle: %s\\n", dog_error_last()); exit(2); }}',
+            "    dog_stats_free(s);",
+            "    return h;",
+            "}",
+        ]
     out += ["", "int main(void) {", f"    /* {len(funcs)} exported functions */"]
     covered = 0
     for ret, name, params in funcs:

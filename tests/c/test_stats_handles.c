@@ -1,4 +1,5 @@
-/* Pre-registered handles (dog_stats_counter_t, dog_stats_gauge_t, dog_stats_histogram_t):
+/* Pre-registered handles (dog_stats_counter_t, dog_stats_gauge_t, dog_stats_histogram_t,
+ * dog_stats_distribution_t):
  * exact totals from several threads racing flushes, a handle and the named call sharing one
  * context, a context kept alive by its handle across idle flushes, fork() (the child's points
  * through an inherited handle are its own, sent once), argument errors, and a handle
@@ -122,6 +123,25 @@ static void fork_child_records_its_own(dog_http_t *h) {
     dog_stats_free(s);
 }
 
+static void distribution_handle(dog_http_t *h) {
+    dt_clear(h);
+    dog_stats_t *s = st_start(NULL, NULL, false);
+    dog_stats_distribution_t *d = dog_stats_distribution_new(s, "handle.dist", "k:v");
+    CHECK(d != NULL, "distribution: %s", dog_error_last());
+    CHECK_STATUS(dog_stats_distribution_record(d, 11.25), DOG_OK);
+    CHECK_STATUS(dog_stats_distribution_record(d, 22.5), DOG_OK);
+    CHECK_STATUS(dog_stats_distribution(s, "handle.dist", 33.75, "k:v"), DOG_OK); /* same context */
+    CHECK_STATUS(dog_stats_distribution_record(NULL, 1), DOG_ERR_NULL_ARGUMENT);
+    CHECK_STATUS(dog_stats_stop(s, 10), DOG_OK);
+    char *j = dt_requests(h, "/api/v1/distribution_points");
+    CHECK(dt_count(j, "\"metric\":\"handle.dist\"") == 1, "one distribution series");
+    CHECK(dt_has(j, "11.25") && dt_has(j, "22.5") && dt_has(j, "33.75"), "every value: %s", j);
+    CHECK(dt_count(j, "\"contract\":\"invalid\"") == 0, "all valid");
+    free(j);
+    dog_stats_distribution_free(d);
+    dog_stats_free(s);
+}
+
 static void errors(void) {
     dog_stats_t *idle = dog_stats_new();
     CHECK(dog_stats_counter_new(NULL, "x", NULL) == NULL, "NULL stats");
@@ -158,6 +178,7 @@ int main(void) {
     threads_and_flushes(h);
     idle_context_stays(h);
     fork_child_records_its_own(h);
+    distribution_handle(h);
     errors();
     dog_http_free(h);
     return dt_finish("test_stats_handles");

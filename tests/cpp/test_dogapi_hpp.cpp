@@ -91,6 +91,7 @@ static dogapi::http make_client() {
 static void test_against_intake() {
     dogapi::http dd = make_client();
     CHECK(dd.get() != nullptr);
+    dd.set_global_tags("hpp:client");
 
     dogapi::response ev = dd.event_post("hpp test event", "from dogapi.hpp",
                                         dogapi::event_options()
@@ -99,6 +100,8 @@ static void test_against_intake() {
                                             .extra_json("{\"alert_type\":\"info\"}"));
     CHECK(ev.valid());
     CHECK(ev.status() >= 200 && ev.status() < 300);
+    CHECK(dd.request("GET", "/_intake/requests", "path=/api/v1/events").body().find("\"hpp:client\"") !=
+          std::string::npos);
 
     dogapi::response moved = std::move(ev);
     CHECK(moved.valid());
@@ -180,11 +183,17 @@ static void test_stats() {
     // not started yet: recording reports DOG_ERR_NOT_STARTED instead of throwing
     CHECK(st.increment("hpp.stats.early").value() == DOG_ERR_NOT_STARTED);
 
-    st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10));
+    st.start(dogapi::stats_options().flush_in_thread(false).host("hpp-host").shutdown_timeout(10).global_tags(
+        "hpp:global").flush_at_exit(false).max_distribution_values(2));
     CHECK(!st.increment("hpp.stats.count"));
     CHECK(!st.increment("hpp.stats.count", 2, "lang:cpp"));
     CHECK(!st.gauge("hpp.stats.gauge", 3.5, "lang:cpp"));
     CHECK(!st.histogram("hpp.stats.hist", 0.25));
+    CHECK(!st.distribution("hpp.stats.dist", 0.5, "lang:cpp"));
+    CHECK(!st.distribution("hpp.stats.dist", 1.5, "lang:cpp"));
+    dogapi::point_options at;
+    at.timestamp = 0;
+    CHECK(!st.distribution("hpp.stats.dist", 2.5, "lang:cpp", at)); // over the cap of 2: dropped, counted
     dogapi::point_options half;
     half.sample_rate = 0.5;
     CHECK(!st.increment("hpp.stats.sampled", 1, nullptr, half));
@@ -204,6 +213,8 @@ static void test_stats() {
         for (int i = 0; i < 3; i++) CHECK(!requests.add());
         CHECK(!depth.set(4));
         CHECK(!latency.record(0.5));
+        dogapi::distribution sizes(st, "hpp.handle.dist");
+        CHECK(!sizes.record(512));
         dogapi::counter moved_counter = std::move(requests);
         CHECK(!moved_counter.add(2));
         CHECK(requests.get() == nullptr); // NOLINT(bugprone-use-after-move)
@@ -225,6 +236,7 @@ static void test_stats() {
     CHECK(t[DOG_STATS_PAYLOADS_SENT] >= 1);
     CHECK(t[DOG_STATS_SERIES_SENT] >= 4);
     CHECK(st.telemetry(DOG_STATS_SERIES_SENT) == t[DOG_STATS_SERIES_SENT]);
+    CHECK(t[DOG_STATS_DROPPED_DISTRIBUTION_VALUES] == 1);
 
     dogapi::http dd("fake-api-key", nullptr);
     std::string body = dd.request("GET", "/_intake/requests", "path=/api/v1/series").body();
@@ -237,6 +249,12 @@ static void test_stats() {
     CHECK(body.find("hpp.handle.hist.count") != std::string::npos);
     CHECK(body.find("hpp.stats.cancelled") == std::string::npos);
     CHECK(body.find("hpp.stats.early") == std::string::npos);
+    CHECK(body.find("\"hpp:global\"") != std::string::npos); // the global-tags option
+    CHECK(body.find("hpp.stats.dist") == std::string::npos); // not a series
+    body = dd.request("GET", "/_intake/requests", "path=/api/v1/distribution_points").body();
+    CHECK(body.find("hpp.stats.dist") != std::string::npos);
+    CHECK(body.find("hpp.handle.dist") != std::string::npos);
+    CHECK(body.find("\"contract\":\"valid\"") != std::string::npos);
     body = dd.request("GET", "/_intake/requests", "path=/api/v1/events").body();
     CHECK(body.find("\"title\":\"hpp deploy\"") != std::string::npos);
     CHECK(body.find("\"alert_type\":\"success\"") != std::string::npos);

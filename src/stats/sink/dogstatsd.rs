@@ -150,8 +150,16 @@ impl DogStatsdSink {
                     c.values(ctx.name(), MetricKind::Histogram, &values, rate, &tags);
                 }
                 true
-            } // Distributions (another branch) are one more arm: every value, weight 1, packed:
-              // `Aggregate::Distribution(d) => { c.values(name, MetricKind::Distribution, &d.values, 1.0, &tags); true }`
+            }
+            Aggregate::Distribution(d) => {
+                // Every value kept, packed (`|d`); weighted like a histogram's sample so the
+                // Agent's total is the number of values offered (sampled or dropped at the cap
+                // included). Without sampling or drops: rate 1, every value exactly once.
+                for (rate, values) in weighted_runs(d.values, d.weight) {
+                    c.values(ctx.name(), MetricKind::Distribution, &values, rate, &tags);
+                }
+                true
+            }
         }
     }
 

@@ -1,10 +1,11 @@
-//! `HttpSink`: the default sink. Renders closed buckets into `/api/v1/series` payloads once
-//! (JSON, split under the intake's limits, gzip), queues them in a bounded retry queue and
+//! `HttpSink`: the default sink. Renders closed buckets into `/api/v1/series` payloads (gzip)
+//! and `/api/v1/distribution_points` payloads (deflate) once (JSON, split under the intake's
+//! limits), queues them (one queue: each payload knows its endpoint) in a bounded retry queue and
 //! sends them oldest first, backing off on failures and honouring the intake's `Retry-After` /
 //! `X-RateLimit-Reset`. The compressed bytes are shared by the queue and the request.
 
 use super::events::{self, alert_type_str, priority_str};
-use super::payload::{self, Limits, Rendered, SeriesStyle};
+use super::payload::{self, Endpoint, Limits, Rendered, SeriesStyle};
 use super::queue::{backoff, Queue, Queued};
 use super::verdict::{verdict, Verdict};
 use super::{Closed, Counter, SendMode, Sink, Snapshot, Telemetry};
@@ -18,6 +19,15 @@ use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use Counter::*;
+
+/// What [`HttpSink::render`] made of one flush.
+pub struct Flushed {
+    /// Series rendered (both endpoints).
+    pub series: u64,
+    /// Series skipped because a value or timestamp was not finite.
+    pub skipped_non_finite: u64,
+    pub split: payload::Split,
+}
 
 pub struct HttpSink {
     opts: StatsOptions,
@@ -68,17 +78,24 @@ impl HttpSink {
         Limits { max_compressed: self.opts.max_payload_bytes, max_decompressed: payload::MAX_DECOMPRESSED }
     }
 
-    /// Renders and splits (the flush work without the queue): (series, split).
-    pub fn render(&self, closed: Vec<Closed>) -> (Rendered, payload::Split) {
+    /// Renders and splits (the flush work without the queue): the series payloads, then the
+    /// distribution points payloads.
+    pub fn render(&self, closed: Vec<Closed>) -> Flushed {
         let style = SeriesStyle {
             default_host: &self.default_host,
             device: self.opts.device.as_deref(),
             interval: self.opts.interval(),
+            dist_chunk: payload::dist_values_per_series(self.opts.max_payload_bytes),
         };
-        let mut r = Rendered::default();
-        r.push_closed(&style, closed);
-        let split = payload::split(&r, self.limits());
-        (r, split)
+        let (mut r, mut d) = (Rendered::default(), Rendered::default());
+        r.push_closed(&mut d, &style, closed);
+        let mut split = payload::split(&r, self.limits(), Endpoint::Series);
+        split.append(payload::split(&d, self.limits(), Endpoint::DistributionPoints));
+        Flushed {
+            series: (r.len() + d.len()) as u64,
+            skipped_non_finite: r.skipped_non_finite + d.skipped_non_finite,
+            split,
+        }
     }
 
     fn client(&self) -> Result<Arc<Client>, Error> {
@@ -111,14 +128,13 @@ impl HttpSink {
 
 impl Sink for HttpSink {
     fn submit(&self, closed: Vec<Closed>) -> Result<(), Error> {
-        let (r, split) = self.render(closed);
-        self.tel.add(DOG_STATS_DROPPED_SERIES_INVALID, r.skipped_non_finite);
-        if r.is_empty() {
+        let Flushed { series, skipped_non_finite, split } = self.render(closed);
+        self.tel.add(DOG_STATS_DROPPED_SERIES_INVALID, skipped_non_finite);
+        if series == 0 {
             return Ok(());
         }
         self.tel.add(DOG_STATS_FLUSHES, 1);
-        self.tel.add(DOG_STATS_SERIES_FLUSHED, r.len() as u64);
-        drop(r);
+        self.tel.add(DOG_STATS_SERIES_FLUSHED, series);
         if !split.oversized.is_empty() {
             self.tel.add(DOG_STATS_DROPPED_SERIES_OVERSIZED, split.oversized.len() as u64);
             for (gz, raw) in &split.oversized {
@@ -132,7 +148,7 @@ impl Sink for HttpSink {
         let mut dropped = 0u64;
         let mut q = self.queue.lock();
         for p in split.payloads {
-            let len = p.gzipped.len();
+            let len = p.compressed.len();
             while q.bytes() + len > max_queued {
                 match q.pop_front() {
                     Some(old) => dropped += old.p.series,
@@ -172,7 +188,7 @@ impl Sink for HttpSink {
                 }
                 break;
             };
-            let mut req = ApiRequest::new("POST", "series");
+            let mut req = ApiRequest::new("POST", item.p.endpoint.path());
             if let SendMode::Shutdown(deadline) = mode {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left < Duration::from_millis(5) {
@@ -190,7 +206,11 @@ impl Sink for HttpSink {
                     req.timeout = Some(left);
                 }
             }
-            req.body = Body::Gzipped(Arc::clone(&item.p.gzipped));
+            let bytes = Arc::clone(&item.p.compressed);
+            req.body = match item.p.endpoint {
+                Endpoint::Series => Body::Gzipped(bytes),
+                Endpoint::DistributionPoints => Body::Deflated(bytes),
+            };
             req.status_only = true; // verdict() needs the status and headers, not a parsed body
             let outcome = client.call(req);
             let v = verdict(&outcome);
@@ -211,7 +231,7 @@ impl Sink for HttpSink {
                     drop(q);
                     self.tel.add(DOG_STATS_PAYLOADS_SENT, 1);
                     self.tel.add(DOG_STATS_SERIES_SENT, item.p.series);
-                    self.tel.add(DOG_STATS_BYTES_SENT, item.p.gzipped.len() as u64);
+                    self.tel.add(DOG_STATS_BYTES_SENT, item.p.compressed.len() as u64);
                 }
                 Verdict::Retry(delay) => {
                     item.attempts += 1;

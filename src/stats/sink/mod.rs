@@ -45,10 +45,12 @@
 //! flushed, sent, queued for retry and dropped (by cause); [`read_out`](Sink::read_out) fills
 //! the read-out ids it owns (what it holds now) into a telemetry snapshot.
 //!
-//! # Adding a value kind
-//! [`Aggregate`] is the per-context, per-bucket value; a new kind (e.g. distributions, whose
-//! raw values every sink forwards) is a new variant carrying its data (`Distribution(Vec<f64>)`),
-//! and every sink's `match` then fails to compile until it handles it.
+//! # Value kinds
+//! [`Aggregate`] is the per-context, per-bucket value: counter, gauge, histogram summary, or
+//! distribution ([`Aggregate::Distribution`]: every value kept, `dropped` beyond the cap,
+//! `DistAgg::sample_rate()` the effective rate; the HTTP sink sends them to
+//! `/api/v1/distribution_points`). A new kind is a new variant carrying its data, and every
+//! sink's `match` then fails to compile until it handles it.
 
 pub mod dogstatsd;
 pub mod events;

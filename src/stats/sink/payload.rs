@@ -1,9 +1,11 @@
-//! Series JSON for `/api/v1/series`, written straight into one buffer (one flush can hold
-//! 100,000 series; strings escaped by serde_json), and split into gzip-compressed payloads that
-//! stay under the intake's limits.
+//! Series JSON for `/api/v1/series` and `/api/v1/distribution_points`, written straight into
+//! one buffer per endpoint (one flush can hold 100,000 series; strings escaped by serde_json),
+//! and split into compressed payloads that stay under the intake's limits: gzip for series,
+//! `deflate` (zlib) for distribution points, the only encoding the v1 spec accepts there
+//! (`DistributionPointsContentEncoding`).
 
 use crate::stats::aggregator::{Aggregate, Closed};
-use flate2::write::GzEncoder;
+use flate2::write::{GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use std::io::Write as _;
 use std::sync::Arc;
@@ -12,7 +14,36 @@ use std::sync::Arc;
 pub(crate) const MAX_COMPRESSED: usize = 3_200_000;
 /// v1 series: at most 62 MiB once decompressed.
 pub(crate) const MAX_DECOMPRESSED: usize = 62_914_560;
+/// Most values per distribution series: a bucket holding more is sent as several series of the
+/// same context and timestamp (Datadog merges them), so one series stays far below the limits.
+pub(crate) const DIST_VALUES_PER_SERIES: usize = 4096;
 
+/// Values per distribution series for a compressed payload limit: at most
+/// [`DIST_VALUES_PER_SERIES`], and small enough that one series of incompressible values
+/// (~8 compressed bytes each: 17 significant digits) stays under half the limit, so a series
+/// is never too big to send alone.
+pub fn dist_values_per_series(max_compressed: usize) -> usize {
+    (max_compressed / 16).clamp(16, DIST_VALUES_PER_SERIES)
+}
+
+/// Where a payload goes, which decides its body encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /api/v1/series`, gzip.
+    Series,
+    /// `POST /api/v1/distribution_points`, deflate (zlib).
+    DistributionPoints,
+}
+
+impl Endpoint {
+    /// The path below `/api/v1/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::Series => "series",
+            Endpoint::DistributionPoints => "distribution_points",
+        }
+    }
+}
 /// Rendered series, one after the other, with their end offsets.
 #[derive(Default)]
 pub struct Rendered {
@@ -28,6 +59,8 @@ pub struct SeriesStyle<'a> {
     pub device: Option<&'a str>,
     /// `interval` of `count` series, in whole seconds.
     pub interval: i64,
+    /// Values per distribution series ([`dist_values_per_series`]).
+    pub dist_chunk: usize,
 }
 
 fn json_str(out: &mut Vec<u8>, s: &str) {
@@ -101,25 +134,52 @@ impl Rendered {
             o.extend_from_slice(b",\"device\":");
             json_str(o, d);
         }
-        if !tags.is_empty() {
-            o.extend_from_slice(b",\"tags\":[");
-            for (i, t) in tags.split(',').enumerate() {
-                if i > 0 {
-                    o.push(b',');
-                }
-                json_str(o, t);
-            }
-            o.push(b']');
-        }
+        push_tags(o, tags);
         o.push(b'}');
         self.ends.push(o.len());
     }
 
-    /// The series of closed buckets: one per counter or gauge, dogapi's 8 per histogram. Each
+    /// One distribution series: `{"metric":..,"points":[[ts,[v1,v2,..]]],"type":"distribution",
+    /// "host":..,"tags":[..]}` (no device: the endpoint has none). `values` are finite (checked
+    /// at the API) and not empty.
+    pub fn push_distribution(
+        &mut self,
+        style: &SeriesStyle<'_>,
+        name: &str,
+        ts: f64,
+        values: &[f64],
+        tags: &str,
+        host: Option<&str>,
+    ) {
+        if !ts.is_finite() || values.iter().any(|v| !v.is_finite()) {
+            self.skipped_non_finite += 1;
+            return;
+        }
+        let o = &mut self.text;
+        o.extend_from_slice(b"{\"metric\":");
+        json_str(o, name);
+        o.extend_from_slice(b",\"points\":[[");
+        json_num(o, ts);
+        o.extend_from_slice(b",[");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                o.push(b',');
+            }
+            json_num(o, *v);
+        }
+        o.extend_from_slice(b"]]],\"type\":\"distribution\",\"host\":");
+        json_str(o, host.unwrap_or(style.default_host));
+        push_tags(o, tags);
+        o.push(b'}');
+        self.ends.push(o.len());
+    }
+
+    /// The series of closed buckets: one per counter or gauge, dogapi's 8 per histogram, into
+    /// `self`; one per distribution bucket (per `style.dist_chunk` values) into `dists`. Each
     /// bucket is dropped right after it is rendered (its context's reference count is then
     /// still in cache), and the contexts a few entries ahead are prefetched: the closed buckets
     /// of a big flush are far apart in memory (100,000 contexts = ~13 MB).
-    pub fn push_closed(&mut self, style: &SeriesStyle<'_>, closed: Vec<Closed>) {
+    pub fn push_closed(&mut self, dists: &mut Rendered, style: &SeriesStyle<'_>, closed: Vec<Closed>) {
         const AHEAD: usize = 8;
         for (i, a) in closed.iter().take(AHEAD).enumerate() {
             prefetch(&a.ctx, i < AHEAD / 2);
@@ -143,6 +203,11 @@ impl Rendered {
                         self.push(style, name, suffix, c.ts, v, count, tags, host);
                     }
                 }
+                Aggregate::Distribution(d) => {
+                    for chunk in d.values.chunks(style.dist_chunk.max(1)) {
+                        dists.push_distribution(style, name, c.ts, chunk, tags, host);
+                    }
+                }
             }
         }
     }
@@ -150,6 +215,20 @@ impl Rendered {
     fn series(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
+    }
+}
+
+/// `,"tags":[..]` from a comma-joined tag string; nothing when it is empty.
+fn push_tags(o: &mut Vec<u8>, tags: &str) {
+    if !tags.is_empty() {
+        o.extend_from_slice(b",\"tags\":[");
+        for (i, t) in tags.split(',').enumerate() {
+            if i > 0 {
+                o.push(b',');
+            }
+            json_str(o, t);
+        }
+        o.push(b']');
     }
 }
 
@@ -167,11 +246,13 @@ fn prefetch(ctx: &crate::stats::aggregator::Context, strings: bool) {
     let _ = (ctx, strings);
 }
 
-/// One request body: gzip-compressed `{"series":[...]}` and how many series it holds. The
-/// bytes are shared (queue, retries and the request borrow the same allocation).
+/// One request body: `{"series":[...]}` compressed as its endpoint requires (gzip for series,
+/// zlib for distribution points), and how many series it holds. The bytes are shared (queue,
+/// retries and the request borrow the same allocation).
 #[derive(Debug, Clone)]
 pub struct Payload {
-    pub gzipped: Arc<[u8]>,
+    pub endpoint: Endpoint,
+    pub compressed: Arc<[u8]>,
     pub series: u64,
     /// Decompressed length.
     pub raw_len: usize,
@@ -190,12 +271,22 @@ impl Default for Limits {
     }
 }
 
-fn compress(raw: &[u8]) -> Vec<u8> {
+fn compress(raw: &[u8], endpoint: Endpoint) -> Vec<u8> {
     // Level 1: metric JSON compresses ~10x even at the fastest level, and flushing 100,000
     // contexts must stay well under 100 ms.
-    let mut enc = GzEncoder::new(Vec::with_capacity(raw.len() / 8 + 64), Compression::fast());
-    enc.write_all(raw).expect("writing to a Vec cannot fail");
-    enc.finish().expect("finishing a Vec-backed gzip stream cannot fail")
+    let out = Vec::with_capacity(raw.len() / 8 + 64);
+    match endpoint {
+        Endpoint::Series => {
+            let mut enc = GzEncoder::new(out, Compression::fast());
+            enc.write_all(raw).expect("writing to a Vec cannot fail");
+            enc.finish().expect("finishing a Vec-backed gzip stream cannot fail")
+        }
+        Endpoint::DistributionPoints => {
+            let mut enc = ZlibEncoder::new(out, Compression::fast());
+            enc.write_all(raw).expect("writing to a Vec cannot fail");
+            enc.finish().expect("finishing a Vec-backed zlib stream cannot fail")
+        }
+    }
 }
 
 fn body(r: &Rendered, range: std::ops::Range<usize>) -> Vec<u8> {
@@ -214,7 +305,7 @@ fn body(r: &Rendered, range: std::ops::Range<usize>) -> Vec<u8> {
 }
 
 /// What [`split`] made: payloads under the limits, and the single series that alone exceed
-/// them (never sent: the intake would refuse them).
+/// them (never sent: the intake would refuse them). [`Split::append`] joins two endpoints'.
 #[derive(Default)]
 pub struct Split {
     pub payloads: Vec<Payload>,
@@ -222,11 +313,19 @@ pub struct Split {
     pub oversized: Vec<(usize, usize)>,
 }
 
+impl Split {
+    /// Adds `other`'s payloads after this one's.
+    pub fn append(&mut self, other: Split) {
+        self.payloads.extend(other.payloads);
+        self.oversized.extend(other.oversized);
+    }
+}
+
 /// Splits the rendered series into payloads under both limits. Chunks are first cut by
 /// decompressed size (aiming at a few times the compressed limit), then any chunk whose
 /// compressed form is still too big is halved until it fits. A single series larger than the
 /// limits is left out (`oversized`).
-pub fn split(r: &Rendered, limits: Limits) -> Split {
+pub fn split(r: &Rendered, limits: Limits, endpoint: Endpoint) -> Split {
     let mut out = Split::default();
     if r.is_empty() {
         return out;
@@ -249,7 +348,7 @@ pub fn split(r: &Rendered, limits: Limits) -> Split {
     let mut stack: Vec<std::ops::Range<usize>> = chunks.into_iter().rev().collect();
     while let Some(range) = stack.pop() {
         let raw = body(r, range.clone());
-        let gz = compress(&raw);
+        let gz = compress(&raw, endpoint);
         if gz.len() > limits.max_compressed || raw.len() > limits.max_decompressed {
             if range.len() == 1 {
                 out.oversized.push((gz.len(), raw.len()));
@@ -260,7 +359,7 @@ pub fn split(r: &Rendered, limits: Limits) -> Split {
             stack.push(range.start..mid);
             continue;
         }
-        out.payloads.push(Payload { series: range.len() as u64, raw_len: raw.len(), gzipped: gz.into() });
+        out.payloads.push(Payload { endpoint, series: range.len() as u64, raw_len: raw.len(), compressed: gz.into() });
     }
     out
 }
@@ -271,7 +370,7 @@ mod tests {
     use std::io::Read;
 
     fn style() -> SeriesStyle<'static> {
-        SeriesStyle { default_host: "h0", device: None, interval: 10 }
+        SeriesStyle { default_host: "h0", device: None, interval: 10, dist_chunk: DIST_VALUES_PER_SERIES }
     }
 
     fn gunzip(b: &[u8]) -> serde_json::Value {
@@ -288,15 +387,35 @@ mod tests {
         r.push(&SeriesStyle { device: Some("dev\"1"), ..style() }, "q", "", 1.0, 1.0, false, "", Some("h"));
         r.push(&style(), "bad", "", 1.0, f64::INFINITY, false, "", None);
         assert_eq!(r.skipped_non_finite, 1);
-        let p = split(&r, Limits::default()).payloads;
+        let p = split(&r, Limits::default(), Endpoint::Series).payloads;
         assert_eq!(p.len(), 1);
-        let v = gunzip(&p[0].gzipped);
+        let v = gunzip(&p[0].compressed);
         assert_eq!(
             v,
             serde_json::json!({"series":[
                 {"metric":"a.b","points":[[100,3]],"type":"count","interval":10,"host":"h0"},
                 {"metric":"g.avg","points":[[1000.5,2.5]],"type":"gauge","host":"","tags":["env:prod","db"]},
                 {"metric":"q","points":[[1,1]],"type":"gauge","host":"h","device":"dev\"1"}
+            ]})
+        );
+    }
+
+    #[test]
+    fn distributions_render_every_value_and_deflate() {
+        let mut r = Rendered::default();
+        r.push_distribution(&style(), "lat", 100.0, &[1.0, 2.5, -3.0], "env:prod,db", None);
+        r.push_distribution(&style(), "lat", 110.0, &[4.0], "", Some("h"));
+        r.push_distribution(&style(), "bad", f64::NAN, &[4.0], "", None);
+        assert_eq!((r.len(), r.skipped_non_finite), (2, 1));
+        let p = split(&r, Limits::default(), Endpoint::DistributionPoints).payloads;
+        assert_eq!((p.len(), p[0].endpoint, p[0].series), (1, Endpoint::DistributionPoints, 2));
+        let mut s = String::new();
+        flate2::read::ZlibDecoder::new(&p[0].compressed[..]).read_to_string(&mut s).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&s).unwrap(),
+            serde_json::json!({"series":[
+                {"metric":"lat","points":[[100,[1,2.5,-3]]],"type":"distribution","host":"h0","tags":["env:prod","db"]},
+                {"metric":"lat","points":[[110,[4]]],"type":"distribution","host":"h"}
             ]})
         );
     }
@@ -311,12 +430,12 @@ mod tests {
             r.push(&style(), &name, "", 100.0, i as f64, true, "a:b", None);
         }
         let limits = Limits { max_compressed: 20_000, max_decompressed: 1_000_000 };
-        let payloads = split(&r, limits).payloads;
+        let payloads = split(&r, limits, Endpoint::Series).payloads;
         assert!(payloads.len() > 5, "{} payloads", payloads.len());
         let mut values = Vec::new();
         for p in &payloads {
-            assert!(p.gzipped.len() <= limits.max_compressed, "{}", p.gzipped.len());
-            let v = gunzip(&p.gzipped);
+            assert!(p.compressed.len() <= limits.max_compressed, "{}", p.compressed.len());
+            let v = gunzip(&p.compressed);
             let s = v["series"].as_array().unwrap();
             assert_eq!(s.len() as u64, p.series);
             values.extend(s.iter().map(|x| x["points"][0][1].as_f64().unwrap() as u64));
@@ -331,7 +450,8 @@ mod tests {
         for i in 0..1000 {
             r.push(&style(), "same.name.compresses.well", "", 100.0, i as f64, false, "", None);
         }
-        let payloads = split(&r, Limits { max_compressed: 1_000_000, max_decompressed: 10_000 }).payloads;
+        let payloads =
+            split(&r, Limits { max_compressed: 1_000_000, max_decompressed: 10_000 }, Endpoint::Series).payloads;
         assert!(payloads.len() >= 9);
         assert!(payloads.iter().all(|p| p.raw_len <= 10_000));
         assert_eq!(payloads.iter().map(|p| p.series).sum::<u64>(), 1000);
@@ -346,12 +466,12 @@ mod tests {
         r.push(&style(), "huge", "", 100.0, 2.0, false, &tags.join(","), None);
         r.push(&style(), "small.after", "", 100.0, 3.0, false, "", None);
         let limits = Limits { max_compressed: 2048, max_decompressed: 1_000_000 };
-        let s = split(&r, limits);
+        let s = split(&r, limits, Endpoint::Series);
         assert_eq!(s.oversized.len(), 1);
         assert!(s.oversized[0].0 > 2048);
         assert_eq!(s.payloads.iter().map(|p| p.series).sum::<u64>(), 2);
         for p in &s.payloads {
-            assert!(!gunzip(&p.gzipped).to_string().contains("huge"));
+            assert!(!gunzip(&p.compressed).to_string().contains("huge"));
         }
     }
 }

@@ -36,18 +36,18 @@ pub struct Queue {
 
 impl Queue {
     pub fn push_back(&mut self, q: Queued) {
-        self.bytes += q.p.gzipped.len();
+        self.bytes += q.p.compressed.len();
         self.items.push_back(q);
     }
 
     pub fn push_front(&mut self, q: Queued) {
-        self.bytes += q.p.gzipped.len();
+        self.bytes += q.p.compressed.len();
         self.items.push_front(q);
     }
 
     pub fn pop_front(&mut self) -> Option<Queued> {
         let q = self.items.pop_front()?;
-        self.bytes -= q.p.gzipped.len();
+        self.bytes -= q.p.compressed.len();
         Some(q)
     }
 
@@ -100,7 +100,12 @@ mod tests {
     use super::*;
 
     fn p(series: u64, len: usize) -> Payload {
-        Payload { gzipped: vec![0u8; len].into(), series, raw_len: len }
+        Payload {
+            endpoint: crate::stats::sink::payload::Endpoint::Series,
+            compressed: vec![0u8; len].into(),
+            series,
+            raw_len: len,
+        }
     }
 
     #[test]
