@@ -1833,7 +1833,9 @@ dog_status_t dog_stats_timer_stop_distribution_full(dog_stats_t *stats,
  * retried or queued.
  *
  * `title` is required and not empty; `text` (NULL: empty) at most 4000 characters; `tags`
- * comma-separated (NULL or "": none), normalised like metric tags. Optional, NULL / "" / 0 to
+ * comma-separated (NULL or "": none), normalised like metric tags, then the instance's global
+ * tags (`dog_stats_options_set_global_tags()`, `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
+ * `DD_TAGS`) it does not hold yet. Optional, NULL / "" / 0 to
  * omit: `date_happened` (POSIX seconds; 0: now), `priority` (`"normal"` or `"low"`), `host`
  * (NULL: the host of the instance's series: the `host` option, else over HTTP the EC2
  * instance id or the machine's name and over DogStatsD the Agent's own host),
@@ -1867,7 +1869,8 @@ dog_status_t dog_stats_event_post(dog_stats_t *stats,
  * HTTP: synchronous, bounded by `request_timeout`).
  *
  * `name` is required, normalised or refused as a metric name; `status` is `DOG_CHECK_OK` (0)
- * to `DOG_CHECK_UNKNOWN` (3); `tags` comma-separated (NULL or "": none); `message` NULL or ""
+ * to `DOG_CHECK_UNKNOWN` (3); `tags` comma-separated (NULL or "": none; the global tags
+ * follow, as for events); `message` NULL or ""
  * for none. Optional: `timestamp` (POSIX seconds; 0: now), `host` (NULL or "": the host of
  * the instance's series, as for events).
  *

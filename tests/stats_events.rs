@@ -391,3 +391,26 @@ fn http_sink_without_api_key_or_with_a_hung_intake() {
     assert_eq!(check(s.0, &Sc { name: Some("hung"), ..Default::default() }), DOG_ERR_TIMEOUT, "{}", last_error());
     ok(check(s.0, &Sc { name: Some("after"), ..Default::default() }));
 }
+
+/// The global-tags option follows the call's tags (each once) on both sinks.
+#[test]
+fn global_tags_follow_the_calls_tags() {
+    let global =
+        |o: *mut DogStatsOptions| ok(unsafe { dog_stats_options_set_global_tags(o, c("team:core,owner:x").as_ptr()) });
+    let store = Arc::new(Store::default());
+    let l = listen(ListenKind::UnixDatagram, &store);
+    let s = start_dsd(l.url(), global);
+    ok(event(s.0, &Ev { title: Some("gt"), tags: Some("env:test,team:core"), ..Default::default() }));
+    ok(check(s.0, &Sc { name: Some("gt.check"), ..Default::default() }));
+    ok(unsafe { dog_stats_flush(s.0, 0.0) });
+    let t = wait(&store, "event and check", |t| t.events.len() == 1 && t.service_checks.len() == 1);
+    assert_eq!(t.events[0].tags, tags(&["env:test", "team:core", "owner:x"]));
+    assert_eq!(t.service_checks[0].tags, tags(&["owner:x", "team:core"]));
+
+    let intake = Intake::start();
+    let s = start_http(&intake, "test-api-key", global);
+    ok(event(s.0, &Ev { title: Some("gt"), tags: Some("env:test,team:core"), ..Default::default() }));
+    assert_eq!(only_body(&intake, "/api/v1/events")["tags"], json!(["env:test", "team:core", "owner:x"]));
+    ok(check(s.0, &Sc { name: Some("gt.check"), ..Default::default() }));
+    assert_eq!(only_body(&intake, "/api/v1/check_run")[0]["tags"], json!(["owner:x", "team:core"]));
+}

@@ -217,22 +217,26 @@ impl Stats {
     /// Posts one event through the sink (`dog_stats_event_post`): the arguments are checked
     /// first (whatever the state), then `NotStarted`, or nothing when disabled; the DogStatsD
     /// sink never waits, the HTTP sink sends on this thread within the request timeout.
+    /// The instance's global tags (option, `DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`)
+    /// follow the call's, each once.
     pub fn event(self: &Arc<Self>, args: &EventArgs<'_>) -> Result<(), Error> {
-        let e = args.check()?;
+        let mut e = args.check()?;
         if self.started()? == DISABLED {
             return Ok(());
         }
         self.check_fork();
+        self.agg.global.get().append_missing(&mut e.tags);
         self.sink()?.event(&e)
     }
 
     /// Posts one service check run through the sink, as [`Stats::event`].
     pub fn service_check(self: &Arc<Self>, args: &ServiceCheckArgs<'_>) -> Result<(), Error> {
-        let sc = args.check()?;
+        let mut sc = args.check()?;
         if self.started()? == DISABLED {
             return Ok(());
         }
         self.check_fork();
+        self.agg.global.get().append_missing(&mut sc.tags);
         self.sink()?.service_check(&sc)
     }
 
