@@ -414,3 +414,23 @@ fn global_tags_follow_the_calls_tags() {
     ok(check(s.0, &Sc { name: Some("gt.check"), ..Default::default() }));
     assert_eq!(only_body(&intake, "/api/v1/check_run")[0]["tags"], json!(["owner:x", "team:core"]));
 }
+
+/// The longest event that fits in a packet (with its newline) is sent; one byte more is refused.
+#[test]
+fn packet_size_boundary() {
+    let store = Arc::new(Store::default());
+    let l = listen(ListenKind::UnixDatagram, &store);
+    let s = start_dsd(l.url(), |o| ok(dog_stats_options_set_dogstatsd_max_packet_bytes(o, 256)));
+    let entity = tags(&[]).join(",");
+    let extra = if entity.is_empty() { 0 } else { entity.len() + 2 };
+    let line_len = |n: usize| format!("_e{{1,{n}}}:t|").len() + n + extra;
+    let fit = (1..256).filter(|n| line_len(*n) < 256).max().unwrap();
+    let text = "x".repeat(fit + 1);
+    assert_eq!(event(s.0, &Ev { title: Some("t"), text: Some(&text), ..Default::default() }), DOG_ERR_INVALID_ARGUMENT);
+    assert!(last_error().contains("over the 256-byte packet size"), "{}", last_error());
+    ok(event(s.0, &Ev { title: Some("t"), text: Some(&text[..fit]), ..Default::default() }));
+    ok(unsafe { dog_stats_flush(s.0, 0.0) });
+    let t = wait(&store, "the longest event", |t| t.events.len() == 1);
+    assert_eq!(t.events[0].text.len(), fit);
+    assert_eq!(t.max_packet, 256, "exactly one full packet");
+}

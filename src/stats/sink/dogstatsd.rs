@@ -176,10 +176,10 @@ impl DogStatsdSink {
         let mut line = Vec::new();
         encode(&mut line, self.settings.origin.container_id.as_str());
         let max = c.max_packet();
-        if line.len() > max {
+        if line.len() + 1 > max {
             return Err(Error::invalid(format!(
-                "stats: the {what} is {} bytes as a DogStatsD line, over the {max}-byte packet size; nothing sent",
-                line.len()
+                "stats: the {what} is {} bytes as a DogStatsD line (with its newline), over the {max}-byte packet size; nothing sent",
+                line.len() + 1
             )));
         }
         let before = c.counters().packets_dropped_queue;
