@@ -24,6 +24,15 @@ int main(int argc, char **argv) {
         dog_stats_histogram(st, "example.agent.latency", 0.010 + (i % 50) / 1000.0, "route:/home");
     }
     dog_stats_gauge(st, "example.agent.queue", 42, NULL);
+    /* Events and service checks go the same way (over DogStatsD: no API key either). */
+    dog_status_t e = dog_stats_event_post(st, "example deploy", "version 1.2 rolled out", "route:/home", 0, NULL,
+                                          NULL, NULL, NULL, "success");
+    dog_status_t c = dog_stats_service_check_post(st, "example.agent.can_serve", DOG_CHECK_OK, "route:/home",
+                                                  "serving", 0, NULL);
+    if (e != DOG_OK || c != DOG_OK) {
+        fprintf(stderr, "event: %s, service check: %s (%s)\n", dog_status_str((int)e), dog_status_str((int)c),
+                dog_error_last());
+    }
     dog_status_t s = dog_stats_stop(st, 5.0); /* sends everything, the current bucket included */
     uint64_t sent = 0, dropped_queue = 0, dropped_writer = 0;
     dog_stats_telemetry_get(st, DOG_STATS_DOGSTATSD_PACKETS_SENT, &sent);
@@ -31,5 +40,5 @@ int main(int argc, char **argv) {
     dog_stats_telemetry_get(st, DOG_STATS_DOGSTATSD_PACKETS_DROPPED_WRITER, &dropped_writer);
     printf("stop: %s; %llu DogStatsD packets sent, %llu dropped\n", dog_status_str((int)s),
            (unsigned long long)sent, (unsigned long long)(dropped_queue + dropped_writer));
-    return s == DOG_OK ? 0 : 1;
+    return s == DOG_OK && e == DOG_OK && c == DOG_OK ? 0 : 1;
 }

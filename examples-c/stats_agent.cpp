@@ -22,6 +22,13 @@ int main(int argc, char **argv) {
             st.increment("example.cpp.agent.requests", 1, "lang:cpp");
             st.histogram("example.cpp.agent.latency", 0.001 * i, "lang:cpp");
         }
+        // Events and service checks go the same way (over DogStatsD: no API key either).
+        std::error_code ev = st.event("example deploy", "from C++", "lang:cpp");
+        std::error_code sc = st.service_check("example.cpp.agent.can_serve", DOG_CHECK_OK, "lang:cpp");
+        if (ev || sc) {
+            std::cerr << "event: " << ev.message() << ", service check: " << sc.message() << "\n";
+            return 1;
+        }
         st.stop(5); // sends everything, the current bucket included
         std::cout << "DogStatsD packets sent: " << st.telemetry(DOG_STATS_DOGSTATSD_PACKETS_SENT) << ", dropped: "
                   << st.telemetry(DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE) +

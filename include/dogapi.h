@@ -1823,6 +1823,71 @@ dog_status_t dog_stats_timer_stop_distribution_full(dog_stats_t *stats,
                                                     const char *host);
 
 /**
+ * Posts an event through the aggregator's sink (dogapi's `event`, for processes that only
+ * talk to the Datadog Agent): over DogStatsD, one `_e{…}` line to the Agent (no API key),
+ * handed to the sender without waiting for the socket (sent within 100 ms or by the next
+ * `dog_stats_flush()`; a packet the full sender queue drops is counted in
+ * `DOG_STATS_DOGSTATSD_PACKETS_DROPPED_QUEUE`, as for metrics); with the HTTP sink,
+ * `POST /api/v1/events` with the instance's API key and host, **synchronously** on the
+ * calling thread (as `dog_event_post()`), bounded by the `request_timeout` option, never
+ * retried or queued.
+ *
+ * `title` is required and not empty; `text` (NULL: empty) at most 4000 characters; `tags`
+ * comma-separated (NULL or "": none), normalised like metric tags, then the instance's global
+ * tags (`dog_stats_options_set_global_tags()`, `DD_ENV`, `DD_SERVICE`, `DD_VERSION`,
+ * `DD_TAGS`) it does not hold yet. Optional, NULL / "" / 0 to
+ * omit: `date_happened` (POSIX seconds; 0: now), `priority` (`"normal"` or `"low"`), `host`
+ * (NULL: the host of the instance's series: the `host` option, else over HTTP the EC2
+ * instance id or the machine's name and over DogStatsD the Agent's own host),
+ * `aggregation_key` (at most 100 characters), `source_type_name`, `alert_type` (`"info"`,
+ * `"success"`, `"warning"` or `"error"`: what DogStatsD carries). The checks are the same for
+ * both sinks and come first, whatever the state.
+ *
+ * Returns `DOG_OK` (HTTP: accepted; DogStatsD: handed to the sender); `DOG_ERR_NULL_ARGUMENT`
+ * (`stats`, `title`); `DOG_ERR_INVALID_ARGUMENT` (an argument above, invalid UTF-8, or over
+ * DogStatsD an event longer than a packet; nothing sent); `DOG_ERR_NOT_STARTED`;
+ * `DOG_ERR_QUEUE_FULL` (DogStatsD: a packet was dropped); the transport and server statuses
+ * of the HTTP sink (`DOG_ERR_TIMEOUT`, `DOG_ERR_CONNECTION`, `DOG_ERR_API`, ...). With
+ * `disabled`: `DOG_OK`, nothing sent. Thread-safe; after fork() the child uses its own
+ * connection or sender.
+ */
+dog_status_t dog_stats_event_post(dog_stats_t *stats,
+                                  const char *title,
+                                  const char *text,
+                                  const char *tags,
+                                  int64_t date_happened,
+                                  const char *priority,
+                                  const char *host,
+                                  const char *aggregation_key,
+                                  const char *source_type_name,
+                                  const char *alert_type);
+
+/**
+ * Posts a service check run through the aggregator's sink (dogapi's `service_check`):
+ * over DogStatsD one `_sc|…` line to the Agent (no API key), with the HTTP sink
+ * `POST /api/v1/check_run`; sent as `dog_stats_event_post()` sends (DogStatsD: never waits;
+ * HTTP: synchronous, bounded by `request_timeout`).
+ *
+ * `name` is required, normalised or refused as a metric name; `status` is `DOG_CHECK_OK` (0)
+ * to `DOG_CHECK_UNKNOWN` (3); `tags` comma-separated (NULL or "": none; the global tags
+ * follow, as for events); `message` NULL or ""
+ * for none. Optional: `timestamp` (POSIX seconds; 0: now), `host` (NULL or "": the host of
+ * the instance's series, as for events).
+ *
+ * Returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` (`stats`, `name`), `DOG_ERR_INVALID_ARGUMENT`
+ * (status out of range, a bad name or tag, invalid UTF-8, a line longer than a DogStatsD
+ * packet; nothing sent), and otherwise the statuses of `dog_stats_event_post()`. With
+ * `disabled`: `DOG_OK`, nothing sent. Thread-safe.
+ */
+dog_status_t dog_stats_service_check_post(dog_stats_t *stats,
+                                          const char *name,
+                                          int32_t status,
+                                          const char *tags,
+                                          const char *message,
+                                          int64_t timestamp,
+                                          const char *host);
+
+/**
  * A pre-registered counter of `stats`: the metric `name` with `tags` (comma-separated, NULL
  * for none) on the default host, validated and normalised once (Datadog's naming rules, as
  * `dog_stats_increment()`), so that `dog_stats_counter_add()` reads no string and looks

@@ -459,13 +459,36 @@ struct point_options {
     const char *host = nullptr;
 };
 
+/** The optional arguments of `dog_stats_event_post()` (NULL / 0: unset). */
+struct stats_event_options {
+    /** POSIX seconds; 0: now. */
+    int64_t date_happened = 0;
+    /** `"normal"` or `"low"`. */
+    const char *priority = nullptr;
+    /** NULL: the host of the aggregator's series. */
+    const char *host = nullptr;
+    const char *aggregation_key = nullptr;
+    const char *source_type_name = nullptr;
+    /** `"info"`, `"success"`, `"warning"` or `"error"`. */
+    const char *alert_type = nullptr;
+};
+
+/** The optional arguments of `dog_stats_service_check_post()` (NULL / 0: unset). */
+struct stats_service_check_options {
+    /** POSIX seconds; 0: now. */
+    int64_t timestamp = 0;
+    /** NULL: the host of the aggregator's series. */
+    const char *host = nullptr;
+};
+
 /**
  * The stats aggregator (dogapi's DogStatsApi): owns a `dog_stats_t` (or refers to the
  * process-wide one, see global()). Move-only; share it between threads by reference.
  *
  * Error policy: start(), flush(), stop() and telemetry() throw dogapi::error. The recording
  * calls (increment, gauge, histogram, distribution, timers) are meant for hot paths: they never throw and
- * return a `std::error_code` instead (a dropped point is also counted in the telemetry).
+ * return a `std::error_code` instead (a dropped point is also counted in the telemetry); so do
+ * event() and service_check().
  */
 class stats {
 public:
@@ -547,6 +570,19 @@ public:
     /** `dog_stats_distribution_full()` (a sampled value is kept once, unscaled). */
     std::error_code distribution(const char *name, double value, const char *tags, const point_options &p) noexcept {
         return dogapi::make_error_code(dog_stats_distribution_full(s_, name, value, tags, p.timestamp, p.sample_rate, p.host));
+    }
+    /** `dog_stats_event_post()`: an event through the aggregator's sink (the Agent over
+     *  DogStatsD, no API key; or, synchronously, `POST /api/v1/events`). */
+    std::error_code event(const char *title, const char *text = nullptr, const char *tags = nullptr,
+                          const stats_event_options &o = stats_event_options()) noexcept {
+        return dogapi::make_error_code(dog_stats_event_post(s_, title, text, tags, o.date_happened, o.priority, o.host,
+                                                            o.aggregation_key, o.source_type_name, o.alert_type));
+    }
+    /** `dog_stats_service_check_post()`: `status` `DOG_CHECK_OK`..`DOG_CHECK_UNKNOWN`. */
+    std::error_code service_check(const char *name, int32_t status, const char *tags = nullptr,
+                                  const char *message = nullptr,
+                                  const stats_service_check_options &o = stats_service_check_options()) noexcept {
+        return dogapi::make_error_code(dog_stats_service_check_post(s_, name, status, tags, message, o.timestamp, o.host));
     }
 
 private:

@@ -28,6 +28,7 @@ pub mod service_check;
 pub mod snapshot;
 pub mod stats;
 pub mod stats_distribution;
+pub mod stats_event;
 pub mod stats_handle;
 pub mod stats_options;
 pub mod stats_telemetry;

@@ -7,6 +7,7 @@ use super::flusher::{Flusher, Jobs};
 use super::fork::{self, Forkable};
 use super::options::{self, Resolved, StatsOptions};
 use super::sink::dogstatsd::DogStatsdSink;
+use super::sink::events::{EventArgs, ServiceCheckArgs};
 use super::sink::http::HttpSink;
 use super::sink::{SendMode, Sink};
 use super::telemetry::{Counter, Snapshot, Telemetry};
@@ -211,6 +212,32 @@ impl Stats {
         let collected = self.collect(cut);
         let sent = self.sink()?.send(SendMode::Manual);
         collected.and(sent)
+    }
+
+    /// Posts one event through the sink (`dog_stats_event_post`): the arguments are checked
+    /// first (whatever the state), then `NotStarted`, or nothing when disabled; the DogStatsD
+    /// sink never waits, the HTTP sink sends on this thread within the request timeout.
+    /// The instance's global tags (option, `DD_ENV`, `DD_SERVICE`, `DD_VERSION`, `DD_TAGS`)
+    /// follow the call's, each once.
+    pub fn event(self: &Arc<Self>, args: &EventArgs<'_>) -> Result<(), Error> {
+        let mut e = args.check()?;
+        if self.started()? == DISABLED {
+            return Ok(());
+        }
+        self.check_fork();
+        self.agg.global.get().append_missing(&mut e.tags);
+        self.sink()?.event(&e)
+    }
+
+    /// Posts one service check run through the sink, as [`Stats::event`].
+    pub fn service_check(self: &Arc<Self>, args: &ServiceCheckArgs<'_>) -> Result<(), Error> {
+        let mut sc = args.check()?;
+        if self.started()? == DISABLED {
+            return Ok(());
+        }
+        self.check_fork();
+        self.agg.global.get().append_missing(&mut sc.tags);
+        self.sink()?.service_check(&sc)
     }
 
     fn final_flush(&self, deadline: Instant) -> Result<(), Error> {

@@ -200,6 +200,12 @@ static void test_stats() {
     CHECK(st.gauge("hpp.stats.bad", std::numeric_limits<double>::quiet_NaN()) ==
           dogapi::make_error_code(DOG_ERR_INVALID_ARGUMENT));
     CHECK(timed_work(st) == 7);
+    // events and service checks through the aggregator's sink (here the HTTP sink: synchronous)
+    dogapi::stats_event_options ev;
+    ev.alert_type = "success";
+    CHECK(!st.event("hpp deploy", "done", "lang:cpp", ev));
+    CHECK(!st.service_check("hpp.app.ok", DOG_CHECK_OK, "lang:cpp", "fine"));
+    CHECK(st.service_check("hpp.app.ok", 7) == dogapi::make_error_code(DOG_ERR_INVALID_ARGUMENT));
     {
         dogapi::counter requests(st, "hpp.handle.count", "lang:cpp");
         dogapi::gauge depth(st, "hpp.handle.gauge");
@@ -249,6 +255,13 @@ static void test_stats() {
     CHECK(body.find("hpp.stats.dist") != std::string::npos);
     CHECK(body.find("hpp.handle.dist") != std::string::npos);
     CHECK(body.find("\"contract\":\"valid\"") != std::string::npos);
+    body = dd.request("GET", "/_intake/requests", "path=/api/v1/events").body();
+    CHECK(body.find("\"title\":\"hpp deploy\"") != std::string::npos);
+    CHECK(body.find("\"alert_type\":\"success\"") != std::string::npos);
+    CHECK(body.find("\"host\":\"hpp-host\"") != std::string::npos);
+    body = dd.request("GET", "/_intake/requests", "path=/api/v1/check_run").body();
+    CHECK(body.find("\"check\":\"hpp.app.ok\"") != std::string::npos);
+    CHECK(body.find("\"message\":\"fine\"") != std::string::npos);
 
     dogapi::stats moved = std::move(st); // frees once, in moved's destructor
     CHECK(moved.get() != nullptr);

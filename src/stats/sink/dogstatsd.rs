@@ -39,6 +39,7 @@
 //! uses the parent's client (its sender thread does not exist there): `fork_child` parks it
 //! (`stats::fork::keep_from_parent`) and the child creates its own on its first flush.
 
+use super::events;
 use super::{Aggregate, Closed, Counter, SendMode, Sink, Snapshot, Telemetry};
 use crate::dogstatsd::encode::{self, MetricKind};
 use crate::dogstatsd::origin::{self, Origin};
@@ -60,6 +61,8 @@ struct Settings {
     origin: Origin,
     /// `host:<h>` for points without their own host (`None`: the Agent's host).
     default_host_tag: Option<String>,
+    /// The `host` option (events' and service checks' `h:`; `None`: the Agent's host).
+    default_host: Option<String>,
     /// `device:<d>` for every point.
     device_tag: Option<String>,
     /// How long `dog_stats_flush()` may wait for the sender.
@@ -88,6 +91,7 @@ impl DogStatsdSink {
                 telemetry: opts.dogstatsd_telemetry,
                 origin,
                 default_host_tag: host.map(|h| encode::normalize_tag(&format!("host:{h}"))),
+                default_host: host.map(str::to_string),
                 device_tag: opts.device.as_deref().map(|d| encode::normalize_tag(&format!("device:{d}"))),
                 manual_timeout: opts.request(),
             },
@@ -157,6 +161,49 @@ impl DogStatsdSink {
                 true
             }
         }
+    }
+
+    /// Hands one encoded event or service check to the client (`push`), refusing a line that
+    /// cannot fit in a packet (the client would drop it) and reporting a packet the full sender
+    /// queue dropped meanwhile (counted, as for metrics).
+    fn post(
+        &self,
+        what: &str,
+        encode: impl Fn(&mut Vec<u8>, &str),
+        push: impl FnOnce(&DogStatsd),
+    ) -> Result<(), Error> {
+        let c = self.client()?;
+        let mut line = Vec::new();
+        encode(&mut line, self.settings.origin.container_id.as_str());
+        let max = c.max_packet();
+        if line.len() + 1 > max {
+            return Err(Error::invalid(format!(
+                "stats: the {what} is {} bytes as a DogStatsD line (with its newline), over the {max}-byte packet size; nothing sent",
+                line.len() + 1
+            )));
+        }
+        let before = c.counters().packets_dropped_queue;
+        push(&c);
+        let dropped = c.counters().packets_dropped_queue - before;
+        self.fold();
+        if dropped > 0 {
+            return Err(Error::new(
+                ErrorKind::QueueFull,
+                format!("stats: DogStatsD sender queue full; {dropped} packet(s) dropped"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The wire tags of an event or service check: its own, then the entity id.
+    fn notice_tags(&self, own: &[String]) -> String {
+        let extra = self.settings.origin.entity_tag.as_deref();
+        encode::join_tags(own.iter().map(String::as_str).chain(extra))
+    }
+
+    /// No host given: the `host` option, else none (the Agent's own host name), as for series.
+    fn notice_host<'a>(&'a self, host: Option<&'a str>) -> &'a str {
+        host.or(self.settings.default_host.as_deref()).unwrap_or("")
     }
 
     /// Adds what the client counted since the last fold to the instance's telemetry.
@@ -272,6 +319,38 @@ impl Sink for DogStatsdSink {
 
     fn next_due(&self) -> Option<Instant> {
         None
+    }
+
+    /// One `_e{…}` line into the client's packer (sent within 100 ms, or by the next flush);
+    /// never waits for the socket.
+    fn event(&self, e: &events::Event<'_>) -> Result<(), Error> {
+        let tags = self.notice_tags(&e.tags);
+        let ev = encode::Event {
+            title: e.title,
+            text: e.text,
+            timestamp: e.date_happened,
+            hostname: self.notice_host(e.host),
+            aggregation_key: e.aggregation_key.unwrap_or(""),
+            priority: e.priority,
+            source_type_name: e.source_type_name.unwrap_or(""),
+            alert_type: e.alert_type,
+            tags: &tags,
+        };
+        self.post("event", |b, cid| encode::push_event(b, &ev, cid), |c| c.event(&ev))
+    }
+
+    /// One `_sc|…` line, as [`event`](Sink::event).
+    fn service_check(&self, sc: &events::ServiceCheck<'_>) -> Result<(), Error> {
+        let tags = self.notice_tags(&sc.tags);
+        let check = encode::ServiceCheck {
+            name: &sc.name,
+            status: sc.status,
+            timestamp: sc.timestamp,
+            hostname: self.notice_host(sc.host),
+            tags: &tags,
+            message: sc.message.unwrap_or(""),
+        };
+        self.post("service check", |b, cid| encode::push_service_check(b, &check, cid), |c| c.service_check(&check))
     }
 
     /// Holds no series: what was submitted is in the client's packets, sent by its thread.

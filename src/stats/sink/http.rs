@@ -4,13 +4,15 @@
 //! sends them oldest first, backing off on failures and honouring the intake's `Retry-After` /
 //! `X-RateLimit-Reset`. The compressed bytes are shared by the queue and the request.
 
+use super::events::{self, alert_type_str, priority_str};
 use super::payload::{self, Endpoint, Limits, Rendered, SeriesStyle};
 use super::queue::{backoff, Queue, Queued};
 use super::verdict::{verdict, Verdict};
 use super::{Closed, Counter, SendMode, Sink, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{ForkLock, Side};
-use crate::http::{ApiRequest, Body, Client};
+use crate::http::response::Outcome;
+use crate::http::{events as http_events, service_checks, ApiRequest, Body, Client};
 use crate::log::{self, Level};
 use crate::stats::options::StatsOptions;
 use parking_lot::Mutex;
@@ -277,6 +279,44 @@ impl Sink for HttpSink {
         self.queue.lock().front().map(|q| q.not_before)
     }
 
+    /// `POST /api/v1/events` on the calling thread through the instance's client (its API key,
+    /// host and request timeout); no host given: the host of the series.
+    fn event(&self, e: &events::Event<'_>) -> Result<(), Error> {
+        let tags = e.tags.join(",");
+        let extra = e.alert_type.map(|t| {
+            let mut m = serde_json::Map::new();
+            m.insert("alert_type".into(), alert_type_str(t).into());
+            m
+        });
+        let ev = http_events::Event {
+            title: e.title,
+            text: e.text,
+            date_happened: e.date_happened,
+            priority: e.priority.map(priority_str),
+            tags: Some(&tags),
+            host: Some(e.host.unwrap_or(&self.default_host)),
+            aggregation_key: e.aggregation_key,
+            source_type_name: e.source_type_name,
+            extra,
+            ..Default::default()
+        };
+        delivered(self.client()?.event(&ev))
+    }
+
+    /// `POST /api/v1/check_run`, as [`event`](Sink::event).
+    fn service_check(&self, sc: &events::ServiceCheck<'_>) -> Result<(), Error> {
+        let tags = sc.tags.join(",");
+        let check = service_checks::ServiceCheck {
+            check: &sc.name,
+            host: sc.host.unwrap_or(&self.default_host),
+            status: i32::from(sc.status),
+            timestamp: sc.timestamp,
+            message: sc.message,
+            tags: Some(&tags),
+        };
+        delivered(self.client()?.service_check(&check))
+    }
+
     fn abandon(&self) -> u64 {
         let n = self.queue.lock().clear();
         self.tel.add(DOG_STATS_DROPPED_SERIES_SHUTDOWN, n);
@@ -309,6 +349,14 @@ impl Sink for HttpSink {
             }
             self.release_locks(Side::Child);
         }
+    }
+}
+
+/// `Ok` when the intake accepted the request.
+fn delivered(o: Outcome) -> Result<(), Error> {
+    match o.error {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
 }
 

@@ -20,7 +20,12 @@
 //! - [`read_out`](Sink::read_out) is called by any thread reading the telemetry.
 //! - The `fork_*` hooks run inside `pthread_atfork` handlers (see `fork.rs`): no allocation
 //!   that could deadlock, no thread creation.
-//! - No method is ever called from a recording thread: recording never waits for a sink.
+//! - [`event`](Sink::event) and [`service_check`](Sink::service_check) are called by the
+//!   thread in `dog_stats_event_post()` / `dog_stats_service_check_post()`, at any time and
+//!   concurrently with a flush: the DogStatsD sink only encodes into its client (never waits
+//!   for the socket); the HTTP sink sends one request on that thread, bounded by the request
+//!   timeout, beside the series (never through the retry queue).
+//! - No other method is ever called from a recording thread: recording never waits for a sink.
 //!
 //! # Ownership
 //! [`submit`](Sink::submit) takes the closed buckets by value: each [`Closed`] holds an
@@ -48,6 +53,7 @@
 //! sink's `match` then fails to compile until it handles it.
 
 pub mod dogstatsd;
+pub mod events;
 pub mod http;
 pub mod payload;
 pub mod queue;
@@ -89,6 +95,13 @@ pub trait Sink: Send + Sync {
     /// `DOG_STATS_DROPPED_SERIES_SHUTDOWN` before returning (without waiting for a thread
     /// blocked in `send`). Returns how many units (series) were dropped.
     fn abandon(&self) -> u64;
+
+    /// Sends one event (checked: [`events`]) from the calling thread, now; `Err` when it was
+    /// not delivered (HTTP) or not handed to the sender (DogStatsD), with the reason.
+    fn event(&self, e: &events::Event<'_>) -> Result<(), Error>;
+
+    /// Sends one service check run, as [`event`](Sink::event).
+    fn service_check(&self, sc: &events::ServiceCheck<'_>) -> Result<(), Error>;
 
     /// Fills the read-out ids this sink owns (what it holds now) into `snap`.
     fn read_out(&self, snap: &mut Snapshot);
