@@ -8,9 +8,12 @@ secs=${1:-5}
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install -y nginx-light wrk)"; exit 2; }
 
 cargo build --release --locked -p dogapi >/dev/null
-ln -sf libdogapi.so target/release/libdogapi.so.0
-cc -O2 -std=c11 -Wall -Wextra -Iinclude bench/http_bench.c -Ltarget/release -ldogapi -lpthread \
-   -Wl,-rpath,"$PWD/target/release" -o target/release/http_bench
+# cargo writes to $CARGO_TARGET_DIR when it is set (as bench-stats.sh and demo.sh honour it)
+rel=${CARGO_TARGET_DIR:-target}/release
+case $rel in /*) ;; *) rel=$PWD/$rel ;; esac
+ln -sf libdogapi.so "$rel/libdogapi.so.0"
+cc -O2 -std=c11 -Wall -Wextra -Iinclude bench/http_bench.c -L"$rel" -ldogapi -lpthread \
+   -Wl,-rpath,"$rel" -o "$rel/http_bench"
 
 dir=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
@@ -48,9 +51,9 @@ rounds=${ROUNDS:-3}
 w1=(); w4=(); d1=(); d4=()
 for _ in $(seq "$rounds"); do
     w1+=("$(wrk -t1 -c1 -d"${secs}s" -s "$dir/post.lua" "$url/api/v1/events" | awk '/Requests\/sec/ {print $2}')")
-    d1+=("$(target/release/http_bench "$url" "$secs" 1 | awk '{print $2}')")
+    d1+=("$("$rel/http_bench" "$url" "$secs" 1 | awk '{print $2}')")
     w4+=("$(wrk -t4 -c4 -d"${secs}s" -s "$dir/post.lua" "$url/api/v1/events" | awk '/Requests\/sec/ {print $2}')")
-    d4+=("$(target/release/http_bench "$url" "$secs" 4 | awk '{print $2}')")
+    d4+=("$("$rel/http_bench" "$url" "$secs" 4 | awk '{print $2}')")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 wrk1=$(median "${w1[@]}"); dog1=$(median "${d1[@]}"); wrk4=$(median "${w4[@]}"); dog4=$(median "${d4[@]}")
