@@ -2,7 +2,7 @@
  * Build and run: scripts/bench-dogstatsd.sh (see bench/DOGSTATSD.md), or by hand:
  *   cargo build --release && ln -sf libdogapi.so target/release/libdogapi.so.0
  *   cc -O2 -std=c11 -Wall -Wextra -Iinclude bench/dogstatsd_bench.c -Ltarget/release -ldogapi -lpthread \
- *      -Wl,-rpath,$PWD/target/release -o /tmp/dogstatsd_bench && /tmp/dogstatsd_bench [all|a|b|c]
+ *      -Wl,-rpath,$PWD/target/release -o /tmp/dogstatsd_bench && /tmp/dogstatsd_bench [all|a|b|c|listen]
  *
  * (a) recording cost on an existing context, HTTP sink vs DogStatsD sink, interleaved rounds
  *     in one run (the hot path is meant to be the same: only the flush differs);
@@ -366,6 +366,7 @@ static void bench_a(int rounds) {
 
 struct flush_result {
     double wall, cpu;          /* summed over the flushes: dog_stats_flush() call (encode + wait for the sender) */
+    double rec;                /* summed over the rounds: recording the points (wall) */
     uint64_t metrics;          /* lines encoded (DOG_STATS_SERIES_FLUSHED) */
     uint64_t sent_packets, sent_bytes, drop_queue, drop_writer, drop_oversize;
     struct counts got;         /* what the listener received */
@@ -385,7 +386,9 @@ static void flush_rounds(int t, int rounds, dog_stats_t *s, void (*record)(dog_s
     wait_received(t, base + t0[DOG_STATS_DOGSTATSD_PACKETS_SENT]); /* nothing else in flight */
     struct counts c0 = snap(t);
     for (int r = 0; r < rounds; r++) {
+        double r0 = now();
         record(s, r);
+        res->rec += now() - r0;
         double w0 = now(), p0 = proc_cpu();
         dog_status_t st = dog_stats_flush(s, 0);
         res->cpu += proc_cpu() - p0;
@@ -419,8 +422,8 @@ static void bench_b(int rounds) {
     static const int sizes[] = {1000, 10000, 100000};
     printf("(b) counters: N contexts, 1 point each per bucket, %d flushes of one bucket each (timed: the dog_stats_flush call, "
            "which encodes and waits until the sender thread has written every packet)\n", rounds);
-    printf("    %-10s %7s %11s %11s %9s %10s %9s %6s %18s %22s\n", "transport", "N", "metrics/s", "packets/s", "B/metric",
-           "metrics/cpu-s", "B/packet", "ms/fl", "drops q/w/oversize", "listener pkts/lines");
+    printf("    %-10s %7s %11s %11s %9s %10s %9s %6s %18s %22s %14s\n", "transport", "N", "metrics/s", "packets/s", "B/metric",
+           "metrics/cpu-s", "B/packet", "ms/fl", "drops q/w/oversize", "listener pkts/lines", "rec+flush m/s");
     for (int t = 0; t < T_N; t++) {
         for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
             g_contexts = sizes[k];
@@ -428,11 +431,11 @@ static void bench_b(int rounds) {
             dog_stats_t *s = dsd_instance(t, 1);
             struct flush_result r;
             flush_rounds(t, rounds, s, record_counters, &r);
-            printf("    %-10s %7d %11.0f %11.0f %9.1f %10.0f %9.0f %6.1f %8llu/%llu/%llu %s %11llu/%llu%s\n", tname[t], g_contexts,
+            printf("    %-10s %7d %11.0f %11.0f %9.1f %10.0f %9.0f %6.1f %8llu/%llu/%llu %s %11llu/%-10llu %14.0f%s\n", tname[t], g_contexts,
                    r.metrics / r.wall, r.sent_packets / r.wall, (double)r.sent_bytes / (double)r.metrics, r.metrics / r.cpu,
                    (double)r.sent_bytes / (double)r.sent_packets, r.wall * 1e3 / rounds, (unsigned long long)r.drop_queue,
                    (unsigned long long)r.drop_writer, (unsigned long long)r.drop_oversize, "", (unsigned long long)r.got.packets,
-                   (unsigned long long)r.got.lines, r.bad_status ? " (flush status not OK)" : "");
+                   (unsigned long long)r.got.lines, r.metrics / (r.wall + r.rec), r.bad_status ? " (flush status not OK)" : "");
             dog_stats_free(s);
         }
     }
@@ -463,8 +466,8 @@ static void bench_c(int rounds, int contexts) {
     printf("(c) packed values: %d contexts × points per bucket, %d flushes of one bucket each; values/s = values the listener "
            "received / time in dog_stats_flush; values/cpu-s = per CPU-second of the sending process (flush thread + sender thread)\n",
            contexts, rounds);
-    printf("    %-12s %-10s %7s %13s %13s %11s %9s %9s %6s %18s\n", "kind", "transport", "pts/ctx", "values/s", "values/cpu-s",
-           "packets/s", "B/value", "B/packet", "ms/fl", "drops q/w/oversize");
+    printf("    %-12s %-10s %7s %13s %13s %11s %9s %9s %6s %18s %14s\n", "kind", "transport", "pts/ctx", "values/s", "values/cpu-s",
+           "packets/s", "B/value", "B/packet", "ms/fl", "drops q/w/oversize", "rec+flush v/s");
     for (int kind = 0; kind < 2; kind++) {
 #ifndef DOG_STATS_TIMED_DISTRIBUTION
         if (kind == 1) {
@@ -480,11 +483,11 @@ static void bench_c(int rounds, int contexts) {
             dog_stats_t *s = dsd_instance(t, 1);
             struct flush_result r;
             flush_rounds(t, rounds, s, record_values, &r);
-            printf("    %-12s %-10s %7d %13.0f %13.0f %11.0f %9.2f %9.0f %6.1f %8llu/%llu/%llu%s\n", kind ? "distribution" : "histogram",
+            printf("    %-12s %-10s %7d %13.0f %13.0f %11.0f %9.2f %9.0f %6.1f %8llu/%llu/%llu %14.0f%s\n", kind ? "distribution" : "histogram",
                    tname[t], g_points, r.got.values / r.wall, r.got.values / r.cpu, r.sent_packets / r.wall,
                    (double)r.sent_bytes / (double)r.got.values, (double)r.sent_bytes / (double)r.sent_packets, r.wall * 1e3 / rounds,
                    (unsigned long long)r.drop_queue, (unsigned long long)r.drop_writer, (unsigned long long)r.drop_oversize,
-                   r.bad_status ? " (flush status not OK)" : "");
+                   r.got.values / (r.wall + r.rec), r.bad_status ? " (flush status not OK)" : "");
             printf("    %-12s %-10s values received %llu in %llu lines (%.0f values/line), %llu packets (sent %llu)\n", "", "",
                    (unsigned long long)r.got.values, (unsigned long long)r.got.lines, (double)r.got.values / (double)r.got.lines,
                    (unsigned long long)r.got.packets, (unsigned long long)r.sent_packets);
@@ -498,6 +501,23 @@ int main(int argc, char **argv) {
     if (start_listener() != 0) {
         perror("listener");
         return 1;
+    }
+    if (strcmp(what, "listen") == 0) {
+        /* the listener alone, for another client (bench/DOGSTATSD.md: datadog-go): prints its
+           addresses, then for each line read on stdin one line of counts per transport
+           "packets bytes lines values" (udp, unixgram, unixstream); exits at EOF */
+        printf("udp://127.0.0.1:%d unixgram://%s unixstream://%s\n", udp_port, dgram_path, stream_path);
+        fflush(stdout);
+        char line[64];
+        while (fgets(line, sizeof line, stdin)) {
+            for (int t = 0; t < T_N; t++) {
+                struct counts c = snap(t);
+                printf("%llu %llu %llu %llu%s", (unsigned long long)c.packets, (unsigned long long)c.bytes,
+                       (unsigned long long)c.lines, (unsigned long long)c.values, t == T_N - 1 ? "\n" : " ");
+            }
+            fflush(stdout);
+        }
+        return 0;
     }
     printf("listener: pid %d, udp 127.0.0.1:%d, %s, %s\n", (int)child, udp_port, dgram_path, stream_path);
     int all = strcmp(what, "all") == 0;
