@@ -309,57 +309,57 @@ static int cmpd(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Three aggregators: HTTP, DogStatsD, and a second HTTP one as a control (the same sink on both
+ * sides: its ratio shows what differs between two instances of one process for reasons other
+ * than the sink). Each round runs the three in a rotated order. */
 static void bench_a(int rounds) {
-    dog_stats_t *hs = http_instance(86400), *ds = dsd_instance(T_UDP, 86400); /* one bucket for the whole run */
-    struct handles hh, dh;
-    dog_stats_t *both[2] = {hs, ds};
-    struct handles *hd[2] = {&hh, &dh};
-    for (int k = 0; k < 2; k++) {
-        dog_stats_increment(both[k], "bench.a", 1, TAGS);
-        dog_stats_gauge(both[k], "bench.a", 1, TAGS);
-        dog_stats_histogram(both[k], "bench.a", 1, TAGS);
-        hd[k]->c = dog_stats_counter_new(both[k], "bench.h", TAGS);
-        hd[k]->g = dog_stats_gauge_new(both[k], "bench.h", TAGS);
-        hd[k]->h = dog_stats_histogram_new(both[k], "bench.h", TAGS);
-        if (!hd[k]->c || !hd[k]->g || !hd[k]->h) {
+    dog_stats_t *inst[3] = {http_instance(86400), dsd_instance(T_UDP, 86400), http_instance(86400)}; /* one bucket for the whole run */
+    struct handles hd[3];
+    for (int k = 0; k < 3; k++) {
+        dog_stats_increment(inst[k], "bench.a", 1, TAGS);
+        dog_stats_gauge(inst[k], "bench.a", 1, TAGS);
+        dog_stats_histogram(inst[k], "bench.a", 1, TAGS);
+        hd[k].c = dog_stats_counter_new(inst[k], "bench.h", TAGS);
+        hd[k].g = dog_stats_gauge_new(inst[k], "bench.h", TAGS);
+        hd[k].h = dog_stats_histogram_new(inst[k], "bench.h", TAGS);
+        if (!hd[k].c || !hd[k].g || !hd[k].h) {
             fprintf(stderr, "handles: %s\n", dog_error_last());
             exit(1);
         }
     }
-    printf("(a) recording cost on an existing context (2 tags), %ld calls per measurement, %d interleaved rounds "
-           "(HTTP, DogStatsD, DogStatsD, HTTP, ...); best round per sink, and the median of the per-round ratios\n",
+    printf("(a) recording cost on an existing context (2 tags), %ld calls per measurement, %d rounds, each running HTTP, DogStatsD "
+           "and a second HTTP instance (control) in a rotated order; best round per instance; ratios of CPU time, and the "
+           "median of the per-round ratios\n",
            NCALLS, rounds);
-    printf("    %-17s %10s %10s %8s %10s %10s %8s %13s\n", "call", "http ns", "dsd ns", "ratio", "http cpu", "dsd cpu",
-           "ratio", "median ratio");
+    printf("    %-17s %10s %10s %10s %10s %8s %13s %15s\n", "call", "http ns", "dsd ns", "http cpu", "dsd cpu", "ratio",
+           "median ratio", "control http2");
     for (int c = 0; c < C_N; c++) {
-        double bh = 1e9, bd = 1e9, ch = 1e9, cd = 1e9, ratios[64];
-        for (int r = 0; r < rounds && r < 64; r++) {
-            double wh, wd, xh, xd;
-            if (r & 1) { /* alternate which sink goes first */
-                wd = run_calls(ds, &dh, (enum call)c, &xd);
-                wh = run_calls(hs, &hh, (enum call)c, &xh);
-            } else {
-                wh = run_calls(hs, &hh, (enum call)c, &xh);
-                wd = run_calls(ds, &dh, (enum call)c, &xd);
-            }
-            if (wh < bh) bh = wh;
-            if (wd < bd) bd = wd;
-            if (xh < ch) ch = xh;
-            if (xd < cd) cd = xd;
-            ratios[r] = xd / xh;
-        }
+        double wall[3] = {1e9, 1e9, 1e9}, cpu[3] = {1e9, 1e9, 1e9}, ratios[64], ctl[64];
         int n = rounds < 64 ? rounds : 64;
+        for (int r = 0; r < n; r++) {
+            double w[3], x[3];
+            for (int q = 0; q < 3; q++) {
+                int k = (q + r) % 3;
+                w[k] = run_calls(inst[k], &hd[k], (enum call)c, &x[k]);
+            }
+            for (int k = 0; k < 3; k++) {
+                if (w[k] < wall[k]) wall[k] = w[k];
+                if (x[k] < cpu[k]) cpu[k] = x[k];
+            }
+            ratios[r] = x[1] / x[0];
+            ctl[r] = x[2] / x[0];
+        }
         qsort(ratios, (size_t)n, sizeof(double), cmpd);
-        printf("    %-17s %10.1f %10.1f %7.2fx %10.1f %10.1f %7.2fx %12.2fx\n", cname[c], bh, bd, bd / bh, ch, cd, cd / ch,
-               ratios[n / 2]);
+        qsort(ctl, (size_t)n, sizeof(double), cmpd);
+        printf("    %-17s %10.1f %10.1f %10.1f %10.1f %7.2fx %12.2fx %14.2fx\n", cname[c], wall[0], wall[1], cpu[0], cpu[1],
+               cpu[1] / cpu[0], ratios[n / 2], ctl[n / 2]);
     }
-    for (int k = 0; k < 2; k++) {
-        dog_stats_counter_free(hd[k]->c);
-        dog_stats_gauge_free(hd[k]->g);
-        dog_stats_histogram_free(hd[k]->h);
+    for (int k = 0; k < 3; k++) {
+        dog_stats_counter_free(hd[k].c);
+        dog_stats_gauge_free(hd[k].g);
+        dog_stats_histogram_free(hd[k].h);
+        dog_stats_free(inst[k]);
     }
-    dog_stats_free(hs);
-    dog_stats_free(ds);
 }
 
 /* ---------------------------------------------------------------- (b) and (c): flush throughput */
@@ -521,7 +521,7 @@ int main(int argc, char **argv) {
     }
     printf("listener: pid %d, udp 127.0.0.1:%d, %s, %s\n", (int)child, udp_port, dgram_path, stream_path);
     int all = strcmp(what, "all") == 0;
-    if (all || strcmp(what, "a") == 0) bench_a(7);
+    if (all || strcmp(what, "a") == 0) bench_a(9);
     if (all || strcmp(what, "b") == 0) bench_b(10);
     if (all || strcmp(what, "c") == 0) bench_c(10, 1000);
     fflush(stdout);
