@@ -136,25 +136,36 @@ func main() {
 				tel.TotalPayloadsDropped, m/aw)
 		}
 	}
-	fmt.Printf("(c) histograms: 1000 contexts × 2000 Histogram() calls, extended aggregation, 1000 samples per context kept (WithMaxSamplesPerContext), then Flush(); %d rounds\n", rounds)
-	fmt.Printf("    %-10s %13s %13s %11s %9s %9s %6s %8s %16s\n", "transport", "values/s", "values/cpu-s", "packets/s", "B/value", "B/packet", "ms/fl", "dropped*", "rec+flush v/s")
-	for t, a := range addrs {
-		nm := make([]string, 1000)
-		for i := range nm {
-			nm[i] = fmt.Sprintf("bench.dsd.hist.%04d", i)
+	fmt.Printf("(c) packed values: 1000 contexts, extended aggregation, at most 1000 samples per context kept (WithMaxSamplesPerContext), then Flush(); %d rounds; histogram: 2000 Histogram() calls per context, distribution: 1000 Distribution() calls\n", rounds)
+	fmt.Printf("    %-12s %-10s %13s %13s %11s %9s %9s %6s %8s %16s\n", "kind", "transport", "values/s", "values/cpu-s", "packets/s", "B/value", "B/packet", "ms/fl", "dropped*", "rec+flush v/s")
+	for kind, kname := range []string{"histogram", "distribution"} {
+		points := 2000
+		if kind == 1 {
+			points = 1000
 		}
-		tg := strings.Split(tags, ",")
-		fw, fc, aw, tel, got := run(t, a, true, rounds, func(c *statsd.Client) {
-			for _, s := range nm {
-				for j := 0; j < 2000; j++ {
-					c.Histogram(s, float64((j*7919)%100000)*1e-3, tg, 1)
-				}
+		for t, a := range addrs {
+			nm := make([]string, 1000)
+			for i := range nm {
+				nm[i] = fmt.Sprintf("bench.dsd.hist.%04d", i)
 			}
-		})
-		v := float64(got.values)
-		fmt.Printf("    %-10s %13.0f %13.0f %11.0f %9.2f %9.0f %6.1f %8d %16.0f\n", names[t], v/fw, v/fc, float64(tel.TotalPayloadsSent)/fw,
-			float64(tel.TotalBytesSent)/v, float64(tel.TotalBytesSent)/float64(tel.TotalPayloadsSent), fw*1e3/float64(rounds), tel.TotalPayloadsDropped, v/aw)
-		fmt.Printf("    %-10s values received %d in %d lines, %d packets (sent %d)\n", "", got.values, got.lines, got.packets, tel.TotalPayloadsSent)
+			tg := strings.Split(tags, ",")
+			fw, fc, aw, tel, got := run(t, a, true, rounds, func(c *statsd.Client) {
+				for _, s := range nm {
+					for j := 0; j < points; j++ {
+						v := float64((j*7919)%100000) * 1e-3
+						if kind == 0 {
+							c.Histogram(s, v, tg, 1)
+						} else {
+							c.Distribution(s, v, tg, 1)
+						}
+					}
+				}
+			})
+			v := float64(got.values)
+			fmt.Printf("    %-12s %-10s %13.0f %13.0f %11.0f %9.2f %9.0f %6.1f %8d %16.0f\n", kname, names[t], v/fw, v/fc, float64(tel.TotalPayloadsSent)/fw,
+				float64(tel.TotalBytesSent)/v, float64(tel.TotalBytesSent)/float64(tel.TotalPayloadsSent), fw*1e3/float64(rounds), tel.TotalPayloadsDropped, v/aw)
+			fmt.Printf("    %-12s %-10s values received %d in %d lines, %d packets (sent %d)\n", "", "", got.values, got.lines, got.packets, tel.TotalPayloadsSent)
+		}
 	}
 	in.Close()
 	cmd.Wait()
