@@ -10,7 +10,6 @@
 //! change how the Agent splits the line; free-text event and service-check fields lose `|` and
 //! line breaks except where the format escapes them (event title/text, service-check message).
 
-
 /// Metric type and its wire symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MetricKind {

@@ -93,12 +93,14 @@ impl Handle {
         if stats.state.load(Ordering::Relaxed) != RUNNING || !value.is_finite() {
             return self.refused(value);
         }
+        // `gen` and `agg_id` are read before `cur`, and `record_slow` writes `cur` before them
+        // (Release / Acquire): a thread that sees the current generation and id then reads a
+        // `cur` at least as new as the one they were written with, never an older context
+        // (in a fork child: the parent's, which no flush of the child sees).
         let gen = fork::generation();
-        let p = self.cur.load(Ordering::Acquire);
-        if !p.is_null()
-            && self.gen.load(Ordering::Relaxed) == gen
-            && self.agg_id.load(Ordering::Relaxed) == stats.agg.id()
-        {
+        let fresh = self.gen.load(Ordering::Acquire) == gen && self.agg_id.load(Ordering::Acquire) == stats.agg.id();
+        let p = if fresh { self.cur.load(Ordering::Acquire) } else { std::ptr::null_mut() };
+        if !p.is_null() {
             // SAFETY: every non-null `cur` is owned by `self.owned` until `self` is dropped.
             let ctx = unsafe { &*p };
             let done = cache::with_cell(&stats.agg, |cell, memo| {
@@ -160,8 +162,9 @@ impl Handle {
                 unsafe { &*old }.unpin();
             }
         }
-        self.gen.store(gen, Ordering::Relaxed);
-        self.agg_id.store(stats.agg.id(), Ordering::Relaxed);
+        // After `cur` (see `record`).
+        self.gen.store(gen, Ordering::Release);
+        self.agg_id.store(stats.agg.id(), Ordering::Release);
         Ok(())
     }
 }
