@@ -65,7 +65,8 @@ impl SoLib {
             ok("api_key", sym::<OptStr>(lib, c"dog_stats_options_set_api_key")(o, c"bench".as_ptr()));
             ok("host", sym::<OptStr>(lib, c"dog_stats_options_set_host")(o, c"bench-host".as_ptr()));
             ok("flush_in_thread", sym::<OptBool>(lib, c"dog_stats_options_set_flush_in_thread")(o, true));
-            ok("flush_interval", sym::<OptF64>(lib, c"dog_stats_options_set_flush_interval")(o, 3600.0));
+            // Every roll-up interval, as in production (see `ours.rs`).
+            ok("flush_interval", sym::<OptF64>(lib, c"dog_stats_options_set_flush_interval")(o, roll_up));
             ok("roll_up_interval", sym::<OptF64>(lib, c"dog_stats_options_set_roll_up_interval")(o, roll_up));
             ok("shutdown_timeout", sym::<OptF64>(lib, c"dog_stats_options_set_shutdown_timeout")(o, 0.5));
             let stats = sym::<unsafe extern "C" fn() -> *mut c_void>(lib, c"dog_stats_new")();
