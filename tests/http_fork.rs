@@ -48,29 +48,6 @@ fn post_and_check(h: usize, title: &str) -> u8 {
     }
 }
 
-/// The child's wait status, or `None` (child killed) when it did not end within `limit`.
-fn wait_or_kill(pid: libc::pid_t, limit: std::time::Duration) -> Option<i32> {
-    let start = std::time::Instant::now();
-    let mut status = 0;
-    loop {
-        // SAFETY: pid is our child.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            return Some(status);
-        }
-        assert_eq!(r, 0, "waitpid failed");
-        if start.elapsed() > limit {
-            // SAFETY: our child; reaped right after.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, &mut status, 0);
-            }
-            return None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
-
 #[test]
 fn children_and_parent_threads_each_get_their_own_answers() {
     let intake = Intake::start();

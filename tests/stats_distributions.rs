@@ -3,6 +3,8 @@
 //! delivered exactly once and bucketed by time from many threads, the per-bucket cap (dropped
 //! and counted), sample rates, splitting, retry, the timer forms and argument errors.
 
+mod common;
+use common::{c, last_error};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_distribution::*;
 use dogapi::ffi::stats_options::*;
@@ -12,14 +14,10 @@ use dogapi::stats::telemetry::{Counter::*, Snapshot};
 use dogapi_intake::{Contract, Fault, Intake};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 
 const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
 const T0: f64 = 1_700_000_000.0;
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
 
 struct S(*mut DogStats);
 unsafe impl Send for S {}
@@ -28,15 +26,6 @@ unsafe impl Sync for S {}
 impl Drop for S {
     fn drop(&mut self) {
         unsafe { dog_stats_free(self.0) }
-    }
-}
-
-fn last_error() -> String {
-    let p = dogapi::ffi::last_error::dog_error_last();
-    if p.is_null() {
-        String::new()
-    } else {
-        unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
     }
 }
 

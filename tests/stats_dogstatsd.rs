@@ -9,6 +9,8 @@
 //! the child processes, whose DD_* variables are cleared first. `DD_ENTITY_ID`, if set, adds
 //! its tag to every context (accounted for by [`tags`]).
 
+mod common;
+use common::{c, last_error};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_distribution::*;
 use dogapi::ffi::stats_handle::*;
@@ -19,26 +21,13 @@ use dogapi::stats::telemetry::{Counter, Counter::*};
 use dogapi_intake::dogstatsd::{Kind, ListenKind, Listener, Store, Totals};
 use dogapi_intake::Intake;
 use std::collections::BTreeSet;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn last_error() -> String {
-    let p = dogapi::ffi::last_error::dog_error_last();
-    if p.is_null() {
-        String::new()
-    } else {
-        unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
-    }
-}
 
 struct S(*mut DogStats);
 unsafe impl Send for S {}

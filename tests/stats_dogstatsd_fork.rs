@@ -3,19 +3,16 @@
 //! pending points are sent once, by the parent. (A file of its own: a single test, so no other
 //! test's threads run while it forks.)
 
+mod common;
+use common::{c, wait_or_kill};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_options::*;
 use dogapi::ffi::stats_telemetry::*;
 use dogapi::ffi::status::*;
 use dogapi::stats::telemetry::{Counter, Counter::*};
 use dogapi_intake::dogstatsd::{ListenKind, Listener, Store, Totals};
-use std::ffi::CString;
 use std::sync::Arc;
 use std::time::Duration;
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
 
 fn inc(s: *mut DogStats, name: &str, ts: f64) -> dog_status_t {
     let n = c(name);
@@ -35,28 +32,6 @@ fn count(t: &Totals, name: &str) -> f64 {
 
 fn now() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
-}
-
-fn wait_or_kill(pid: libc::pid_t, limit: Duration) -> Option<i32> {
-    let start = std::time::Instant::now();
-    let mut status = 0;
-    loop {
-        // SAFETY: pid is our child.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            return Some(status);
-        }
-        assert_eq!(r, 0, "waitpid failed");
-        if start.elapsed() > limit {
-            // SAFETY: our child; reaped right after.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, &mut status, 0);
-            }
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 #[test]

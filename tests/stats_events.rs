@@ -8,6 +8,8 @@
 //! The URL is always given explicitly; `DD_ENTITY_ID`, if the shell sets it, adds its tag
 //! (accounted for by [`tags`]); origin detection is off so no `c:` field depends on the host.
 
+mod common;
+use common::{c, last_error, p};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_event::*;
 use dogapi::ffi::stats_options::*;
@@ -15,29 +17,12 @@ use dogapi::ffi::status::*;
 use dogapi_intake::dogstatsd::{ListenKind, Listener, Store, Totals};
 use dogapi_intake::{Contract, Fault, Intake};
 use serde_json::{json, Value};
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn p(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
-}
-
-fn last_error() -> String {
-    let p = dogapi::ffi::last_error::dog_error_last();
-    if p.is_null() {
-        String::new()
-    } else {
-        unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
-    }
-}
 
 struct S(*mut DogStats);
 impl Drop for S {

@@ -4,6 +4,8 @@
 //! the parent. (A file of its own: a single test, so no other test's threads run while it
 //! forks.)
 
+mod common;
+use common::{c, wait_or_kill};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_event::*;
 use dogapi::ffi::stats_options::*;
@@ -12,13 +14,8 @@ use dogapi::ffi::status::*;
 use dogapi::stats::telemetry::Counter;
 use dogapi_intake::dogstatsd::{ListenKind, Listener, Store};
 use dogapi_intake::{Contract, Intake};
-use std::ffi::CString;
 use std::sync::Arc;
 use std::time::Duration;
-
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
 
 fn event(s: *mut DogStats, title: &str) -> dog_status_t {
     let (t, n) = (c(title), std::ptr::null());
@@ -45,28 +42,6 @@ fn start(f: impl FnOnce(*mut DogStatsOptions)) -> *mut DogStats {
     assert_eq!(unsafe { dog_stats_start(s, o) }, DOG_OK);
     unsafe { dog_stats_options_free(o) };
     s
-}
-
-fn wait_or_kill(pid: libc::pid_t, limit: Duration) -> Option<i32> {
-    let start = std::time::Instant::now();
-    let mut status = 0;
-    loop {
-        // SAFETY: pid is our child.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            return Some(status);
-        }
-        assert_eq!(r, 0, "waitpid failed");
-        if start.elapsed() > limit {
-            // SAFETY: our child; reaped right after.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, &mut status, 0);
-            }
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 /// Forks; the child runs `child` (its bits: the exit code) and leaves with `_exit`.

@@ -93,9 +93,37 @@ impl Drop for Resp {
     }
 }
 
-/// dog_error_last() as a String.
+/// dog_error_last() as a String ("" when there is none).
 pub fn last_error() -> String {
-    unsafe { CStr::from_ptr(dogapi::ffi::last_error::dog_error_last()) }.to_str().unwrap().to_string()
+    let p = dogapi::ffi::last_error::dog_error_last();
+    if p.is_null() {
+        return String::new();
+    }
+    unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+}
+
+/// A forked child's wait status, or `None` (child killed) when it did not end within `limit`:
+/// a child that hangs fails its test instead of hanging the suite.
+pub fn wait_or_kill(pid: libc::pid_t, limit: Duration) -> Option<i32> {
+    let start = std::time::Instant::now();
+    let mut status = 0;
+    loop {
+        // SAFETY: pid is our child.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r == pid {
+            return Some(status);
+        }
+        assert_eq!(r, 0, "waitpid failed");
+        if start.elapsed() > limit {
+            // SAFETY: our child; reaped right after.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// Asserts the request validated against Datadog's v1 OpenAPI spec.
