@@ -1913,7 +1913,10 @@ dog_stats_counter_t *dog_stats_counter_new_full(dog_stats_t *stats,
  * Returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` (counter), `DOG_ERR_INVALID_ARGUMENT` (NaN or
  * infinite value), `DOG_ERR_NOT_STARTED`, `DOG_ERR_CONTEXT_LIMIT` (the context had to be
  * created anew, e.g. in a forked child, beyond `max_contexts`). With `disabled`: DOG_OK.
- * No allocation, no lock, no string work.
+ * No lock, no string work, no shared write: each thread adds into its own running total
+ * (allocated on the thread's first add, 64 bytes), which the flusher takes into the counter's
+ * series before each flush, so threads sharing one counter do not contend. Adds not yet
+ * flushed when the counter is freed are flushed with the next flush.
  */
 dog_status_t dog_stats_counter_add(dog_stats_counter_t *counter, double value);
 

@@ -67,6 +67,12 @@ pub(crate) fn status_call(f: impl FnOnce() -> Result<(), Error>) -> dog_status_t
     }
 }
 
+/// Runs a call that answers with a flag inside the panic boundary; a panic gives `false`.
+#[inline(always)]
+pub(crate) fn flag_call(f: impl FnOnce() -> bool) -> bool {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(false)
+}
+
 /// Runs a constructor inside the panic boundary; failure gives NULL and sets the last error.
 pub(crate) fn ptr_call<T>(f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
     match catch_unwind(AssertUnwindSafe(f)) {

@@ -3,8 +3,8 @@
 //! `crate::stats::handle`.
 
 use super::stats::DogStats;
-use super::status::dog_status_t;
-use super::{handle, opt_str, ptr_call, req_str, status_call, value_call};
+use super::status::{dog_status_t, DOG_OK};
+use super::{flag_call, handle, null_arg, opt_str, ptr_call, req_str, status_call, value_call};
 use crate::stats::handle::Handle;
 use crate::stats::Kind;
 use std::ffi::c_char;
@@ -17,6 +17,23 @@ pub struct DogStatsGauge(Handle);
 pub struct DogStatsHistogram(Handle);
 /// The opaque handle behind `dog_stats_distribution_t`.
 pub struct DogStatsDistribution(Handle);
+
+/// The recording entry points: first the fast path, which answers with a flag (no `Result`
+/// to build or move: ~2 ns per call), inside the panic boundary; then, when it did not
+/// record (NULL handle, bad value, not started, first call, fork, restart), the full call for
+/// its status and message.
+///
+/// # Safety
+/// `h`: a live handle or `None`.
+#[inline(always)]
+unsafe fn record(h: Option<&Handle>, what: &str, value: f64) -> dog_status_t {
+    if let Some(h) = h {
+        if flag_call(|| h.try_record(value)) {
+            return DOG_OK;
+        }
+    }
+    status_call(|| h.ok_or_else(|| null_arg(what))?.record(value))
+}
 
 /// # Safety
 /// As the exported constructors: live `stats`, NUL-terminated strings or NULL.
@@ -72,11 +89,14 @@ pub unsafe extern "C" fn dog_stats_counter_new_full(
 /// Returns `DOG_OK`, `DOG_ERR_NULL_ARGUMENT` (counter), `DOG_ERR_INVALID_ARGUMENT` (NaN or
 /// infinite value), `DOG_ERR_NOT_STARTED`, `DOG_ERR_CONTEXT_LIMIT` (the context had to be
 /// created anew, e.g. in a forked child, beyond `max_contexts`). With `disabled`: DOG_OK.
-/// No allocation, no lock, no string work.
+/// No lock, no string work, no shared write: each thread adds into its own running total
+/// (allocated on the thread's first add, 64 bytes), which the flusher takes into the counter's
+/// series before each flush, so threads sharing one counter do not contend. Adds not yet
+/// flushed when the counter is freed are flushed with the next flush.
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_counter_add(counter: *mut DogStatsCounter, value: f64) -> dog_status_t {
-    // SAFETY: live handle (caller's contract).
-    status_call(|| unsafe { handle(counter, "counter")? }.0.record(value))
+    // SAFETY: live handle or NULL (caller's contract).
+    unsafe { record(counter.as_ref().map(|h| &h.0), "counter", value) }
 }
 
 /// Frees a counter handle (NULL: nothing). Its context becomes an ordinary one again (retired
@@ -119,7 +139,8 @@ pub unsafe extern "C" fn dog_stats_gauge_new_full(
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_gauge_set(gauge: *mut DogStatsGauge, value: f64) -> dog_status_t {
     // SAFETY: live handle (caller's contract).
-    status_call(|| unsafe { handle(gauge, "gauge")? }.0.record(value))
+    // SAFETY: live handle or NULL (caller's contract).
+    unsafe { record(gauge.as_ref().map(|h| &h.0), "gauge", value) }
 }
 
 /// Frees a gauge handle, as `dog_stats_counter_free()`.
@@ -160,7 +181,8 @@ pub unsafe extern "C" fn dog_stats_histogram_new_full(
 #[no_mangle]
 pub unsafe extern "C" fn dog_stats_histogram_record(histogram: *mut DogStatsHistogram, value: f64) -> dog_status_t {
     // SAFETY: live handle (caller's contract).
-    status_call(|| unsafe { handle(histogram, "histogram")? }.0.record(value))
+    // SAFETY: live handle or NULL (caller's contract).
+    unsafe { record(histogram.as_ref().map(|h| &h.0), "histogram", value) }
 }
 
 /// Frees a histogram handle, as `dog_stats_counter_free()`.
@@ -207,7 +229,8 @@ pub unsafe extern "C" fn dog_stats_distribution_record(
     value: f64,
 ) -> dog_status_t {
     // SAFETY: live handle (caller's contract).
-    status_call(|| unsafe { handle(distribution, "distribution")? }.0.record(value))
+    // SAFETY: live handle or NULL (caller's contract).
+    unsafe { record(distribution.as_ref().map(|h| &h.0), "distribution", value) }
 }
 
 /// Frees a distribution handle, as `dog_stats_counter_free()`.

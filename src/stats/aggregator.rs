@@ -65,6 +65,7 @@
 use super::distribution::DistAgg;
 use super::histogram::HistAgg;
 use super::key::{context_hash, Kind, SortedTags};
+use super::points::Points;
 use super::stripes::{BucketAgg, Stripes, FREE, STRIPE};
 use crate::fork::{ForkLock, Side};
 use hashbrown::HashTable;
@@ -358,64 +359,6 @@ fn push_part(hists: &mut Vec<HistOut>, first: usize, ctx: &Arc<Context>, bucket:
     }
 }
 
-/// "Points recorded" without a shared read-modify-write per call: each thread counts in its
-/// own cache-line-sized cell (plain load + store: a cell has one writer), summed at read-out.
-/// Cells of threads that exited are folded into `base` when a new cell is registered.
-#[derive(Default)]
-pub(crate) struct Points {
-    base: AtomicU64,
-    cells: Mutex<Vec<Arc<PointCell>>>,
-}
-
-#[repr(align(128))]
-#[derive(Default)]
-pub struct PointCell(AtomicU64);
-
-impl PointCell {
-    /// Only the owning thread calls this.
-    #[inline]
-    pub fn bump(&self) {
-        self.0.store(self.0.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
-    }
-}
-
-impl Points {
-    fn total(&self) -> u64 {
-        let cells = self.cells.lock();
-        cells.iter().fold(self.base.load(Ordering::Relaxed), |a, c| a.wrapping_add(c.0.load(Ordering::Relaxed)))
-    }
-
-    /// A new cell for the calling thread.
-    pub(crate) fn register(&self) -> Arc<PointCell> {
-        let mut cells = self.cells.lock();
-        cells.retain(|c| {
-            // Only the registry holds it: its thread exited (the cache is gone), no more writes.
-            if Arc::strong_count(c) == 1 {
-                self.base.fetch_add(c.0.load(Ordering::Relaxed), Ordering::Relaxed);
-                false
-            } else {
-                true
-            }
-        });
-        let c = Arc::new(PointCell::default());
-        cells.push(Arc::clone(&c));
-        c
-    }
-
-    /// A point counted without a thread cell (thread-local storage already destroyed).
-    pub(crate) fn count_shared(&self) {
-        self.base.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// No recorder may run (fork child, or the caller excludes them).
-    fn reset(&self, cells: &[Arc<PointCell>]) {
-        self.base.store(0, Ordering::Relaxed);
-        for c in cells {
-            c.0.store(0, Ordering::Relaxed);
-        }
-    }
-}
-
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub struct Aggregator {
@@ -702,7 +645,7 @@ impl Aggregator {
             }
             map.clear();
         }
-        self.points.reset(&self.points.cells.lock());
+        self.points.reset_all();
         self.live.store(0, Ordering::Relaxed);
         self.dropped_context_limit.store(0, Ordering::Relaxed);
     }
@@ -713,14 +656,14 @@ impl Aggregator {
         for shard in self.shards.iter() {
             std::mem::forget(shard.map.write());
         }
-        std::mem::forget(self.points.cells.lock());
+        self.points.lock_for_fork();
     }
 
     /// # Safety
     /// Only after [`lock_all`](Self::lock_all) on this thread (or in the forked child).
     pub unsafe fn unlock_all(&self, side: Side) {
         // SAFETY: lock_all left these locks held with their guards forgotten.
-        unsafe { self.points.cells.release_after_fork(side) };
+        unsafe { self.points.release_after_fork(side) };
         for shard in self.shards.iter() {
             // SAFETY: as above.
             unsafe { shard.map.release_after_fork(side) };
@@ -743,7 +686,7 @@ impl Aggregator {
             map.clear();
         }
         // SAFETY: the caller holds the registry lock.
-        self.points.reset(unsafe { &*self.points.cells.data_ptr() });
+        unsafe { self.points.reset_locked() };
         self.live.store(0, Ordering::Relaxed);
         self.dropped_context_limit.store(0, Ordering::Relaxed);
     }

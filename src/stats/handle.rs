@@ -5,9 +5,16 @@
 //! never retires a pinned context, so the same context stays the live one for as long as the
 //! handle exists, across idle intervals and bucket roll-overs (a bucket is still chosen per
 //! call from the coarse clock, like every point). A recording call is then: the instance's
-//! state, the fork generation, one thread-local access (this thread's bucket memo and
-//! "points recorded" cell, `cache::with_cell`), and the update of the context's slot — no
-//! string is read, hashed or compared.
+//! state, the fork generation, one thread-local access (this thread's bucket memo, "points
+//! recorded" cell and slot, `cache::with_cell`), and the update — no string is read, hashed or
+//! compared.
+//!
+//! The update: a gauge, histogram or distribution updates the context's slot or stripe, as a
+//! named call does. A **counter** adds into this thread's own running totals (`super::tally`:
+//! plain stores on a cache line no other thread writes), which the flusher moves into the
+//! context before every flush ([`Harvest`]); so threads sharing one counter handle never
+//! contend. (Gauges keep the shared slot: "the last value set" needs one order across
+//! threads, which per-thread cells cannot give without a shared clock or counter.)
 //!
 //! The handle's context can stop being the right one: in a forked child (the child's map starts
 //! empty and the parent's contexts are not its own), after a restart with other global tags
@@ -23,6 +30,7 @@ use super::clock::now_coarse;
 use super::fork;
 use super::key::Kind;
 use super::lifecycle::{Stats, DISABLED, RUNNING};
+use super::tally::{Harvest, Tallies};
 use crate::error::{Error, ErrorKind};
 use crate::metric_rules;
 use parking_lot::Mutex;
@@ -33,6 +41,10 @@ use super::aggregator::{Context, ContextLimit};
 
 /// A metric (kind, name, tags, host) of one `Stats` instance, resolved once.
 pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     stats: Arc<Stats>,
     kind: Kind,
     /// Normalised by Datadog's rules (`crate::metric_rules`), as the context is keyed.
@@ -49,6 +61,8 @@ pub struct Handle {
     agg_id: AtomicU64,
     /// Every context `cur` ever pointed to; only the current one is pinned.
     owned: Mutex<Vec<Arc<Context>>>,
+    /// Counters only: each thread's running totals (`super::tally`).
+    tallies: Option<Tallies>,
 }
 
 impl Handle {
@@ -67,7 +81,7 @@ impl Handle {
         }
         let name = metric_rules::name("metric", name)?;
         let tags = tags.map(metric_rules::tag_list).transpose()?;
-        Ok(Handle {
+        let inner = Arc::new(Inner {
             stats: Arc::clone(stats),
             kind,
             name: name.into_owned().into_boxed_str(),
@@ -77,11 +91,24 @@ impl Handle {
             gen: AtomicU64::new(0),
             agg_id: AtomicU64::new(0),
             owned: Mutex::new(Vec::new()),
-        })
+            tallies: (kind == Kind::Counter).then(Tallies::default),
+        });
+        if inner.tallies.is_some() {
+            let weak = Arc::downgrade(&inner);
+            stats.tallies.add(weak);
+        }
+        Ok(Handle { inner })
     }
 
     pub fn kind(&self) -> Kind {
-        self.kind
+        self.inner.kind
+    }
+
+    /// The fast path of [`record`](Self::record): `true` when the point was recorded; `false`
+    /// when nothing was (call `record`, which then records the point or says why not).
+    #[inline]
+    pub fn try_record(&self, value: f64) -> bool {
+        self.inner.record_fast(value)
     }
 
     /// Records `value` now (a counter adds it, a gauge sets it, a histogram samples it).
@@ -89,34 +116,60 @@ impl Handle {
     /// context had to be created anew beyond `max_contexts`). With `disabled`: `Ok`.
     #[inline]
     pub fn record(&self, value: f64) -> Result<(), Error> {
+        // The fast path returns a flag, the rest (errors, first call, fork, restart) is out
+        // of line: an `Err` built or moved on the fast path cost ~2 ns per call (perf).
+        if self.inner.record_fast(value) {
+            Ok(())
+        } else {
+            self.inner.record_rest(value)
+        }
+    }
+}
+
+impl Inner {
+    /// `true`: recorded. `false`: the instance is not running, the value is not finite, or
+    /// the handle's context must be resolved again; nothing was recorded.
+    #[inline(always)]
+    fn record_fast(&self, value: f64) -> bool {
         let stats = &*self.stats;
         if stats.state.load(Ordering::Relaxed) != RUNNING || !value.is_finite() {
-            return self.refused(value);
+            return false;
         }
         // `gen` and `agg_id` are read before `cur`, and `record_slow` writes `cur` before them
         // (Release / Acquire): a thread that sees the current generation and id then reads a
         // `cur` at least as new as the one they were written with, never an older context
         // (in a fork child: the parent's, which no flush of the child sees).
-        let gen = fork::generation();
-        let fresh = self.gen.load(Ordering::Acquire) == gen && self.agg_id.load(Ordering::Acquire) == stats.agg.id();
+        let fresh = self.gen.load(Ordering::Acquire) == fork::generation()
+            && self.agg_id.load(Ordering::Acquire) == stats.agg.id();
         let p = if fresh { self.cur.load(Ordering::Acquire) } else { std::ptr::null_mut() };
-        if !p.is_null() {
-            // SAFETY: every non-null `cur` is owned by `self.owned` until `self` is dropped.
-            let ctx = unsafe { &*p };
-            let done = cache::with_cell(&stats.agg, |cell, memo| {
-                let ts = now_coarse();
-                let bucket = memo.get(ts, stats.roll_up(), || stats.bucket_of(ts));
-                let ok = ctx.record_hinted(bucket, value, 1.0, &mut memo.stripe);
-                if ok {
-                    cell.bump();
-                }
-                ok
-            });
-            if done == Some(true) {
-                return Ok(());
-            }
+        if p.is_null() {
+            return false;
         }
-        self.record_slow(value)
+        let done = cache::with_cell(&stats.agg, |cell, memo| {
+            let bucket = memo.now(stats.roll_up(), |ts| stats.bucket_of(ts));
+            let ok = match self.tallies.as_ref().and_then(|t| t.get(cell.slot())) {
+                Some(tally) => {
+                    tally.add(bucket, value);
+                    true
+                }
+                // SAFETY: every non-null `cur` is owned by `self.owned` until `self` is dropped.
+                None => unsafe { &*p }.record_hinted(bucket, value, 1.0, &mut memo.stripe),
+            };
+            if ok {
+                cell.bump();
+            }
+            ok
+        });
+        done == Some(true)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_rest(&self, value: f64) -> Result<(), Error> {
+        if self.stats.state.load(Ordering::Relaxed) != RUNNING || !value.is_finite() {
+            return self.refused(value);
+        }
+        self.record_slow(self.stats.bucket_of(now_coarse()), value, true)
     }
 
     #[cold]
@@ -129,15 +182,17 @@ impl Handle {
         }
     }
 
-    /// Through the map: resolves (or creates) the context, records the point in it, and
-    /// makes it the handle's context.
+    /// Through the map: resolves (or creates) the context, records the point in `bucket`, and
+    /// makes it the handle's context. `count`: the point is counted as recorded now (the
+    /// harvest of a counter's tallies moves points already counted).
     #[cold]
-    fn record_slow(&self, value: f64) -> Result<(), Error> {
+    fn record_slow(&self, bucket: i64, value: f64, count: bool) -> Result<(), Error> {
         let stats = &self.stats;
         stats.check_fork();
         let gen = fork::generation();
-        let bucket = stats.bucket_of(now_coarse());
-        let mut owned = self.owned.lock();
+        // The map first, the handle's lock only for the move: a thread holding `owned` never
+        // waits for another lock (fork prepare holds the map's), so a fork never copies it held
+        // by a thread that does not exist in the child.
         let r = stats.agg.record(self.kind, &self.name, self.tags.as_deref(), self.host.as_deref(), bucket, value, 1.0);
         let ctx = match r {
             Ok(ctx) => ctx,
@@ -148,10 +203,11 @@ impl Handle {
                 ))
             }
         };
-        if cache::with_cell(&stats.agg, |cell, _| cell.bump()).is_none() {
+        if count && cache::with_cell(&stats.agg, |cell, _| cell.bump()).is_none() {
             stats.agg.points.count_shared();
         }
         let p = Arc::as_ptr(&ctx) as *mut Context;
+        let mut owned = self.owned.lock();
         let old = self.cur.load(Ordering::Relaxed);
         if old != p {
             ctx.pin();
@@ -167,9 +223,46 @@ impl Handle {
         self.agg_id.store(stats.agg.id(), Ordering::Release);
         Ok(())
     }
+
+    /// One amount of a counter's tallies into its context's `bucket`.
+    fn record_at(&self, bucket: i64, sum: f64) {
+        let fresh = self.gen.load(Ordering::Acquire) == fork::generation()
+            && self.agg_id.load(Ordering::Acquire) == self.stats.agg.id();
+        let p = if fresh { self.cur.load(Ordering::Acquire) } else { std::ptr::null_mut() };
+        // SAFETY: as in `Handle::record`.
+        if !p.is_null() && unsafe { &*p }.record(bucket, sum, 1.0) {
+            return;
+        }
+        // A cap reached here is counted by the map (`DOG_STATS_DROPPED_POINTS_CONTEXT_LIMIT`).
+        let _ = self.record_slow(bucket, sum, false);
+    }
+}
+
+impl Harvest for Inner {
+    fn harvest(&self, cut: i64, floor: i64) {
+        if let Some(t) = &self.tallies {
+            t.take(cut, floor, |bucket, sum, _adds| self.record_at(bucket, sum));
+        }
+    }
+
+    fn discard(&self) {
+        if let Some(t) = &self.tallies {
+            t.discard();
+        }
+    }
 }
 
 impl Drop for Handle {
+    fn drop(&mut self) {
+        if self.inner.tallies.is_some() {
+            // What the threads added and no flush took yet goes into the context now.
+            let h: Arc<dyn Harvest> = self.inner.clone();
+            self.inner.stats.tallies.last_harvest(&h);
+        }
+    }
+}
+
+impl Drop for Inner {
     fn drop(&mut self) {
         let cur = *self.cur.get_mut();
         if !cur.is_null() {
@@ -199,7 +292,7 @@ mod tests {
         let s = started();
         let h = Handle::new(&s, Kind::Counter, "h.count", Some("b:2,a:1"), None).unwrap();
         h.record(1.0).unwrap();
-        let first = h.cur.load(Ordering::Relaxed);
+        let first = h.inner.cur.load(Ordering::Relaxed);
         // Two flushes far in the future: the first takes the point, the second finds the
         // context idle; pinned, it is not retired.
         for ts in [4e9, 5e9] {
@@ -208,8 +301,8 @@ mod tests {
         }
         assert_eq!(s.agg.live_contexts(), 1);
         h.record(2.0).unwrap();
-        assert_eq!(h.cur.load(Ordering::Relaxed), first, "the handle still records into its context");
-        assert_eq!(h.owned.lock().len(), 1);
+        assert_eq!(h.inner.cur.load(Ordering::Relaxed), first, "the handle still records into its context");
+        assert_eq!(h.inner.owned.lock().len(), 1);
         drop(h);
         // Unpinned: the next idle flush retires it.
         s.flush_series(6e9);
@@ -251,7 +344,35 @@ mod tests {
         assert_eq!(tagged.len(), 1, "{series:?}");
         assert_eq!(tagged[0]["tags"], serde_json::json!(["a:1", "team:core"]));
         assert_eq!(tagged[0]["points"][0][1], 2.0);
-        assert_eq!(h.owned.lock().len(), 2);
+        assert_eq!(h.inner.owned.lock().len(), 2);
+    }
+
+    #[test]
+    fn a_counter_freed_before_the_flush_still_sends_its_adds() {
+        let s = started();
+        let h = Arc::new(Handle::new(&s, Kind::Counter, "h.freed", None, None).unwrap());
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let h = Arc::clone(&h);
+                std::thread::spawn(move || {
+                    for _ in 0..1000 {
+                        h.record(2.0).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        h.record(1.0).unwrap();
+        // The first add resolved the context; the adds wait in the threads' tallies.
+        let before = s.agg.live_contexts();
+        drop(Arc::try_unwrap(h).ok().expect("the threads are done"));
+        assert_eq!(before, 1);
+        let series = s.flush_series(4e9);
+        let sum: f64 =
+            series.iter().filter(|x| x["metric"] == "h.freed").map(|x| x["points"][0][1].as_f64().unwrap()).sum();
+        assert_eq!(sum, 6001.0, "{series:?}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::sink::dogstatsd::DogStatsdSink;
 use super::sink::events::{EventArgs, ServiceCheckArgs};
 use super::sink::http::HttpSink;
 use super::sink::{SendMode, Sink};
+use super::tally::Registry;
 use super::telemetry::{Counter, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
 use crate::fork::{ForkLock, Side};
@@ -47,6 +48,8 @@ pub struct Stats {
     sink: RwLock<Option<Arc<dyn Sink>>>,
     flusher: Mutex<Option<Flusher>>,
     pub(super) tel: Arc<Telemetry>,
+    /// The counter handles, whose per-thread totals every flush harvests first.
+    pub(super) tallies: Registry,
 }
 
 impl Stats {
@@ -62,6 +65,7 @@ impl Stats {
             sink: RwLock::new(None),
             flusher: Mutex::new(None),
             tel: Arc::new(Telemetry::default()),
+            tallies: Registry::default(),
         });
         let weak: Weak<dyn Forkable> = Arc::downgrade(&s) as Weak<dyn Forkable>;
         fork::register(weak);
@@ -80,6 +84,7 @@ impl Stats {
         self.set_global_tags(opts.global_tags.union(&GlobalTags::from_env()));
         self.agg.set_max_distribution_values(opts.max_distribution_values);
         self.roll_up_bits.store(opts.roll_up_interval.to_bits(), Ordering::Relaxed);
+        self.tallies.reset_floor();
         let thread = opts.flush_in_thread && !opts.disabled;
         let disabled = opts.disabled;
         *self.sink.write() = Some(sink);
@@ -178,6 +183,7 @@ impl Stats {
 
     /// Moves buckets `< cut` out of the map into the sink.
     fn collect(&self, cut: i64) -> Result<(), Error> {
+        self.tallies.harvest(cut, self.cut(now()));
         let mut closed = Vec::new();
         self.agg.extract(cut, self.roll_up(), &mut closed);
         if closed.is_empty() {
@@ -319,6 +325,7 @@ impl Stats {
     /// sent (decoded from the payloads of both endpoints), without the network.
     pub(super) fn flush_series(&self, ts: f64) -> Vec<serde_json::Value> {
         use std::io::Read;
+        self.tallies.harvest(self.cut(ts), self.cut(ts));
         let mut closed = Vec::new();
         self.agg.extract(self.cut(ts), self.roll_up(), &mut closed);
         let opts = self.cfg.read().clone();
@@ -364,6 +371,8 @@ impl Forkable for Stats {
         if let Some(s) = unsafe { &*self.sink.data_ptr() } {
             s.fork_prepare();
         }
+        // Before the map: a harvest holds the registry while it records into the map.
+        self.tallies.lock_for_fork();
         self.agg.lock_all();
     }
 
@@ -371,6 +380,7 @@ impl Forkable for Stats {
         // SAFETY: every lock below was taken by prepare with its guard forgotten.
         unsafe {
             self.agg.unlock_all(Side::Parent);
+            self.tallies.release_after_fork(Side::Parent);
             if let Some(s) = &*self.sink.data_ptr() {
                 s.fork_parent();
             }
@@ -385,10 +395,12 @@ impl Forkable for Stats {
         // only this thread.
         unsafe {
             self.agg.clear_locked();
+            self.tallies.discard_locked();
             if let Some(f) = (*self.flusher.data_ptr()).take() {
                 fork::keep_from_parent(Box::new(f));
             }
             self.agg.unlock_all(Side::Child);
+            self.tallies.release_after_fork(Side::Child);
             if let Some(s) = &*self.sink.data_ptr() {
                 s.fork_child();
             }

@@ -26,9 +26,11 @@ pub mod histogram;
 pub mod key;
 pub mod lifecycle;
 pub mod options;
+pub mod points;
 pub mod record;
 pub mod sink;
 pub mod stripes;
+pub mod tally;
 pub mod telemetry;
 
 pub use clock::{monotonic, now, now_coarse};

@@ -199,8 +199,11 @@ impl Stats {
                 self.tel.add(Counter::DOG_STATS_POINTS_SAMPLED_OUT, 1);
                 return (Step::Done, false);
             };
-            let ts = if timestamp == 0.0 { now_coarse() } else { timestamp };
-            let bucket = memo.get(ts, self.roll_up(), || self.bucket_of(ts));
+            let bucket = if timestamp == 0.0 {
+                memo.now(self.roll_up(), |ts| self.bucket_of(ts))
+            } else {
+                memo.get(timestamp, self.roll_up(), || self.bucket_of(timestamp))
+            };
             if ctx.record_hinted(bucket, value, weight, &mut memo.stripe) {
                 cell.bump();
                 (Step::Done, false)
