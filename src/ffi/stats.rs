@@ -3,8 +3,8 @@
 //! lives in `crate::stats`.
 
 use super::stats_options::DogStatsOptions;
-use super::status::dog_status_t;
-use super::{finite, handle, ptr_call, status_call, value_call};
+use super::status::{dog_status_t, DOG_OK};
+use super::{finite, flag_call, handle, ptr_call, status_call, value_call};
 use crate::error::Error;
 use crate::stats::{Kind, RawPoint, Stats, StatsOptions};
 use std::ffi::{c_char, CStr};
@@ -108,16 +108,21 @@ pub(super) unsafe fn record(
     sample_rate: f64,
     host: *const c_char,
 ) -> dog_status_t {
+    // The core checks UTF-8 only on a cache miss: it takes the raw bytes.
+    // SAFETY: non-NULL pointers are NUL-terminated strings (caller's contract).
+    let bytes = |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes());
+    let raw = RawPoint { name: bytes(name), value, tags: bytes(tags), timestamp, sample_rate, host: bytes(host) };
+    // SAFETY: live handle or NULL (caller's contract).
+    if let Some(s) = unsafe { stats.as_ref() } {
+        // The fast path answers with a flag; the full call only when it did not record.
+        if flag_call(|| s.0.try_record_raw(kind, &raw)) {
+            return DOG_OK;
+        }
+    }
     status_call(|| {
-        // SAFETY: live handle and C strings (caller's contract).
+        // SAFETY: live handle (caller's contract).
         let s = unsafe { handle(stats, "stats")? };
-        // The hot path needs the raw bytes: the core checks UTF-8 only on a cache miss.
-        // SAFETY: non-NULL pointers are NUL-terminated strings (caller's contract).
-        let bytes = |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes());
-        s.0.record_raw(
-            kind,
-            &RawPoint { name: bytes(name), value, tags: bytes(tags), timestamp, sample_rate, host: bytes(host) },
-        )
+        s.0.record_raw(kind, &raw)
     })
 }
 

@@ -182,38 +182,9 @@ impl Stats {
         timestamp: f64,
         sample_rate: f64,
     ) -> Option<Result<(), Error>> {
-        if self.state.load(Ordering::Relaxed) != RUNNING
-            || self.fork_gen.load(Ordering::Relaxed) != fork::generation()
-            || !(sample_rate > 0.0 && sample_rate <= 1.0)
-        {
-            return None;
-        }
-        enum Step {
-            Done,
-            Retired(i64, f64),
-        }
-        let key = cache::RawKey::new(kind, name, tags, host);
-        let step = cache::with_hit(self.agg.id(), &key, |ctx, cell, memo| {
-            // A hit: the arguments are valid (they equal those of a successful call).
-            let Some(weight) = sample(sample_rate) else {
-                self.tel.add(Counter::DOG_STATS_POINTS_SAMPLED_OUT, 1);
-                return (Step::Done, false);
-            };
-            let bucket = if timestamp == 0.0 {
-                memo.now(self.roll_up(), |ts| self.bucket_of(ts))
-            } else {
-                memo.get(timestamp, self.roll_up(), || self.bucket_of(timestamp))
-            };
-            if ctx.record_hinted(bucket, value, weight, &mut memo.stripe) {
-                cell.bump();
-                (Step::Done, false)
-            } else {
-                (Step::Retired(bucket, weight), true)
-            }
-        })?;
-        match step {
-            Step::Done => Some(Ok(())),
-            Step::Retired(bucket, weight) => {
+        match self.hit(kind, name, tags, host, value, timestamp, sample_rate)? {
+            Hit::Done => Some(Ok(())),
+            Hit::Retired(bucket, weight) => {
                 fn s(b: &[u8]) -> &str {
                     // SAFETY: the bytes equal those of a cache entry, filled from validated
                     // `&str`s (that is what a hit means).
@@ -223,6 +194,66 @@ impl Stats {
             }
         }
     }
+
+    /// The fast path of [`record_raw`](Self::record_raw) for the C entry points: `true` when
+    /// the point was recorded from this thread's cache (or sampled out); `false` when nothing
+    /// was recorded (then call `record_raw`, which records it or says why not). It answers
+    /// with a flag: building and moving a `Result` on this path cost ~2 ns per call (perf).
+    #[inline]
+    pub fn try_record_raw(&self, kind: Kind, p: &RawPoint<'_>) -> bool {
+        let Some(name) = p.name else { return false };
+        p.value.is_finite()
+            && p.timestamp.is_finite()
+            && p.sample_rate.is_finite()
+            && matches!(self.hit(kind, name, p.tags, p.host, p.value, p.timestamp, p.sample_rate), Some(Hit::Done))
+    }
+
+    /// The cache hit of [`record_cached`](Self::record_cached). `Retired`: the cached context
+    /// was retired, nothing was recorded, the entry is evicted.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn hit(
+        &self,
+        kind: Kind,
+        name: &[u8],
+        tags: Option<&[u8]>,
+        host: Option<&[u8]>,
+        value: f64,
+        timestamp: f64,
+        sample_rate: f64,
+    ) -> Option<Hit> {
+        if self.state.load(Ordering::Relaxed) != RUNNING
+            || self.fork_gen.load(Ordering::Relaxed) != fork::generation()
+            || !(sample_rate > 0.0 && sample_rate <= 1.0)
+        {
+            return None;
+        }
+        let key = cache::RawKey::new(kind, name, tags, host);
+        cache::with_hit(self.agg.id(), &key, |ctx, cell, memo| {
+            // A hit: the arguments are valid (they equal those of a successful call).
+            let Some(weight) = sample(sample_rate) else {
+                self.tel.add(Counter::DOG_STATS_POINTS_SAMPLED_OUT, 1);
+                return (Hit::Done, false);
+            };
+            let bucket = if timestamp == 0.0 {
+                memo.now(self.roll_up(), |ts| self.bucket_of(ts))
+            } else {
+                memo.get(timestamp, self.roll_up(), || self.bucket_of(timestamp))
+            };
+            if ctx.record_hinted(bucket, value, weight, &mut memo.stripe) {
+                cell.bump();
+                (Hit::Done, false)
+            } else {
+                (Hit::Retired(bucket, weight), true)
+            }
+        })
+    }
+}
+
+/// What a cache hit did.
+enum Hit {
+    Done,
+    Retired(i64, f64),
 }
 
 #[cfg(test)]
