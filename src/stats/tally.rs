@@ -95,10 +95,13 @@ impl Tally {
         self.seq.store(seq + 2, Ordering::Release);
     }
 
-    fn snapshot(&self) -> Snapshot {
+    /// A consistent read, waiting out a crossing being written. `frozen`: the owner cannot
+    /// be writing (a fork child, where the owners of other slots do not exist and one may
+    /// have been stopped mid-crossing): no wait, the fields as they are.
+    fn snapshot(&self, frozen: bool) -> Snapshot {
         loop {
             let s1 = self.seq.load(Ordering::Acquire);
-            if s1 & 1 == 1 {
+            if s1 & 1 == 1 && !frozen {
                 std::hint::spin_loop();
                 continue;
             }
@@ -178,7 +181,7 @@ impl Tallies {
                 taken.resize(i + 1, NOTHING);
             }
             // SAFETY: owned by `self`.
-            let s = unsafe { &*p }.snapshot();
+            let s = unsafe { &*p }.snapshot(false);
             let t = &mut taken[i];
             let mut out = |bucket: i64, to: (f64, u64), t: &mut Taken| {
                 let (sum, n) = (to.0 - t.sum, to.1.wrapping_sub(t.n));
@@ -202,7 +205,8 @@ impl Tallies {
         }
     }
 
-    /// Forgets everything the tallies hold now (a fork child: the parent sends it).
+    /// Forgets everything the tallies hold now (in a fork child, the only thread: the parent
+    /// sends it).
     pub fn discard(&self) {
         let mut taken = self.taken.lock();
         for (i, p) in self.slots.iter().enumerate() {
@@ -214,7 +218,7 @@ impl Tallies {
                 taken.resize(i + 1, NOTHING);
             }
             // SAFETY: owned by `self`.
-            let s = unsafe { &*p }.snapshot();
+            let s = unsafe { &*p }.snapshot(true);
             taken[i] = Taken { seq: s.seq, sum: s.now.0, n: s.now.1 };
         }
     }
@@ -382,6 +386,19 @@ mod tests {
         t.discard();
         a.add(10, 2.0);
         assert_eq!(take(&t, 11, 0), vec![(10, 2.0, 1)]);
+    }
+
+    #[test]
+    fn discard_does_not_wait_for_a_crossing_whose_thread_is_gone() {
+        let t = Tallies::default();
+        let a = t.get(2).unwrap();
+        a.add(10, 1.0);
+        // As a fork child finds a tally whose owner was stopped mid-crossing.
+        a.seq.fetch_add(1, Ordering::Relaxed);
+        t.discard();
+        a.seq.fetch_add(1, Ordering::Relaxed);
+        a.add(11, 4.0);
+        assert_eq!(take(&t, 12, 0), vec![(11, 4.0, 1)]);
     }
 
     #[test]
