@@ -182,7 +182,8 @@ impl Stats {
         timestamp: f64,
         sample_rate: f64,
     ) -> Option<Result<(), Error>> {
-        match self.hit(kind, name, tags, host, value, timestamp, sample_rate)? {
+        let p = RawPoint { name: Some(name), value, tags, timestamp, sample_rate, host };
+        match self.hit(kind, name, &p)? {
             Hit::Done => Some(Ok(())),
             Hit::Retired(bucket, weight) => {
                 fn s(b: &[u8]) -> &str {
@@ -205,23 +206,14 @@ impl Stats {
         p.value.is_finite()
             && p.timestamp.is_finite()
             && p.sample_rate.is_finite()
-            && matches!(self.hit(kind, name, p.tags, p.host, p.value, p.timestamp, p.sample_rate), Some(Hit::Done))
+            && matches!(self.hit(kind, name, p), Some(Hit::Done))
     }
 
     /// The cache hit of [`record_cached`](Self::record_cached). `Retired`: the cached context
     /// was retired, nothing was recorded, the entry is evicted.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    fn hit(
-        &self,
-        kind: Kind,
-        name: &[u8],
-        tags: Option<&[u8]>,
-        host: Option<&[u8]>,
-        value: f64,
-        timestamp: f64,
-        sample_rate: f64,
-    ) -> Option<Hit> {
+    fn hit(&self, kind: Kind, name: &[u8], p: &RawPoint<'_>) -> Option<Hit> {
+        let RawPoint { tags, host, value, timestamp, sample_rate, .. } = *p;
         if self.state.load(Ordering::Relaxed) != RUNNING
             || self.fork_gen.load(Ordering::Relaxed) != fork::generation()
             || !(sample_rate > 0.0 && sample_rate <= 1.0)

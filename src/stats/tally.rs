@@ -171,18 +171,7 @@ impl Tallies {
     /// hands each amount to `emit(bucket, sum, adds)`; a bucket older than `floor` (already
     /// sent) is replaced by `floor`.
     pub fn take(&self, cut: i64, floor: i64, mut emit: impl FnMut(i64, f64, u64)) {
-        let mut taken = self.taken.lock();
-        for (i, p) in self.slots.iter().enumerate() {
-            let p = p.load(Ordering::Acquire);
-            if p.is_null() {
-                continue;
-            }
-            if taken.len() <= i {
-                taken.resize(i + 1, NOTHING);
-            }
-            // SAFETY: owned by `self`.
-            let s = unsafe { &*p }.snapshot(false);
-            let t = &mut taken[i];
+        self.each(false, |s, t| {
             let mut out = |bucket: i64, to: (f64, u64), t: &mut Taken| {
                 let (sum, n) = (to.0 - t.sum, to.1.wrapping_sub(t.n));
                 if n != 0 || sum != 0.0 {
@@ -202,12 +191,17 @@ impl Tallies {
             if s.bucket < cut && s.bucket != NONE {
                 out(s.bucket, s.now, t);
             }
-        }
+        });
     }
 
     /// Forgets everything the tallies hold now (in a fork child, the only thread: the parent
     /// sends it).
     pub fn discard(&self) {
+        self.each(true, |s, t| *t = Taken { seq: s.seq, sum: s.now.0, n: s.now.1 });
+    }
+
+    /// Calls `f` with a snapshot of every allocated tally and what was taken from it.
+    fn each(&self, frozen: bool, mut f: impl FnMut(&Snapshot, &mut Taken)) {
         let mut taken = self.taken.lock();
         for (i, p) in self.slots.iter().enumerate() {
             let p = p.load(Ordering::Acquire);
@@ -218,8 +212,8 @@ impl Tallies {
                 taken.resize(i + 1, NOTHING);
             }
             // SAFETY: owned by `self`.
-            let s = unsafe { &*p }.snapshot(true);
-            taken[i] = Taken { seq: s.seq, sum: s.now.0, n: s.now.1 };
+            let s = unsafe { &*p }.snapshot(frozen);
+            f(&s, &mut taken[i]);
         }
     }
 }
