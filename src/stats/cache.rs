@@ -20,9 +20,9 @@
 
 use super::aggregator::{Aggregator, Context};
 use super::clock::coarse_nanos;
-use super::fork;
 use super::key::{hasher, Kind};
 use super::points::PointCell;
+use crate::fork;
 use std::cell::UnsafeCell;
 use std::hash::Hasher as _;
 use std::sync::Arc;

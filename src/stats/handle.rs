@@ -27,11 +27,11 @@
 
 use super::cache;
 use super::clock::now_coarse;
-use super::fork;
 use super::key::Kind;
 use super::lifecycle::{Stats, DISABLED, RUNNING};
 use super::tally::{Harvest, Tallies};
 use crate::error::{Error, ErrorKind};
+use crate::fork;
 use crate::metric_rules;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};

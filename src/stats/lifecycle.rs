@@ -4,7 +4,6 @@
 use super::aggregator::{Aggregate, Aggregator};
 use super::clock::now;
 use super::flusher::{Flusher, Jobs};
-use super::fork::{self, Forkable};
 use super::options::{self, Resolved, StatsOptions};
 use super::sink::dogstatsd::DogStatsdSink;
 use super::sink::events::{EventArgs, ServiceCheckArgs};
@@ -13,7 +12,7 @@ use super::sink::{SendMode, Sink};
 use super::tally::Registry;
 use super::telemetry::{Counter, Snapshot, Telemetry};
 use crate::error::{Error, ErrorKind};
-use crate::fork::{ForkLock, Side};
+use crate::fork::{self, ForkGuarded, ForkLock, Side};
 use crate::global_tags::GlobalTags;
 use crate::log::{self, Level};
 use parking_lot::{Mutex, RwLock};
@@ -67,7 +66,7 @@ impl Stats {
             tel: Arc::new(Telemetry::default()),
             tallies: Registry::default(),
         });
-        let weak: Weak<dyn Forkable> = Arc::downgrade(&s) as Weak<dyn Forkable>;
+        let weak: Weak<dyn ForkGuarded> = Arc::downgrade(&s) as Weak<dyn ForkGuarded>;
         fork::register(weak);
         s
     }
@@ -361,9 +360,20 @@ impl Stats {
     }
 }
 
-impl Forkable for Stats {
-    fn prepare(&self) {
-        // Same order as the rest of the code: flusher, sink slot, cfg, the sink, the shards.
+/// fork(): the child keeps working with its own flusher and never re-sends the parent's
+/// points. Registered with `crate::fork` (one registry and one fork generation for the whole
+/// library; objects are locked in the order they registered, so an instance's locks are
+/// always taken before those of the HTTP client its sink creates later, the order of normal
+/// use). Prepare takes every lock of the instance, so no other thread is inside the
+/// aggregator, the queue or the configuration while the address space is copied. In the
+/// child: drop what the parent recorded or queued (the parent sends it), forget the parent's
+/// flush thread (it does not exist here) and connections (closing a TLS session from the
+/// child would corrupt the parent's stream), reset the telemetry, release the locks. The
+/// child's first call starts its own flush thread (`Stats::adapt_to_fork`).
+impl ForkGuarded for Stats {
+    fn lock_for_fork(&self) {
+        // Same order as the rest of the code: flusher, sink slot, cfg, the sink, the handles'
+        // registry (a harvest holds it while it records into the map), the shards.
         std::mem::forget(self.flusher.lock());
         std::mem::forget(self.sink.write());
         std::mem::forget(self.cfg.write());
@@ -371,49 +381,35 @@ impl Forkable for Stats {
         if let Some(s) = unsafe { &*self.sink.data_ptr() } {
             s.fork_prepare();
         }
-        // Before the map: a harvest holds the registry while it records into the map.
         self.tallies.lock_for_fork();
         self.agg.lock_all();
     }
 
-    unsafe fn parent(&self) {
-        // SAFETY: every lock below was taken by prepare with its guard forgotten.
+    unsafe fn unlock_after_fork(&self, side: Side) {
+        // SAFETY: every lock below was taken by lock_for_fork with its guard forgotten; in the
+        // child this is the only thread.
         unsafe {
-            self.agg.unlock_all(Side::Parent);
-            self.tallies.release_after_fork(Side::Parent);
+            if side == Side::Child {
+                self.agg.clear_locked();
+                self.tallies.discard_locked();
+                if let Some(f) = (*self.flusher.data_ptr()).take() {
+                    fork::keep_from_parent(Box::new(f));
+                }
+            }
+            self.agg.unlock_all(side);
+            self.tallies.release_after_fork(side);
             if let Some(s) = &*self.sink.data_ptr() {
-                s.fork_parent();
+                match side {
+                    Side::Parent => s.fork_parent(),
+                    Side::Child => s.fork_child(),
+                }
             }
-            self.cfg.release_after_fork(Side::Parent);
-            self.sink.release_after_fork(Side::Parent);
-            self.flusher.release_after_fork(Side::Parent);
+            self.cfg.release_after_fork(side);
+            self.sink.release_after_fork(side);
+            self.flusher.release_after_fork(side);
         }
-    }
-
-    unsafe fn child(&self) {
-        // SAFETY: we hold every lock (copied from the parent's prepare), and the child has
-        // only this thread.
-        unsafe {
-            self.agg.clear_locked();
-            self.tallies.discard_locked();
-            if let Some(f) = (*self.flusher.data_ptr()).take() {
-                fork::keep_from_parent(Box::new(f));
-            }
-            self.agg.unlock_all(Side::Child);
-            self.tallies.release_after_fork(Side::Child);
-            if let Some(s) = &*self.sink.data_ptr() {
-                s.fork_child();
-            }
-            self.cfg.release_after_fork(Side::Child);
-            self.sink.release_after_fork(Side::Child);
-            self.flusher.release_after_fork(Side::Child);
+        if side == Side::Child {
+            self.tel.reset();
         }
-        self.tel.reset();
-    }
-}
-
-impl Drop for Stats {
-    fn drop(&mut self) {
-        fork::unregister(self as *const Stats as *const ());
     }
 }

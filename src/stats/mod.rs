@@ -11,7 +11,8 @@
 //!   and distributions; [`histogram`]: reservoir and percentiles; [`distribution`]: the
 //!   capped values of a distribution bucket;
 //! - [`sink`]: the `Sink` seam, and [`sink::http`] (series payloads, retry queue, verdicts);
-//! - [`telemetry`]: the one list of counters; [`options`]; [`fork`]: `pthread_atfork`;
+//! - [`telemetry`]: the one list of counters; [`options`]; fork(): `lifecycle.rs` registers each
+//!   instance with `crate::fork`;
 //!   [`exit`]: the default instance's flush at process exit.
 
 pub mod aggregator;
@@ -20,7 +21,6 @@ pub mod clock;
 pub mod distribution;
 pub mod exit;
 pub mod flusher;
-pub mod fork;
 pub mod handle;
 pub mod histogram;
 pub mod key;

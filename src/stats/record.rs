@@ -5,11 +5,11 @@
 use super::aggregator::ContextLimit;
 use super::cache;
 use super::clock::now_coarse;
-use super::fork;
 use super::key::Kind;
 use super::lifecycle::{Stats, DISABLED, RUNNING};
 use super::telemetry::Counter;
 use crate::error::{Error, ErrorKind};
+use crate::fork;
 use crate::metric_rules;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

@@ -37,7 +37,7 @@
 //! The client is created on first use and shared; `submit` only encodes into the packer and
 //! hands full packets to the sender thread (never waits for the socket). A forked child never
 //! uses the parent's client (its sender thread does not exist there): `fork_child` parks it
-//! (`stats::fork::keep_from_parent`) and the child creates its own on its first flush.
+//! (`crate::fork::keep_from_parent`) and the child creates its own on its first flush.
 
 use super::events;
 use super::{Aggregate, Closed, Counter, SendMode, Sink, Snapshot, Telemetry};
@@ -390,7 +390,7 @@ impl Sink for DogStatsdSink {
             if let Some(c) = (*self.client.data_ptr()).take() {
                 // Its sender thread does not exist here: never used, never dropped (a drop
                 // would wait for that thread).
-                crate::stats::fork::keep_from_parent(Box::new(c));
+                crate::fork::keep_from_parent(Box::new(c));
             }
             *self.folded.data_ptr() = dsd::Snapshot::default();
             self.folded.release_after_fork(Side::Child);

@@ -99,13 +99,15 @@ impl HttpSink {
     }
 
     fn client(&self) -> Result<Arc<Client>, Error> {
-        let mut c = self.client.lock();
-        if let Some(c) = c.as_ref() {
+        if let Some(c) = self.client.lock().as_ref() {
             return Ok(Arc::clone(c));
         }
+        // Built without the lock: a new client registers with `crate::fork`, whose prepare
+        // holds the registry while it takes this lock (fork prepare locks the instance, then
+        // its client); building under the lock could deadlock a concurrent fork. Two threads
+        // racing here keep the first client (the other, unused, is dropped).
         let built = Arc::new(build_client(&self.opts)?);
-        *c = Some(Arc::clone(&built));
-        Ok(built)
+        Ok(Arc::clone(self.client.lock().get_or_insert(built)))
     }
 
     /// The front item if `mode` lets it go now, marked in flight.
@@ -345,7 +347,7 @@ impl Sink for HttpSink {
         unsafe {
             (*self.queue.data_ptr()).clear();
             if let Some(c) = (*self.client.data_ptr()).take() {
-                crate::stats::fork::keep_from_parent(Box::new(c));
+                crate::fork::keep_from_parent(Box::new(c));
             }
             self.release_locks(Side::Child);
         }
