@@ -42,7 +42,8 @@ static DEFAULT: OnceLock<usize> = OnceLock::new();
 #[no_mangle]
 pub extern "C" fn dog_stats_default() -> *mut DogStats {
     value_call(std::ptr::null_mut(), || {
-        *DEFAULT.get_or_init(|| Box::into_raw(Box::new(DogStats(Stats::new()))) as usize) as *mut DogStats
+        *DEFAULT.get_or_init(|| Box::into_raw(Box::new(DogStats(crate::stats::exit::default_instance()))) as usize)
+            as *mut DogStats
     })
 }
 
@@ -69,11 +70,7 @@ pub unsafe extern "C" fn dog_stats_start(stats: *mut DogStats, opts: *const DogS
             Some(o) => o.0.clone(),
             None => StatsOptions::default(),
         };
-        s.0.start(o)?;
-        if DEFAULT.get().is_some_and(|d| *d == stats as usize) {
-            crate::stats::exit::arm(&s.0);
-        }
-        Ok(())
+        s.0.start(o)
     })
 }
 

@@ -1,8 +1,8 @@
 //! Nothing lost at exit: the default instance (`dog_stats_default()`) flushes everything, the
 //! current bucket included, when the process exits normally.
 //!
-//! [`arm`] (called when the default instance is started) registers one `atexit` handler for
-//! the life of the process. At exit the handler does what `dog_stats_stop()` does, bounded by
+//! [`default_instance`] makes the instance; each of its starts arms the flush ([`arm`]: the
+//! first one registers one `atexit` handler for the life of the process). At exit the handler does what `dog_stats_stop()` does, bounded by
 //! the shutdown timeout, unless the `flush_at_exit` option is off or the instance is not
 //! running. The work runs on a fresh thread ("dogapi-exit") while the exiting thread waits for
 //! it until the deadline and then gives up, so the exit is never held longer than that:
@@ -29,9 +29,15 @@ static REGISTER: Once = Once::new();
 /// accounting (dropping and counting what is unsent) before it lets the exit go on.
 const GRACE: Duration = Duration::from_millis(100);
 
-/// Registers `stats` (the default instance) for the flush at exit; called on each of its starts,
-/// the first one registers the handler. Another instance is ignored.
-pub fn arm(stats: &Arc<Stats>) {
+/// The process-wide default instance (`dog_stats_default()`), not started: once started it
+/// flushes at exit.
+pub fn default_instance() -> Arc<Stats> {
+    Stats::with_start_hook(Some(arm))
+}
+
+/// Registers `stats` (the default instance) for the flush at exit; run after each of its
+/// starts, the first one registers the handler. Another instance is ignored.
+fn arm(stats: &Arc<Stats>) {
     let armed = AT_EXIT.get_or_init(|| Arc::clone(stats));
     if !Arc::ptr_eq(armed, stats) {
         return;

@@ -49,12 +49,20 @@ pub struct Stats {
     pub(super) tel: Arc<Telemetry>,
     /// The counter handles, whose per-thread totals every flush harvests first.
     pub(super) tallies: Registry,
+    /// Run after every successful start: the default instance's arms its flush at exit
+    /// (`exit.rs`, which makes that instance; a plain function, so this file need not know it).
+    on_start: Option<fn(&Arc<Stats>)>,
 }
 
 impl Stats {
     /// An instance that is not started: recording returns `NotStarted` (dogapi's
     /// `DogStatsApi()` before `start()`).
     pub fn new() -> Arc<Stats> {
+        Self::with_start_hook(None)
+    }
+
+    /// An instance that runs `on_start` after each successful [`start`](Self::start).
+    pub(super) fn with_start_hook(on_start: Option<fn(&Arc<Stats>)>) -> Arc<Stats> {
         let s = Arc::new(Stats {
             agg: Aggregator::new(options::DEFAULT_MAX_CONTEXTS),
             state: AtomicU8::new(NOT_STARTED),
@@ -65,6 +73,7 @@ impl Stats {
             flusher: Mutex::new(None),
             tel: Arc::new(Telemetry::default()),
             tallies: Registry::default(),
+            on_start,
         });
         let weak: Weak<dyn ForkGuarded> = Arc::downgrade(&s) as Weak<dyn ForkGuarded>;
         fork::register(weak);
@@ -91,6 +100,9 @@ impl Stats {
         self.state.store(if disabled { DISABLED } else { RUNNING }, Ordering::Release);
         if thread {
             self.spawn_flusher()?;
+        }
+        if let Some(hook) = self.on_start {
+            hook(self);
         }
         Ok(())
     }
