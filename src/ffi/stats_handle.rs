@@ -59,6 +59,8 @@ unsafe fn new_handle(
 /// exists; points still go into the bucket of the moment they are recorded. The handle keeps
 /// `stats` alive: it may outlive `dog_stats_free()` (recording then returns
 /// `DOG_ERR_NOT_STARTED`). Usable from any thread; free with `dog_stats_counter_free()`.
+/// Memory: 2 KiB, plus 64 bytes for each thread that adds (its running total; the first 256
+/// threads at once, later ones add into the shared total).
 /// NULL on error (`dog_error_last()` says why): NULL stats/name, empty name, invalid UTF-8,
 /// a name or tag Datadog would refuse. The instance need not be started yet.
 #[no_mangle]
