@@ -109,6 +109,11 @@ fn pick(root: &RawValue, p: &Pick) -> Option<String> {
     }
 }
 
+/// Whether `p` picks exactly what `other` does (same path, neither converting).
+fn same_place(p: &Pick, other: Option<Pick>) -> bool {
+    other.is_some_and(|o| p.map.is_none() && o.map.is_none() && p.path == o.path)
+}
+
 /// An id as text: a JSON string unquoted, anything else (a number) as written.
 fn id_text(json: String) -> String {
     if json.starts_with('"') {
@@ -153,7 +158,7 @@ fn errors_text(root: &RawValue, secrets: &Secrets) -> Option<String> {
 /// `what` names the call in messages (`POST /api/v1/events`).
 pub fn interpret(
     req: &Wants,
-    what: &str,
+    what: &dyn fmt::Display,
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
@@ -202,15 +207,22 @@ pub fn interpret(
         return Outcome { response: Some(response), error };
     }
 
-    let id = match (req.id, root) {
-        (Some(p), Some(r)) => pick(r, &p).map(id_text),
+    // Most calls that create something return it whole and its id inside (`event.id` for
+    // both): the id is then picked from the picked result instead of the whole answer again.
+    let picked_result = match (json_responses, req.result, root) {
+        (false, Some(p), Some(r)) => Some(pick(r, &p)),
+        _ => None,
+    };
+    let id = match (req.id, root, &picked_result) {
+        (Some(p), Some(_), Some(found)) if same_place(&p, req.result) => found.clone().map(id_text),
+        (Some(p), Some(r), _) => pick(r, &p).map(id_text),
         _ => None,
     };
     let result = match (json_responses, req.result, root) {
         (true, _, Some(_)) | (false, None, Some(_)) => Ok(Some(ResultView::WholeBody)),
         (true, _, None) => Ok(Some(ResultView::Text("{}".to_string()))),
         (false, None, None) => Ok(None),
-        (false, Some(p), Some(r)) => pick(r, &p).map(|t| Some(ResultView::Text(t))).ok_or_else(|| {
+        (false, Some(_), Some(_)) => picked_result.flatten().map(|t| Some(ResultView::Text(t))).ok_or_else(|| {
             format!("{what}: the answer lacks the expected field: {}", snippet(&response.body, secrets))
         }),
         (false, Some(_), None) => Err(format!("{what}: empty answer where a result was expected")),
@@ -234,7 +246,7 @@ mod tests {
     }
 
     fn run(r: &Wants, status: u16, body: &str, json_responses: bool) -> Outcome {
-        interpret(r, "POST /p", status, vec![], body.as_bytes().to_vec(), json_responses, &Secrets::default())
+        interpret(r, &"POST /p", status, vec![], body.as_bytes().to_vec(), json_responses, &Secrets::default())
     }
 
     #[test]
@@ -291,7 +303,7 @@ mod tests {
         let mut s = Secrets::default();
         s.add("0123456789abcdef");
         let body = format!("{}0123456789abcdef", "x".repeat(190));
-        let o = interpret(&req(), "POST /p", 500, vec![], body.into_bytes(), false, &s);
+        let o = interpret(&req(), &"POST /p", 500, vec![], body.into_bytes(), false, &s);
         let msg = o.error.unwrap().message;
         assert!(!msg.contains("01234567") && msg.contains("[redac"), "{msg}");
     }

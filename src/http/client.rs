@@ -510,7 +510,7 @@ impl Client {
                     );
                 }
                 let wants = answer::Wants { result: req.result, id: req.id, status_only: req.status_only };
-                let what = format!("{} {path}", req.method);
+                let what = What(req.method, path);
                 let outcome = answer::interpret(&wants, &what, w.status, w.headers, w.body, o.json_responses, secrets);
                 if Instant::now() > deadline + transport::SLACK {
                     // Reading and interpreting the answer went past the call's deadline.
@@ -543,9 +543,24 @@ struct CallOptions {
 /// The path of a request from `/api/` on (`/api/<version>/<path>` unless it starts with `/api/`).
 fn api_path(req: &ApiRequest, client_version: &str) -> String {
     if req.path.starts_with("/api/") {
-        req.path.clone()
-    } else {
-        format!("/api/{}/{}", req.version.unwrap_or(client_version), req.path.trim_start_matches('/'))
+        return req.path.clone();
+    }
+    let version = req.version.unwrap_or(client_version);
+    let rest = req.path.trim_start_matches('/');
+    let mut p = String::with_capacity(6 + version.len() + rest.len());
+    p.push_str("/api/");
+    p.push_str(version);
+    p.push('/');
+    p.push_str(rest);
+    p
+}
+
+/// A call named in messages (`POST /api/v1/events`), formatted only when a message is made.
+struct What<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
     }
 }
 

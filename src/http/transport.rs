@@ -123,7 +123,13 @@ pub fn send(agent: &ureq::Agent, req: WireRequest<'_>, limits: &Limits) -> Resul
     let headers: Vec<(String, String)> = resp
         .headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            let v = match v.to_str() {
+                Ok(ascii) => ascii.to_owned(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (k.as_str().to_owned(), v)
+        })
         .collect();
     let body = read_body(resp.body_mut(), limits)?;
     Ok(WireResponse { status, headers, body })
