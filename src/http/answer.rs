@@ -160,7 +160,7 @@ pub fn interpret(
     req: &Wants,
     what: &dyn fmt::Display,
     status: u16,
-    headers: Vec<(String, String)>,
+    headers: ureq::http::HeaderMap,
     body: Vec<u8>,
     json_responses: bool,
     secrets: &Secrets,
@@ -246,7 +246,15 @@ mod tests {
     }
 
     fn run(r: &Wants, status: u16, body: &str, json_responses: bool) -> Outcome {
-        interpret(r, &"POST /p", status, vec![], body.as_bytes().to_vec(), json_responses, &Secrets::default())
+        interpret(
+            r,
+            &"POST /p",
+            status,
+            Default::default(),
+            body.as_bytes().to_vec(),
+            json_responses,
+            &Secrets::default(),
+        )
     }
 
     #[test]
@@ -303,7 +311,7 @@ mod tests {
         let mut s = Secrets::default();
         s.add("0123456789abcdef");
         let body = format!("{}0123456789abcdef", "x".repeat(190));
-        let o = interpret(&req(), &"POST /p", 500, vec![], body.into_bytes(), false, &s);
+        let o = interpret(&req(), &"POST /p", 500, Default::default(), body.into_bytes(), false, &s);
         let msg = o.error.unwrap().message;
         assert!(!msg.contains("01234567") && msg.contains("[redac"), "{msg}");
     }

@@ -12,8 +12,8 @@ pub enum ResultView {
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
-    /// Header names are lowercase.
-    pub headers: Vec<(String, String)>,
+    /// As received (moved from the wire, not copied).
+    pub headers: ureq::http::HeaderMap,
     /// The body as received (after content decoding).
     pub body: Vec<u8>,
     /// dogapi's return value: the formatted part of the body (e.g. the event id), or with
@@ -24,8 +24,9 @@ pub struct Response {
 }
 
 impl Response {
+    /// The first value of a header (any case), when it is UTF-8.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers.get(name).and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
     }
 
     /// The result view as JSON text.

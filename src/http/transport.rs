@@ -32,10 +32,10 @@ pub struct WireRequest<'a> {
     pub body: Option<&'a [u8]>,
 }
 
-/// What came back: status, headers (names lowercased) and the decoded body.
+/// What came back: status, headers and the decoded body.
 pub struct WireResponse {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    pub headers: ureq::http::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -119,18 +119,8 @@ pub fn send(agent: &ureq::Agent, req: WireRequest<'_>, limits: &Limits) -> Resul
         None => run(agent, head, limits.own_timeout)?,
     };
     let status = resp.status().as_u16();
-    // `http` keeps header names lowercased already.
-    let headers: Vec<(String, String)> = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            let v = match v.to_str() {
-                Ok(ascii) => ascii.to_owned(),
-                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            };
-            (k.as_str().to_owned(), v)
-        })
-        .collect();
+    // Moved out, not copied: most callers never look at them.
+    let headers = std::mem::take(resp.headers_mut());
     let body = read_body(resp.body_mut(), limits)?;
     Ok(WireResponse { status, headers, body })
 }
