@@ -42,7 +42,10 @@ impl DogResponse {
             whole_body,
             id: id.as_deref().map(cstring),
             id_text: id,
-            headers: headers.into_iter().map(|(k, v)| (k, cstring(v))).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), cstring(String::from_utf8_lossy(v.as_bytes()).into_owned())))
+                .collect(),
         }
     }
 

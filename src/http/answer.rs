@@ -9,7 +9,7 @@
 use super::response::{Outcome, Response, ResultView};
 use crate::error::{Error, ErrorKind};
 use crate::secrets::Secrets;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::fmt;
@@ -87,6 +87,68 @@ impl<'de> Visitor<'de> for FindKey<'_> {
     }
 }
 
+/// Which of the wanted keys (up to 32; they may repeat) an object key is: bit i for `keys[i]`.
+struct KeyIn<'k>(&'k [&'k str]);
+
+impl<'de> DeserializeSeed<'de> for KeyIn<'_> {
+    type Value = u32;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIn<'_> {
+    type Value = u32;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<u32, E> {
+        Ok(self.0.iter().enumerate().filter(|(_, k)| **k == v).fold(0, |m, (i, _)| m | 1 << i))
+    }
+}
+
+/// The members `keys` of the top-level object, found in the pass that checks the whole answer
+/// is JSON (the last duplicate wins, as in [`member`]).
+struct FindKeys<'k, const N: usize>(&'k [&'k str; N]);
+
+impl<'de, const N: usize> Visitor<'de> for FindKeys<'_, N> {
+    type Value = [Option<&'de RawValue>; N];
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut found = [None; N];
+        while let Some(hits) = m.next_key_seed(KeyIn(self.0))? {
+            if hits == 0 {
+                m.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let v = m.next_value::<&'de RawValue>()?;
+            for (i, slot) in found.iter_mut().enumerate() {
+                if hits & 1 << i != 0 {
+                    *slot = Some(v);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The top of an answer: `None` when it is not JSON; otherwise the members `keys` of the
+/// top-level object (all `None` when the answer is JSON but not an object). One pass.
+fn top<'a, const N: usize>(text: &'a str, keys: &[&str; N]) -> Option<[Option<&'a RawValue>; N]> {
+    debug_assert!(N <= 32, "KeyIn marks keys in a u32");
+    let mut de = serde_json::Deserializer::from_str(text);
+    let found = if text.trim_start().starts_with('{') {
+        de.deserialize_map(FindKeys(keys)).ok()?
+    } else {
+        IgnoredAny::deserialize(&mut de).ok()?;
+        [None; N]
+    };
+    de.end().ok()?;
+    Some(found)
+}
+
 /// The member `key` of a JSON object, in place; `None` when `v` is not an object or lacks it.
 fn member<'a>(v: &'a RawValue, key: &str) -> Option<&'a RawValue> {
     if !v.get().starts_with('{') {
@@ -95,18 +157,20 @@ fn member<'a>(v: &'a RawValue, key: &str) -> Option<&'a RawValue> {
     serde_json::Deserializer::from_str(v.get()).deserialize_map(FindKey(key)).ok().flatten()
 }
 
-fn at<'a>(root: &'a RawValue, path: &[&str]) -> Option<&'a RawValue> {
-    path.iter().try_fold(root, |v, k| member(v, k))
-}
-
-/// Applies a pick: the text of the value found, converted when the pick says so.
-fn pick(root: &RawValue, p: &Pick) -> Option<String> {
-    let raw = at(root, p.path)?;
+/// Applies a pick, given the top-level member its path starts at: the text of the value
+/// found, converted when the pick says so.
+fn pick(first: Option<&RawValue>, p: &Pick) -> Option<String> {
+    let raw = p.path.get(1..)?.iter().try_fold(first?, |v, k| member(v, k))?;
     match p.map {
         None => Some(raw.get().to_string()),
         Some(f) if raw.get().len() <= SMALL => f(&serde_json::from_str(raw.get()).ok()?).map(|v| v.to_string()),
         Some(_) => None,
     }
+}
+
+/// Whether `p` picks exactly what `other` does (same path, neither converting).
+fn same_place(p: &Pick, other: Option<Pick>) -> bool {
+    other.is_some_and(|o| p.map.is_none() && o.map.is_none() && p.path == o.path)
 }
 
 /// An id as text: a JSON string unquoted, anything else (a number) as written.
@@ -131,8 +195,7 @@ fn snippet(body: &[u8], secrets: &Secrets) -> String {
     }
 }
 
-fn errors_text(root: &RawValue, secrets: &Secrets) -> Option<String> {
-    let errs = member(root, "errors")?;
+fn errors_text(errs: &RawValue, secrets: &Secrets) -> Option<String> {
     if errs.get().len() > SMALL {
         return Some(snippet(errs.get().as_bytes(), secrets));
     }
@@ -153,9 +216,9 @@ fn errors_text(root: &RawValue, secrets: &Secrets) -> Option<String> {
 /// `what` names the call in messages (`POST /api/v1/events`).
 pub fn interpret(
     req: &Wants,
-    what: &str,
+    what: &dyn fmt::Display,
     status: u16,
-    headers: Vec<(String, String)>,
+    headers: ureq::http::HeaderMap,
     body: Vec<u8>,
     json_responses: bool,
     secrets: &Secrets,
@@ -166,14 +229,17 @@ pub fn interpret(
         return Outcome { response: Some(response), error: None };
     }
     let text = std::str::from_utf8(&response.body).ok();
-    // None: empty; Some(Err): not JSON.
-    let parsed: Option<Result<&RawValue, ()>> = match text {
+    // The top-level keys read: `errors`, and where the result and the id start.
+    let first_key = |p: Option<Pick>| p.and_then(|p| p.path.first().copied()).unwrap_or("");
+    let keys = ["errors", first_key(req.result), first_key(req.id)];
+    // None: empty; Some(Err): not JSON; Some(Ok(members)): JSON.
+    let parsed: Option<Result<[Option<&RawValue>; 3], ()>> = match text {
         Some(t) if t.trim().is_empty() => None,
-        Some(t) => Some(serde_json::from_str::<&RawValue>(t).map_err(|_| ())),
+        Some(t) => Some(top(t, &keys).ok_or(())),
         None => Some(Err(())),
     };
     let root = parsed.and_then(Result::ok);
-    let api_errors = root.and_then(|r| errors_text(r, secrets));
+    let api_errors = root.and_then(|[errs, _, _]| errs).and_then(|e| errors_text(e, secrets));
 
     let error = if status == 429 {
         let wait = response
@@ -202,15 +268,22 @@ pub fn interpret(
         return Outcome { response: Some(response), error };
     }
 
-    let id = match (req.id, root) {
-        (Some(p), Some(r)) => pick(r, &p).map(id_text),
+    // Most calls that create something return it whole and its id inside (`event.id` for
+    // both): the id is then picked from the picked result instead of the whole answer again.
+    let picked_result = match (json_responses, req.result, root) {
+        (false, Some(p), Some([_, first, _])) => Some(pick(first, &p)),
+        _ => None,
+    };
+    let id = match (req.id, root, &picked_result) {
+        (Some(p), Some(_), Some(found)) if same_place(&p, req.result) => found.clone().map(id_text),
+        (Some(p), Some([_, _, first]), _) => pick(first, &p).map(id_text),
         _ => None,
     };
     let result = match (json_responses, req.result, root) {
         (true, _, Some(_)) | (false, None, Some(_)) => Ok(Some(ResultView::WholeBody)),
         (true, _, None) => Ok(Some(ResultView::Text("{}".to_string()))),
         (false, None, None) => Ok(None),
-        (false, Some(p), Some(r)) => pick(r, &p).map(|t| Some(ResultView::Text(t))).ok_or_else(|| {
+        (false, Some(_), Some(_)) => picked_result.flatten().map(|t| Some(ResultView::Text(t))).ok_or_else(|| {
             format!("{what}: the answer lacks the expected field: {}", snippet(&response.body, secrets))
         }),
         (false, Some(_), None) => Err(format!("{what}: empty answer where a result was expected")),
@@ -234,7 +307,15 @@ mod tests {
     }
 
     fn run(r: &Wants, status: u16, body: &str, json_responses: bool) -> Outcome {
-        interpret(r, "POST /p", status, vec![], body.as_bytes().to_vec(), json_responses, &Secrets::default())
+        interpret(
+            r,
+            &"POST /p",
+            status,
+            Default::default(),
+            body.as_bytes().to_vec(),
+            json_responses,
+            &Secrets::default(),
+        )
     }
 
     #[test]
@@ -248,6 +329,22 @@ mod tests {
         let r = run(&p, 200, r#"{"data": {"id": "ab\"c"} }"#, false).response.unwrap();
         assert_eq!(r.result_text(), Some(r#"{"id": "ab\"c"}"#));
         assert_eq!(r.id.as_deref(), Some("ab\"c"));
+    }
+
+    #[test]
+    fn the_one_pass_over_the_top_finds_what_member_found() {
+        let ok = |body: &str| run(&req(), 202, body, false).response.unwrap().result_text().map(str::to_string);
+        assert_eq!(ok("  {\"event\":{\"id\":3}}\n").as_deref(), Some("3"), "whitespace around");
+        assert_eq!(ok(r#"{"ev\u0065nt":{"id":4}}"#).as_deref(), Some("4"), "an escaped key");
+        assert_eq!(ok(r#"{"event":{"id":1},"event":{"id":5}}"#).as_deref(), Some("5"), "the last duplicate");
+        let k = |b: &str| run(&req(), 202, b, false).error.map(|e| e.kind);
+        assert_eq!(k(r#"{"event":{"id":1},"errors":["x"]}"#), Some(ErrorKind::Api), "errors after the result");
+        assert_eq!(k(r#"{"event":{"id":1}"#), Some(ErrorKind::InvalidResponse), "unterminated");
+        assert_eq!(k(r#""{\"event\":1}""#), Some(ErrorKind::InvalidResponse), "a string, not an object");
+        // Result and id under the same top-level key, one of them deeper.
+        let p = Wants { result: Some(Pick::at(&["data", "x"])), id: Some(Pick::at(&["data"])), status_only: false };
+        let r = run(&p, 200, r#"{"data":{"x":[1]}}"#, false).response.unwrap();
+        assert_eq!((r.result_text(), r.id.as_deref()), (Some("[1]"), Some(r#"{"x":[1]}"#)));
     }
 
     #[test]
@@ -291,7 +388,7 @@ mod tests {
         let mut s = Secrets::default();
         s.add("0123456789abcdef");
         let body = format!("{}0123456789abcdef", "x".repeat(190));
-        let o = interpret(&req(), "POST /p", 500, vec![], body.into_bytes(), false, &s);
+        let o = interpret(&req(), &"POST /p", 500, Default::default(), body.into_bytes(), false, &s);
         let msg = o.error.unwrap().message;
         assert!(!msg.contains("01234567") && msg.contains("[redac"), "{msg}");
     }

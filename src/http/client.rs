@@ -8,6 +8,7 @@
 //! logged or handed out. After fork() the child's first call replaces the inherited agent
 //! (and its pooled connections) with a new one; see [`crate::fork`].
 
+use super::agents::Agents;
 use super::answer::{self, Pick};
 use super::backoff::Backoff;
 use super::options::{self, Options};
@@ -25,6 +26,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use ureq::http::header::{self, HeaderName, HeaderValue};
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -131,12 +133,16 @@ pub fn encode(s: &str) -> String {
 
 struct State {
     opts: Options,
-    agent: ureq::Agent,
+    agents: Agents,
+    /// `opts.base_url()`, and whether it is plain http to a host that is not loopback: both
+    /// follow the host and site options, which change only through `rebuild`.
+    base: Arc<str>,
+    base_insecure: bool,
     default_host: String,
     /// The fork generation the agent was built in.
     fork_gen: u64,
     /// The keys and the proxy credentials: scrubbed from every message.
-    secrets: Secrets,
+    secrets: Arc<Secrets>,
 }
 
 /// What the client's locks guard; registered for fork() (see [`crate::fork`]).
@@ -165,9 +171,23 @@ impl ForkGuarded for Shared {
 pub struct Client {
     api_key: Option<String>,
     app_key: Option<String>,
+    /// The keys as header values, made once.
+    auth: AuthHeaders,
     shared: Arc<Shared>,
     /// The "http:// to a host that is not loopback" warning was logged.
     warned_insecure: AtomicBool,
+}
+
+struct AuthHeaders {
+    api_key: Option<HeaderValue>,
+    app_key: Option<HeaderValue>,
+}
+
+/// A checked key (visible ASCII, see [`check_key`]) as a header value.
+fn header_value(key: &Option<String>) -> Result<Option<HeaderValue>, Error> {
+    key.as_deref()
+        .map(|k| HeaderValue::from_str(k).map_err(|_| Error::invalid("a key is not a valid header value")))
+        .transpose()
 }
 
 fn secrets_of(api_key: Option<&str>, app_key: Option<&str>, opts: &Options) -> Secrets {
@@ -212,15 +232,18 @@ impl Client {
         if let Some(k) = &app_key {
             check_key("application key", k)?;
         }
+        let auth = AuthHeaders { api_key: header_value(&api_key)?, app_key: header_value(&app_key)? };
         let opts = Options::from_env()?;
-        let agent = transport::build_agent(&opts)?;
+        let agents = Agents::build(&opts)?;
         let default_host = crate::host::default_host(opts.use_ec2_instance_id);
-        let secrets = secrets_of(api_key.as_deref(), app_key.as_deref(), &opts);
-        let state = State { opts, agent, default_host, fork_gen: fork::generation(), secrets };
+        let secrets = Arc::new(secrets_of(api_key.as_deref(), app_key.as_deref(), &opts));
+        let base: Arc<str> = opts.base_url().into();
+        let base_insecure = options::is_insecure(&base);
+        let state = State { opts, agents, base, base_insecure, default_host, fork_gen: fork::generation(), secrets };
         let shared = Arc::new(Shared { state: RwLock::new(state), backoff: Mutex::new(Backoff::default()) });
         let weak: std::sync::Weak<dyn ForkGuarded> = Arc::downgrade(&(shared.clone() as Arc<dyn ForkGuarded>));
         fork::register(weak);
-        Ok(Client { api_key, app_key, shared, warned_insecure: AtomicBool::new(false) })
+        Ok(Client { api_key, app_key, auth, shared, warned_insecure: AtomicBool::new(false) })
     }
 
     /// A snapshot of the current options.
@@ -336,14 +359,16 @@ impl Client {
         let mut s = self.shared.state.write();
         let mut opts = s.opts.clone();
         change(&mut opts);
-        let agent = transport::build_agent(&opts)?;
-        let old = std::mem::replace(&mut s.agent, agent);
+        let agents = Agents::build(&opts)?;
+        let old = std::mem::replace(&mut s.agents, agents);
         if s.fork_gen != fork::generation() {
             // Built in the parent: its pooled connections are the parent's.
             fork::keep_from_parent(Box::new(old));
             s.fork_gen = fork::generation();
         }
-        s.secrets = secrets_of(self.api_key.as_deref(), self.app_key.as_deref(), &opts);
+        s.secrets = Arc::new(secrets_of(self.api_key.as_deref(), self.app_key.as_deref(), &opts));
+        s.base = opts.base_url().into();
+        s.base_insecure = options::is_insecure(&s.base);
         s.opts = opts;
         Ok(())
     }
@@ -368,9 +393,10 @@ impl Client {
             let s = self.shared.state.read();
             let o = &s.opts;
             let call = CallOptions {
-                agent: s.agent.clone(),
-                base: o.base_url(),
-                version: o.api_version.clone(),
+                agent: s.agents.mine().clone(),
+                base: s.base.clone(),
+                base_insecure: s.base_insecure,
+                path: api_path(&req, &o.api_version),
                 timeout: req.timeout.map_or(o.timeout, |t| t.min(o.timeout)),
                 max_timeouts: o.max_timeouts,
                 period: o.backoff_period,
@@ -396,10 +422,12 @@ impl Client {
     }
 
     fn exchange(&self, o: &CallOptions, req: &ApiRequest, secrets: &Secrets) -> Outcome {
-        if let Err(e) = options::check_plain_http(&o.base, o.allow_insecure) {
-            return Outcome::failed(e);
+        if o.base_insecure {
+            if let Err(e) = options::check_plain_http(&o.base, o.allow_insecure) {
+                return Outcome::failed(e);
+            }
         }
-        if o.allow_insecure && options::is_insecure(&o.base) && !self.warned_insecure.swap(true, Ordering::Relaxed) {
+        if o.allow_insecure && o.base_insecure && !self.warned_insecure.swap(true, Ordering::Relaxed) {
             log::emit(
                 Level::Warn,
                 &format!("{}: plain http:// to a host that is not loopback: the API keys travel in clear text", o.base),
@@ -413,12 +441,10 @@ impl Client {
         }
         let started = Instant::now();
         let deadline = started + o.timeout;
-        let path = if req.path.starts_with("/api/") {
-            req.path.clone()
-        } else {
-            format!("/api/{}/{}", req.version.unwrap_or(&o.version), req.path.trim_start_matches('/'))
-        };
-        let mut url = format!("{}{path}", o.base);
+        let path = &o.path;
+        let mut url = String::with_capacity(o.base.len() + path.len() + 64);
+        url.push_str(&o.base);
+        url.push_str(path);
         let mut sep = '?';
         for (k, v) in &req.query {
             url.push(sep);
@@ -443,23 +469,23 @@ impl Client {
             (Some(b), true) => Some(gzip(&b).into()),
             (b, _) => b,
         };
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(5);
-        headers.push(("Accept", "application/json"));
-        if let Some(k) = &self.api_key {
-            headers.push(("DD-API-KEY", k));
+        let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::with_capacity(5);
+        headers.push((header::ACCEPT, HeaderValue::from_static("application/json")));
+        if let Some(k) = &self.auth.api_key {
+            headers.push((HeaderName::from_static("dd-api-key"), k.clone()));
         }
-        if let Some(k) = &self.app_key {
-            headers.push(("DD-APPLICATION-KEY", k));
+        if let Some(k) = &self.auth.app_key {
+            headers.push((HeaderName::from_static("dd-application-key"), k.clone()));
         }
         if body.is_some() {
-            headers.push(("Content-Type", "application/json"));
+            headers.push((header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
             if pre_deflated {
-                headers.push(("Content-Encoding", "deflate"));
+                headers.push((header::CONTENT_ENCODING, HeaderValue::from_static("deflate")));
             } else if req.gzip || pre_gzipped {
-                headers.push(("Content-Encoding", "gzip"));
+                headers.push((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
             }
         }
-        let wire = WireRequest { method: req.method, url: &url, headers: &headers, body: body.as_deref() };
+        let wire = WireRequest { method: req.method, url, headers: &headers, body: body.as_deref() };
         let limits =
             transport::Limits { deadline, own_timeout: req.timeout.map(|_| o.timeout), max_bytes: o.max_bytes };
         let timed_out = |mut e: Error| {
@@ -469,7 +495,7 @@ impl Client {
                 format!("{} {path} timed out after {:.3} seconds ({})", req.method, o.timeout.as_secs_f64(), e.message);
             Outcome::failed(e)
         };
-        match transport::send(&o.agent, &wire, &limits) {
+        match transport::send(&o.agent, wire, &limits) {
             Err(e) if e.kind == ErrorKind::Timeout => timed_out(e),
             Err(mut e) => {
                 e.message = format!("could not request {} {path}: {}", req.method, e.message);
@@ -484,7 +510,7 @@ impl Client {
                     );
                 }
                 let wants = answer::Wants { result: req.result, id: req.id, status_only: req.status_only };
-                let what = format!("{} {path}", req.method);
+                let what = What(req.method, path);
                 let outcome = answer::interpret(&wants, &what, w.status, w.headers, w.body, o.json_responses, secrets);
                 if Instant::now() > deadline + transport::SLACK {
                     // Reading and interpreting the answer went past the call's deadline.
@@ -502,14 +528,40 @@ impl Client {
 /// What one call needs from the options, taken under the lock once.
 struct CallOptions {
     agent: ureq::Agent,
-    base: String,
-    version: String,
+    base: Arc<str>,
+    base_insecure: bool,
+    /// The request's path from `/api/` on.
+    path: String,
     timeout: Duration,
     max_timeouts: u32,
     period: Duration,
     json_responses: bool,
     max_bytes: u64,
     allow_insecure: bool,
+}
+
+/// The path of a request from `/api/` on (`/api/<version>/<path>` unless it starts with `/api/`).
+fn api_path(req: &ApiRequest, client_version: &str) -> String {
+    if req.path.starts_with("/api/") {
+        return req.path.clone();
+    }
+    let version = req.version.unwrap_or(client_version);
+    let rest = req.path.trim_start_matches('/');
+    let mut p = String::with_capacity(6 + version.len() + rest.len());
+    p.push_str("/api/");
+    p.push_str(version);
+    p.push('/');
+    p.push_str(rest);
+    p
+}
+
+/// A call named in messages (`POST /api/v1/events`), formatted only when a message is made.
+struct What<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
+    }
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {

@@ -1,6 +1,7 @@
 //! The HTTP API client (dogapi's `DogHttpApi`): options, transport, backoff, response rules,
 //! and one file per API resource.
 
+pub mod agents;
 pub mod alerts;
 pub mod answer;
 pub(crate) mod args;

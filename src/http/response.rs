@@ -12,8 +12,8 @@ pub enum ResultView {
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
-    /// Header names are lowercase.
-    pub headers: Vec<(String, String)>,
+    /// As received (moved from the wire, not copied).
+    pub headers: ureq::http::HeaderMap,
     /// The body as received (after content decoding).
     pub body: Vec<u8>,
     /// dogapi's return value: the formatted part of the body (e.g. the event id), or with
@@ -24,8 +24,9 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    /// The first value of a header (any case), as text (bytes that are not UTF-8 replaced).
+    pub fn header(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()))
     }
 
     /// The result view as JSON text.
@@ -52,5 +53,23 @@ impl Outcome {
 
     pub fn is_ok(&self) -> bool {
         self.error.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ureq::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn header_lookup_is_case_insensitive_first_value_lossy() {
+        let mut headers = HeaderMap::new();
+        headers.append("retry-after", HeaderValue::from_static("7"));
+        headers.append("retry-after", HeaderValue::from_static("9"));
+        headers.append("x-odd", HeaderValue::from_bytes(b"a\xffb").unwrap());
+        let r = Response { status: 429, headers, body: Vec::new(), result: None, id: None };
+        assert_eq!(r.header("Retry-After").as_deref(), Some("7"));
+        assert_eq!(r.header("X-ODD").as_deref(), Some("a\u{fffd}b"));
+        assert_eq!(r.header("missing"), None);
     }
 }

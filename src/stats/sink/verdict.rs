@@ -27,8 +27,8 @@ pub fn verdict(o: &Outcome) -> Verdict {
         Some(r) if r.status == 429 => {
             let d = r
                 .header("retry-after")
-                .and_then(parse_delay)
-                .or_else(|| r.header("x-ratelimit-reset").and_then(parse_delay));
+                .and_then(|v| parse_delay(&v))
+                .or_else(|| r.header("x-ratelimit-reset").and_then(|v| parse_delay(&v)));
             Verdict::Retry(Some(d.unwrap_or(Duration::from_secs(10))))
         }
         Some(r) if r.status == 408 || r.status >= 500 => Verdict::Retry(None),
