@@ -83,10 +83,30 @@ fn serve(c: TcpStream) -> std::io::Result<()> {
     }
 }
 
+/// A UDP socket on 127.0.0.1 that receives and drops every datagram, counting them (its
+/// thread lives until the process exits). Returns its `udp://` URL.
+pub fn discard_udp() -> String {
+    let s = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind udp");
+    let url = format!("udp://{}", s.local_addr().expect("local addr"));
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 65536];
+        while let Ok(n) = s.recv(&mut buf) {
+            DATAGRAMS.fetch_add(1, Ordering::Relaxed);
+            DATAGRAM_BYTES.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    });
+    url
+}
+
+/// Datagrams and their bytes the UDP discard socket received, since the start.
+pub static DATAGRAMS: AtomicU64 = AtomicU64::new(0);
+pub static DATAGRAM_BYTES: AtomicU64 = AtomicU64::new(0);
+
 /// One round: a fresh instance, `contexts` counters with 2 tags in one old bucket, then the
-/// timed `dog_stats_flush`. Returns (milliseconds, status name).
-pub fn round(api_host: &str, contexts: usize) -> (f64, String) {
-    let ours = Ours::start(&Setup { api_host, roll_up: 86_400.0, flush_in_thread: false });
+/// timed `dog_stats_flush` (with the DogStatsD sink when `dogstatsd` is set: it returns once
+/// the sender thread has written every packet). Returns (milliseconds, status name).
+pub fn round(api_host: &str, dogstatsd: Option<&str>, contexts: usize) -> (f64, String) {
+    let ours = Ours::start(&Setup { api_host, roll_up: 86_400.0, flush_in_thread: false, dogstatsd });
     let tags = c"a:1,b:2";
     for i in 0..contexts {
         let name = CString::new(format!("bench.ctx.{i:06}")).expect("name");

@@ -329,7 +329,12 @@ fn main() {
 
     // Nothing listens on port 9 of loopback: a flush would fail at connect. The background
     // flusher is on but fires once an hour, so nothing is sent during the run.
-    let ours = Ours::start(&Setup { api_host: "http://127.0.0.1:9", roll_up: cfg.roll_up, flush_in_thread: true });
+    let ours = Ours::start(&Setup {
+        api_host: "http://127.0.0.1:9",
+        roll_up: cfg.roll_up,
+        flush_in_thread: true,
+        dogstatsd: None,
+    });
     let s = &ours;
     // SAFETY: live handle, NUL-terminated strings. Each call must succeed before it is timed.
     for (what, st) in unsafe {
@@ -504,20 +509,24 @@ fn main() {
 
     if cfg.flush && cfg.only.as_deref().is_none_or(|o| "(f) flush".contains(o)) {
         let server = flush::discard_server();
+        let udp = flush::discard_udp();
         println!(
             "\n## (f) dog_stats_flush of {} counter contexts (2 tags), fresh instance per round, libdogapi only \
              (metrics-rs has no flush of its own: its exporters render on their own schedule)",
             cfg.contexts
         );
-        let (mut refused, mut sent) = (Vec::new(), Vec::new());
-        let (mut st_refused, mut st_sent) = (String::new(), String::new());
+        let (mut refused, mut sent, mut agent) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut st_refused, mut st_sent, mut st_agent) = (String::new(), String::new(), String::new());
         for _ in 0..cfg.rounds {
-            let (ms, st) = flush::round("http://127.0.0.1:9", cfg.contexts);
+            let (ms, st) = flush::round("http://127.0.0.1:9", None, cfg.contexts);
             refused.push(ms);
             st_refused = st;
-            let (ms, st) = flush::round(&server, cfg.contexts);
+            let (ms, st) = flush::round(&server, None, cfg.contexts);
             sent.push(ms);
             st_sent = st;
+            let (ms, st) = flush::round("http://127.0.0.1:9", Some(&udp), cfg.contexts);
+            agent.push(ms);
+            st_agent = st;
         }
         println!(
             "{:<W$} | {} ms | {}",
@@ -531,8 +540,19 @@ fn main() {
             range(&sent),
             st_sent
         );
+        println!(
+            "{:<W$} | {} ms | {}",
+            "DogStatsD sink, UDP discard socket (extract, encode, every packet written)",
+            range(&agent),
+            st_agent
+        );
         let f = |v: &[f64]| v.iter().map(|x| format!("{x:.1}")).collect::<Vec<_>>().join(" ");
-        println!("every round, ms: port 9: {}; discard server: {}", f(&refused), f(&sent));
+        println!("every round, ms: port 9: {}; discard server: {}; DogStatsD: {}", f(&refused), f(&sent), f(&agent));
+        println!(
+            "UDP discard socket received {:.0} datagrams, {:.0} KB per round",
+            flush::DATAGRAMS.load(Ordering::Relaxed) as f64 / cfg.rounds as f64,
+            flush::DATAGRAM_BYTES.load(Ordering::Relaxed) as f64 / cfg.rounds as f64 / 1e3
+        );
         println!(
             "discard server received {:.1} requests, {:.0} KB of (gzip) body per round",
             flush::REQUESTS.load(Ordering::Relaxed) as f64 / cfg.rounds as f64,

@@ -19,7 +19,12 @@ fn rss_bytes() -> f64 {
 pub fn per_context(contexts: usize) -> (f64, f64, f64) {
     let names: Vec<String> = (0..contexts).map(|i| format!("bench.mem.{i:06}")).collect();
     let strings = names.iter().map(|n| n.len() + "a:1,b:2".len()).sum::<usize>() as f64 / contexts as f64;
-    let ours = Ours::start(&Setup { api_host: "http://127.0.0.1:9", roll_up: 86_400.0, flush_in_thread: false });
+    let ours = Ours::start(&Setup {
+        api_host: "http://127.0.0.1:9",
+        roll_up: 86_400.0,
+        flush_in_thread: false,
+        dogstatsd: None,
+    });
     let cnames: Vec<CString> = names.iter().map(|n| CString::new(n.as_str()).expect("name")).collect();
     let before = rss_bytes();
     for n in &cnames {

@@ -39,6 +39,8 @@ pub struct Setup<'a> {
     pub roll_up: f64,
     /// Background flusher on (with an interval of an hour: it never fires during a run).
     pub flush_in_thread: bool,
+    /// `Some(url)`: the DogStatsD sink to that address instead of the HTTP sink.
+    pub dogstatsd: Option<&'a str>,
 }
 
 impl Ours {
@@ -51,6 +53,9 @@ impl Ours {
             check("api_host", dog_stats_options_set_api_host(o, host.as_ptr()));
             check("api_key", dog_stats_options_set_api_key(o, c"bench".as_ptr()));
             check("host", dog_stats_options_set_host(o, c"bench-host".as_ptr()));
+            // "" keeps the HTTP sink whatever the environment says.
+            let url = CString::new(s.dogstatsd.unwrap_or("")).expect("dogstatsd url");
+            check("dogstatsd_url", dog_stats_options_set_dogstatsd_url(o, url.as_ptr()));
         }
         check("flush_in_thread", dog_stats_options_set_flush_in_thread(o, s.flush_in_thread));
         // As in production, the flusher runs every roll-up interval: a context keeps two bucket
