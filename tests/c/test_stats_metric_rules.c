@@ -2,6 +2,8 @@
  * dog_metric_post in the header): names normalised or refused, tags normalised, valid ones
  * unchanged. Before: a name with a newline or of 1 MB was aggregated and sent. */
 #define _POSIX_C_SOURCE 200809L
+#include <time.h>
+
 #include "stats_util.h"
 
 int main(void) {
@@ -18,13 +20,16 @@ int main(void) {
     memset(mb, 'a', 1 << 20);
     mb[1 << 20] = '\0';
 
+    double ts = (double)time(NULL);
     for (int i = 0; i < 2; i++) { /* the second time through the same thread's cache path */
         CHECK_STATUS(dog_stats_increment(s, "bad\nname", 1, NULL), DOG_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(dog_stats_gauge(s, mb, 1, NULL), DOG_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(dog_stats_histogram(s, "9lives", 1, NULL), DOG_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(dog_stats_increment(s, "ok.name", 1, mb), DOG_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(dog_stats_increment(s, "stats.req-count", 1, "Env:Prod,bad tag!"), DOG_OK);
-        CHECK_STATUS(dog_stats_increment(s, "stats.req_count", 1, "bad_tag,Env:Prod"), DOG_OK); /* same context */
+        /* one timestamp: "now" could straddle a bucket boundary and give the context 2 series */
+        CHECK_STATUS(dog_stats_increment_full(s, "stats.req-count", 1, "Env:Prod,bad tag!", ts, 1, NULL), DOG_OK);
+        CHECK_STATUS(dog_stats_increment_full(s, "stats.req_count", 1, "bad_tag,Env:Prod", ts, 1, NULL),
+                     DOG_OK); /* same context */
         CHECK_STATUS(dog_stats_gauge(s, "stats.valid", 5, "k:v,route:/home"), DOG_OK);
     }
     CHECK_STATUS(dog_stats_stop(s, 10.0), DOG_OK);
