@@ -4,7 +4,7 @@
 //! and counted), sample rates, splitting, retry, the timer forms and argument errors.
 
 mod common;
-use common::{c, last_error};
+use common::{c, last_error, ok, S};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_distribution::*;
 use dogapi::ffi::stats_options::*;
@@ -19,30 +19,16 @@ use std::ffi::c_char;
 const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
 const T0: f64 = 1_700_000_000.0;
 
-struct S(*mut DogStats);
-unsafe impl Send for S {}
-unsafe impl Sync for S {}
-
-impl Drop for S {
-    fn drop(&mut self) {
-        unsafe { dog_stats_free(self.0) }
-    }
-}
-
-fn set(st: dog_status_t) {
-    assert_eq!(st, DOG_OK, "{}", last_error());
-}
-
 /// Started with flush_in_thread off, pointed at the intake; `f` adjusts the options.
 fn start(intake: &Intake, f: impl FnOnce(*mut DogStatsOptions)) -> S {
     let o = dog_stats_options_new();
     assert!(!o.is_null());
     unsafe {
-        set(dog_stats_options_set_api_host(o, c(&intake.url()).as_ptr()));
-        set(dog_stats_options_set_api_key(o, c("test-api-key").as_ptr()));
-        set(dog_stats_options_set_host(o, c("test-host").as_ptr()));
+        ok(dog_stats_options_set_api_host(o, c(&intake.url()).as_ptr()));
+        ok(dog_stats_options_set_api_key(o, c("test-api-key").as_ptr()));
+        ok(dog_stats_options_set_host(o, c("test-host").as_ptr()));
     }
-    set(dog_stats_options_set_flush_in_thread(o, false));
+    ok(dog_stats_options_set_flush_in_thread(o, false));
     f(o);
     let s = dog_stats_new();
     assert!(!s.is_null());
@@ -174,7 +160,7 @@ fn threads_deliver_every_value_exactly_once_in_its_bucket() {
     const THREADS: usize = 8;
     const M: usize = 6000;
     let intake = Intake::start();
-    let s = std::sync::Arc::new(start(&intake, |o| set(dog_stats_options_set_max_distribution_values(o, 100_000))));
+    let s = std::sync::Arc::new(start(&intake, |o| ok(dog_stats_options_set_max_distribution_values(o, 100_000))));
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
             let s = s.clone();
@@ -223,7 +209,7 @@ fn threads_deliver_every_value_exactly_once_in_its_bucket() {
 #[test]
 fn the_cap_drops_and_counts_per_context_and_bucket() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_max_distribution_values(o, 100)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_max_distribution_values(o, 100)));
     for i in 0..250 {
         assert_eq!(dist(&s, "capped", i as f64, None, T0, 1.0), DOG_OK);
     }
@@ -270,7 +256,7 @@ fn sampled_values_are_kept_once_unscaled() {
 #[test]
 fn payloads_split_under_the_limit_and_are_retried_exactly_once() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 4096)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_max_payload_bytes(o, 4096)));
     let contexts = 300;
     for i in 0..contexts {
         let name = format!("split.{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -302,7 +288,7 @@ fn payloads_split_under_the_limit_and_are_retried_exactly_once() {
 #[test]
 fn a_big_bucket_fits_the_smallest_payload_limit() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 1024)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_max_payload_bytes(o, 1024)));
     // Values with 17 significant digits compress worst.
     let want: Vec<f64> = (0..3000).map(|i| 1.0 / 3.0 + i as f64 * 1.000_000_1).collect();
     for v in &want {

@@ -10,7 +10,7 @@
 //! its tag to every context (accounted for by [`tags`]).
 
 mod common;
-use common::{c, last_error};
+use common::{c, last_error, ok, S};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_distribution::*;
 use dogapi::ffi::stats_handle::*;
@@ -28,19 +28,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-struct S(*mut DogStats);
-unsafe impl Send for S {}
-unsafe impl Sync for S {}
-impl Drop for S {
-    fn drop(&mut self) {
-        unsafe { dog_stats_free(self.0) }
-    }
-}
-
-fn ok(st: dog_status_t) {
-    assert_eq!(st, DOG_OK, "{}", last_error());
-}
 
 /// Started with the DogStatsD sink at `url` (None: the environment decides), flush thread
 /// off, client telemetry off (its lines come every 10 s and would make packet counts vary).

@@ -9,7 +9,7 @@
 //! (accounted for by [`tags`]); origin detection is off so no `c:` field depends on the host.
 
 mod common;
-use common::{c, last_error, p};
+use common::{c, last_error, ok, p, S};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_event::*;
 use dogapi::ffi::stats_options::*;
@@ -23,17 +23,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-struct S(*mut DogStats);
-impl Drop for S {
-    fn drop(&mut self) {
-        unsafe { dog_stats_free(self.0) }
-    }
-}
-
-fn ok(st: dog_status_t) {
-    assert_eq!(st, DOG_OK, "{}", last_error());
-}
 
 /// Started with flush thread, client telemetry and origin detection off, no API key, after
 /// `f` adjusted the options.

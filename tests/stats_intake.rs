@@ -2,32 +2,20 @@
 //! contract, gzip, splitting, faults (500, 429, slow, reset, down, hang), exactly-once delivery
 //! after recovery, queue bound accounting, stop deadline, background thread, many threads.
 
+mod common;
+use common::{c, last_error, ok, S};
 use dogapi::ffi::stats::*;
 use dogapi::ffi::stats_options::*;
 use dogapi::ffi::stats_telemetry::*;
 use dogapi::ffi::status::*;
 use dogapi::stats::telemetry::{Counter::*, Snapshot};
-
-const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
 use dogapi_intake::{Contract, Fault, Intake, Recorded};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::time::{Duration, Instant};
 
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-struct S(*mut DogStats);
-unsafe impl Send for S {}
-unsafe impl Sync for S {}
-
-impl Drop for S {
-    fn drop(&mut self) {
-        unsafe { dog_stats_free(self.0) }
-    }
-}
+const N: usize = DOG_STATS_TELEMETRY_COUNT as usize;
 
 /// Options from `dog_stats_options_new()`, freed on drop.
 struct O(*mut DogStatsOptions);
@@ -44,20 +32,15 @@ fn opts() -> O {
     O(o)
 }
 
-/// Asserts that an option setter accepted its value.
-fn set(st: dog_status_t) {
-    assert_eq!(st, DOG_OK, "{}", last_error());
-}
-
 /// Options pointed at the intake, flush_in_thread off.
 fn intake_opts(intake: &Intake) -> O {
     let o = opts();
     unsafe {
-        set(dog_stats_options_set_api_host(o.0, c(&intake.url()).as_ptr()));
-        set(dog_stats_options_set_api_key(o.0, c("test-api-key").as_ptr()));
-        set(dog_stats_options_set_host(o.0, c("test-host").as_ptr()));
+        ok(dog_stats_options_set_api_host(o.0, c(&intake.url()).as_ptr()));
+        ok(dog_stats_options_set_api_key(o.0, c("test-api-key").as_ptr()));
+        ok(dog_stats_options_set_host(o.0, c("test-host").as_ptr()));
     }
-    set(dog_stats_options_set_flush_in_thread(o.0, false));
+    ok(dog_stats_options_set_flush_in_thread(o.0, false));
     o
 }
 
@@ -71,15 +54,6 @@ fn start(intake: &Intake, f: impl FnOnce(*mut DogStatsOptions)) -> S {
     assert_eq!(unsafe { dog_stats_start(s, o.0) }, DOG_OK, "{}", last_error());
     drop(o);
     S(s)
-}
-
-fn last_error() -> String {
-    let p = dogapi::ffi::last_error::dog_error_last();
-    if p.is_null() {
-        String::new()
-    } else {
-        unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
-    }
 }
 
 fn inc(s: &S, name: &str, v: f64, tags: Option<&str>, ts: f64) -> dog_status_t {
@@ -241,7 +215,7 @@ fn argument_errors_and_not_started() {
 #[test]
 fn context_limit_is_counted() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_max_contexts(o, 3)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_max_contexts(o, 3)));
     for i in 0..5 {
         let want = if i < 3 { DOG_OK } else { DOG_ERR_CONTEXT_LIMIT };
         assert_eq!(inc(&s, &format!("c{i}"), 1.0, None, T0), want);
@@ -257,7 +231,7 @@ fn context_limit_is_counted() {
 #[test]
 fn payloads_are_split_under_the_limit_and_all_arrive() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 4096)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_max_payload_bytes(o, 4096)));
     let n = 3000;
     for i in 0..n {
         // Hash-like names compress poorly, so several payloads are needed.
@@ -345,7 +319,7 @@ fn every_fault_then_recovery_delivers_exactly_once() {
 #[test]
 fn slow_intake_within_the_request_timeout_is_fine() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_request_timeout(o, 5.0)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_request_timeout(o, 5.0)));
     let want = record_batch(&s, "slow", 5, 2);
     intake.push_fault(Fault::Slow(Duration::from_millis(300)));
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK);
@@ -375,8 +349,8 @@ fn queue_bound_drops_oldest_and_counts_exactly() {
     let intake = Intake::start();
     // Payloads of ~1 KB compressed; the queue holds only a few.
     let s = start(&intake, |o| {
-        set(dog_stats_options_set_max_payload_bytes(o, 1024));
-        set(dog_stats_options_set_max_queued_bytes(o, 3000));
+        ok(dog_stats_options_set_max_payload_bytes(o, 1024));
+        ok(dog_stats_options_set_max_queued_bytes(o, 3000));
     });
     intake.set_fault(Some(Fault::Down));
     let mut total = 0u64;
@@ -421,7 +395,7 @@ fn rejected_payloads_are_dropped_and_counted() {
 #[test]
 fn stop_returns_within_its_timeout_when_the_intake_hangs() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_flush_in_thread(o, true)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_flush_in_thread(o, true)));
     record_batch(&s, "hang", 4, 1);
     intake.set_fault(Some(Fault::Hang));
     let t0 = Instant::now();
@@ -441,9 +415,9 @@ fn stop_against_a_request_in_flight_counts_everything_when_it_returns() {
     let intake = Intake::start();
     intake.set_fault(Some(Fault::Hang));
     let s = start(&intake, |o| {
-        set(dog_stats_options_set_flush_in_thread(o, true));
-        set(dog_stats_options_set_flush_interval(o, 0.2));
-        set(dog_stats_options_set_request_timeout(o, 60.0));
+        ok(dog_stats_options_set_flush_in_thread(o, true));
+        ok(dog_stats_options_set_flush_interval(o, 0.2));
+        ok(dog_stats_options_set_request_timeout(o, 60.0));
     });
     record_batch(&s, "inflight", 6, 1);
     // The first background flush sends the 6 series and hangs.
@@ -466,9 +440,9 @@ fn a_late_success_after_stop_is_not_counted_twice() {
     let intake = Intake::start();
     intake.set_fault(Some(Fault::Slow(Duration::from_secs(2))));
     let s = start(&intake, |o| {
-        set(dog_stats_options_set_flush_in_thread(o, true));
-        set(dog_stats_options_set_flush_interval(o, 0.2));
-        set(dog_stats_options_set_request_timeout(o, 60.0));
+        ok(dog_stats_options_set_flush_in_thread(o, true));
+        ok(dog_stats_options_set_flush_interval(o, 0.2));
+        ok(dog_stats_options_set_request_timeout(o, 60.0));
     });
     record_batch(&s, "late", 5, 1);
     assert!(!intake.wait_for(1, Duration::from_secs(20)).is_empty());
@@ -490,7 +464,7 @@ fn a_late_success_after_stop_is_not_counted_twice() {
 #[test]
 fn one_oversized_series_is_dropped_not_sent() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_max_payload_bytes(o, 4096)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_max_payload_bytes(o, 4096)));
     // Incompressible tags: this one series is ~20 KB of JSON, well over 4096 B gzipped.
     let mut x = 0x9e37_79b9_7f4a_7c15u64;
     let tags: Vec<String> = (0..1000)
@@ -521,7 +495,7 @@ fn one_oversized_series_is_dropped_not_sent() {
 #[test]
 fn stop_flushes_the_current_bucket() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_flush_in_thread(o, true)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_flush_in_thread(o, true)));
     // Stamped now: the current bucket, which a flush() would keep.
     let n = c("current");
     assert_eq!(unsafe { dog_stats_increment(s.0, n.as_ptr(), 5.0, std::ptr::null()) }, DOG_OK);
@@ -533,9 +507,9 @@ fn stop_flushes_the_current_bucket() {
 fn background_thread_flushes() {
     let intake = Intake::start();
     let s = start(&intake, |o| {
-        set(dog_stats_options_set_flush_in_thread(o, true));
-        set(dog_stats_options_set_flush_interval(o, 0.2));
-        set(dog_stats_options_set_roll_up_interval(o, 0.1));
+        ok(dog_stats_options_set_flush_in_thread(o, true));
+        ok(dog_stats_options_set_flush_interval(o, 0.2));
+        ok(dog_stats_options_set_roll_up_interval(o, 0.1));
     });
     let n = c("bg");
     assert_eq!(unsafe { dog_stats_increment(s.0, n.as_ptr(), 1.0, std::ptr::null()) }, DOG_OK);
@@ -621,7 +595,7 @@ fn default_instance_is_process_wide() {
 #[test]
 fn disabled_sends_nothing() {
     let intake = Intake::start();
-    let s = start(&intake, |o| set(dog_stats_options_set_disabled(o, true)));
+    let s = start(&intake, |o| ok(dog_stats_options_set_disabled(o, true)));
     assert_eq!(inc(&s, "d", 1.0, None, T0), DOG_OK);
     assert_eq!(unsafe { dog_stats_flush(s.0, 0.0) }, DOG_OK);
     assert_eq!(unsafe { dog_stats_stop(s.0, 1.0) }, DOG_OK);

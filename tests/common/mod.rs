@@ -3,11 +3,30 @@
 
 use dogapi::ffi::http::{dog_http_free, dog_http_new, dog_http_set_api_host, DogHttp};
 use dogapi::ffi::response::*;
+use dogapi::ffi::stats::{dog_stats_free, DogStats};
 use dogapi::ffi::status::*;
 use std::ffi::{c_char, CStr, CString};
 use std::time::Duration;
 
 pub use dogapi_intake::{Contract, Fault, Intake, Recorded};
+
+/// A `dog_stats_t` freed on drop; shared between test threads as the C contract allows.
+pub struct S(pub *mut DogStats);
+// SAFETY: dog_stats_t is documented as safe to share between threads.
+unsafe impl Send for S {}
+unsafe impl Sync for S {}
+
+impl Drop for S {
+    fn drop(&mut self) {
+        // SAFETY: a handle from dog_stats_new, freed once.
+        unsafe { dog_stats_free(self.0) }
+    }
+}
+
+/// Asserts that a call returned `DOG_OK` (the last error otherwise).
+pub fn ok(st: dog_status_t) {
+    assert_eq!(st, DOG_OK, "{}", last_error());
+}
 
 /// A C string that lives as long as the test needs it.
 pub fn c(s: &str) -> CString {
