@@ -49,7 +49,7 @@ pub struct Stats {
     pub(super) tel: Arc<Telemetry>,
     /// The counter handles, whose per-thread totals every flush harvests first.
     pub(super) tallies: Registry,
-    /// Run after every successful start: the default instance's arms its flush at exit
+    /// Run after every successful start: the default instance arms its flush at exit
     /// (`exit.rs`, which makes that instance; a plain function, so this file need not know it).
     on_start: Option<fn(&Arc<Stats>)>,
 }
